@@ -1,0 +1,93 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { STSClient } from '@aws-sdk/client-sts';
+import { outcomeOf } from './errors.js';
+
+/** Called once per AWS API operation (after the SDK's own retries) with its outcome. */
+export type AwsCallObserver = (service: string, operation: string, outcome: string) => void;
+
+/** Options shared by every client. */
+export interface AwsClientsOptions {
+  /** AWS_ENDPOINT_URL: one endpoint for every service (the local emulator). */
+  endpoint?: string;
+  /** Records every call for metrics. */
+  onCall?: AwsCallObserver;
+  /** SDK retry attempts (default 3, the SDK's standard mode). */
+  maxAttempts?: number;
+}
+
+interface Middlewareable {
+  middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string }) => void };
+  destroy(): void;
+}
+
+/**
+ * One SDK client per service and region, created on first use and reused (DESIGN.md §3.6).
+ * Every client counts its calls by service, operation and outcome.
+ */
+export class AwsClients {
+  private readonly clients = new Map<string, Middlewareable>();
+
+  constructor(private readonly options: AwsClientsOptions = {}) {}
+
+  /** The SQS client for a region. */
+  sqs(region: string): SQSClient {
+    return this.get('sqs', region, (cfg) => new SQSClient(cfg));
+  }
+
+  /** The IAM client (IAM is global; the region only picks the endpoint). */
+  iam(region: string): IAMClient {
+    return this.get('iam', region, (cfg) => new IAMClient(cfg));
+  }
+
+  /** The RDS client for a region. */
+  rds(region: string): RDSClient {
+    return this.get('rds', region, (cfg) => new RDSClient(cfg));
+  }
+
+  /** The STS client for a region. */
+  sts(region: string): STSClient {
+    return this.get('sts', region, (cfg) => new STSClient(cfg));
+  }
+
+  /** Close every client's connections (graceful shutdown). */
+  destroy(): void {
+    for (const c of this.clients.values()) c.destroy();
+    this.clients.clear();
+  }
+
+  private get<C extends Middlewareable>(
+    service: string,
+    region: string,
+    make: (cfg: { region: string; endpoint?: string; maxAttempts?: number }) => C,
+  ): C {
+    const key = `${service}/${region}`;
+    let client = this.clients.get(key) as C | undefined;
+    if (!client) {
+      client = make({
+        region,
+        ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
+        maxAttempts: this.options.maxAttempts ?? 3,
+      });
+      const onCall = this.options.onCall;
+      if (onCall) {
+        const counter = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+          async (args: unknown) => {
+            const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+            try {
+              const result = await next(args);
+              onCall(service, operation, 'success');
+              return result;
+            } catch (err) {
+              onCall(service, operation, outcomeOf(err));
+              throw err;
+            }
+          };
+        client.middlewareStack.add(counter as never, { step: 'initialize', name: 'awshooksCallCounter' });
+      }
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+}

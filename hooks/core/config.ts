@@ -1,0 +1,47 @@
+/**
+ * The configuration the reconcile logic reads. Loaded and validated from the environment by
+ * `server/config.ts`; kept here as plain data so that hooks/ never imports the server.
+ */
+export interface HooksConfig {
+  /** Value of the `awshooks.dev/cluster` owner tag: tells clusters sharing an account apart. */
+  clusterName: string;
+  /** Prefix of every AWS name we derive; the service's IAM policy is scoped to it. */
+  namePrefix: string;
+  /** A converged parent is re-read from AWS at most this often. */
+  driftCheckIntervalSeconds: number;
+  /** Region for global services (IAM, STS). */
+  defaultRegion: string;
+  /** AWS account ID; when unset it is read once with sts:GetCallerIdentity and cached. */
+  accountId?: string;
+  /** ARN of the cluster's EKS OIDC provider, the Federated principal of every Role's trust policy. */
+  oidcProviderArn?: string;
+  /** The OIDC issuer host and path (no scheme), as used in trust policy condition keys. */
+  oidcIssuer?: string;
+  /** Permissions boundary set on every role we create. */
+  permissionsBoundaryArn?: string;
+  /** Glob patterns (`*` matches any run of characters) of managed policy ARNs Roles may attach. */
+  allowedManagedPolicyArns: string[];
+  /** Default DB subnet group for DBInstances. */
+  rdsDefaultSubnetGroup?: string;
+  /** Default VPC security groups for DBInstances. */
+  rdsDefaultSecurityGroupIds: string[];
+  /**
+   * Maps instance endpoints to where we actually connect (tests, local runs, tunnels):
+   * `{"<endpoint host>": "host:port"}`, `"*"` matching any endpoint.
+   */
+  rdsEndpointMap: Record<string, string>;
+  /** Timeout of in-database connections. */
+  dbConnectTimeoutMs: number;
+}
+
+/** Defaults for every optional setting; tests start from these. */
+export const DEFAULT_HOOKS_CONFIG: HooksConfig = {
+  clusterName: 'default',
+  namePrefix: 'awshooks',
+  driftCheckIntervalSeconds: 30,
+  defaultRegion: 'us-east-1',
+  allowedManagedPolicyArns: [],
+  rdsDefaultSecurityGroupIds: [],
+  rdsEndpointMap: {},
+  dbConnectTimeoutMs: 5000,
+};

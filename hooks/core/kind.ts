@@ -1,0 +1,183 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { AwsClients } from './aws-clients.js';
+import type { HooksConfig } from './config.js';
+import type { ConditionInput } from './conditions.js';
+import type { BaseStatus, KubeObject, ObjectMap, Owner, Parent, RelatedResourceRule } from './types.js';
+
+/** Names of a kind, as in its CRD. */
+export interface KindNames {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  listKind: string;
+  shortNames: string[];
+  categories?: string[];
+}
+
+/** A CRD printer column. */
+export interface PrinterColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  jsonPath: string;
+  description?: string;
+  priority?: number;
+}
+
+/** A child resource type, as declared in the CompositeController. */
+export interface ChildResource {
+  apiVersion: string;
+  resource: string;
+  kind: string;
+  updateStrategy: 'InPlace' | 'OnDelete' | 'Recreate';
+}
+
+/** A related resource type the customize hook may ask for. */
+export interface RelatedResource {
+  apiVersion: string;
+  resource: string;
+}
+
+/** Minimal structured logger (pino's interface). */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** What a kind's I/O code may use. */
+export interface KindContext {
+  config: HooksConfig;
+  aws: AwsClients;
+  now: () => Date;
+  log: Logger;
+  owner: Owner;
+}
+
+/** Input to the pure desired-state computation. */
+export interface DesiredInput<Spec, KStatus extends BaseStatus> {
+  parent: Parent<Spec, KStatus>;
+  /** The spec with schema defaults applied. */
+  spec: Spec;
+  children: ObjectMap;
+  related: ObjectMap;
+  config: HooksConfig;
+  owner: Owner;
+  finalizing: boolean;
+  now: Date;
+}
+
+/** Input to the pure children computation. It must never throw. */
+export interface ChildrenInput<Spec, KStatus extends BaseStatus, Desired> {
+  parent: Parent<Spec, KStatus>;
+  /** The spec with defaults, or undefined when it failed validation. */
+  spec: Spec | undefined;
+  /** The status this answer carries (on errors: the previous status with error conditions). */
+  status: KStatus;
+  /** The desired state, when it could be computed. */
+  desired: Desired | undefined;
+  children: ObjectMap;
+  config: HooksConfig;
+  now: Date;
+}
+
+/** What differs between desired and observed; `paths` name the differing fields. */
+export interface Delta {
+  paths: string[];
+}
+
+/** Whether an observed resource is usable yet. */
+export type Readiness = { ready: true } | { ready: false; reason: string; message: string; requeueSeconds: number };
+
+/** The result of `delete`: gone at once, or AWS is still working on it. */
+export type DeleteOutcome = 'deleted' | 'pending';
+
+/**
+ * The I/O side of a kind (ACK's four verbs). Only the core decides which verb to call.
+ * `readOne` returns undefined when the resource does not exist: not-found is a value.
+ */
+export interface ResourceManager<Desired, Observed, KStatus extends BaseStatus> {
+  readOne(desired: Desired, previous: KStatus | undefined): Promise<Observed | undefined>;
+  create(desired: Desired, previous: KStatus | undefined): Promise<Observed>;
+  update(desired: Desired, observed: Observed, delta: Delta, previous: KStatus | undefined): Promise<Observed>;
+  delete(desired: Desired, observed: Observed, previous: KStatus | undefined): Promise<DeleteOutcome>;
+}
+
+/** The fields of a desired state the core reads. */
+export interface DesiredBase {
+  adopt: boolean;
+  deletionPolicy: string;
+}
+
+/** Extra results of work done after the resource converged (RDS in-database work, snapshots). */
+export interface AfterConvergeResult<KStatus> {
+  conditions?: ConditionInput[];
+  status?: Partial<KStatus>;
+  /** Ask for a resync sooner than the drift-check interval. */
+  requeueSeconds?: number;
+  /** When false, the parent is not Ready (for example: in-database work failed). */
+  ready?: { reason: string; message: string };
+}
+
+/**
+ * Everything the generic reconcile loop and the generators need to know about a kind.
+ * Pure functions here; all AWS I/O is in `resource(ctx)`.
+ */
+export interface KindDefinition<Spec, Desired extends DesiredBase, Observed, KStatus extends BaseStatus> {
+  names: KindNames;
+  /** JSON Schema of `spec` (TypeBox): ajv validation, TypeScript types and the CRD. */
+  specSchema: TSchema;
+  /** JSON Schema of `status`. */
+  statusSchema: TSchema;
+  /** CEL rules on the whole spec (immutability, one-of). */
+  specValidations?: { rule: string; message: string }[];
+  printerColumns: PrinterColumn[];
+  childResources: ChildResource[];
+  relatedResources?: RelatedResource[];
+  /** AWS error codes that need the user to act (ACK's terminal_codes). */
+  terminalCodes: ReadonlySet<string>;
+  /** How often Metacontroller re-syncs every parent (CompositeController resyncPeriodSeconds). */
+  resyncPeriodSeconds?: number;
+
+  /** The customize hook: which related objects to send with every sync. */
+  customize?(parent: Parent<Spec, KStatus>, config: HooksConfig): RelatedResourceRule[];
+  /** Pure: semantic validation and the desired state. Throws InvalidSpecError or WaitError. */
+  desired(input: DesiredInput<Spec, KStatus>): Desired;
+  /**
+   * What, besides the spec, decides whether AWS must be visited (a related object's ARN, a
+   * Secret's password hash). Hashed into `status.inputHash`. Defaults to `desired`.
+   */
+  fingerprint?(desired: Desired): unknown;
+  /** The kind's AWS I/O. */
+  resource(ctx: KindContext): ResourceManager<Desired, Observed, KStatus>;
+  /** The observed resource's tags, to judge ownership. */
+  tagsOf(observed: Observed): Record<string, string> | undefined;
+  /** Pure: what differs. An empty `paths` means no write. */
+  delta(desired: Desired, observed: Observed, previous: KStatus | undefined): Delta;
+  /** Pure: the kind's own status fields. */
+  status(desired: Desired, observed: Observed, previous: KStatus | undefined): Omit<KStatus, keyof BaseStatus>;
+  /** Pure: is the observed resource usable yet? Defaults to ready. */
+  readiness?(observed: Observed): Readiness;
+  /** Pure: the complete children set. Must not throw, whatever the status. */
+  children(input: ChildrenInput<Spec, KStatus, Desired>): KubeObject[];
+  /** Work once the resource is ready and converged. */
+  afterConverge?(
+    ctx: KindContext,
+    desired: Desired,
+    observed: Observed,
+    previous: KStatus | undefined,
+  ): Promise<AfterConvergeResult<KStatus>>;
+  /** Whether the previous status shows that an AWS resource may exist. */
+  existsPerStatus(status: KStatus | undefined): boolean;
+  /**
+   * Resync when the resource is gone during finalize but AWS is still deleting, or after a
+   * `pending` delete. Defaults to 5 seconds.
+   */
+  deletePollSeconds?: number;
+}
+
+/** A kind with its type parameters erased, for registries and routes. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyKind = KindDefinition<any, any, any, any>;

@@ -1,0 +1,64 @@
+/** The `Queue` kind: an SQS queue plus a ConfigMap apps read with envFrom. */
+import type { KindDefinition } from '../core/kind.js';
+import { QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
+import { queueManager } from './aws.js';
+import { queueDelta, type QueueObserved } from './delta.js';
+import { desiredQueue, QUEUE_RELATED_KEY, type QueueDesired } from './desired.js';
+import { queueChildren, queueStatus } from './status.js';
+
+export { QUEUE_RELATED_KEY };
+
+/** SQS error codes that need the user (or the admin) to act; everything else is retried. */
+const TERMINAL_CODES = new Set([
+  'InvalidAttributeName',
+  'InvalidAttributeValue',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'QueueAlreadyExists',
+  'QueueNameExists',
+  'AWS.SimpleQueueService.QueueNameExists',
+  'AccessDenied',
+  'AccessDeniedException',
+  'KmsAccessDenied',
+  'InvalidSecurity',
+  'UnsupportedOperation',
+]);
+
+/** The Queue kind definition. */
+export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, QueueStatus> = {
+  names: {
+    group: 'sqs.awshooks.dev',
+    version: 'v1alpha1',
+    kind: 'Queue',
+    plural: 'queues',
+    singular: 'queue',
+    listKind: 'QueueList',
+    shortNames: ['sqs'],
+    categories: ['awshooks', 'aws'],
+  },
+  specSchema: QueueSpecSchema,
+  statusSchema: QueueStatusSchema,
+  printerColumns: [
+    { name: 'URL', type: 'string', jsonPath: '.status.queueUrl', description: 'The queue URL' },
+    { name: 'Messages', type: 'integer', jsonPath: '.status.messages', description: 'Approximate number of visible messages' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ],
+  childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
+  relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues' }],
+  terminalCodes: TERMINAL_CODES,
+
+  customize(parent) {
+    const ref = parent.spec.deadLetter?.queueRef;
+    if (!ref) return [];
+    return [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: parent.metadata.namespace ?? '', names: [ref] }];
+  },
+  desired: desiredQueue,
+  resource: queueManager,
+  tagsOf: (observed) => observed.tags,
+  delta: (desired, observed, previous) => queueDelta(desired, observed, previous?.managedTagKeys ?? []),
+  status: (desired, observed) => queueStatus(desired, observed),
+  children: queueChildren,
+  existsPerStatus: (status) => Boolean(status?.queueUrl),
+};

@@ -1,0 +1,57 @@
+/** Pure: a Queue's status fields and its children. */
+import type { ChildrenInput } from '../core/kind.js';
+import type { KubeObject } from '../core/types.js';
+import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
+import type { QueueObserved } from './delta.js';
+import type { QueueDesired } from './desired.js';
+
+function count(value: string | undefined): number {
+  const n = Number(value ?? 0);
+  return Number.isFinite(n) ? Math.trunc(n) : 0;
+}
+
+/** The kind's status fields from what SQS reported. */
+export function queueStatus(desired: QueueDesired, observed: QueueObserved): QueueStatus {
+  return {
+    queueUrl: observed.url,
+    queueArn: observed.attributes.QueueArn ?? '',
+    queueName: desired.queueName,
+    region: desired.region,
+    messages: count(observed.attributes.ApproximateNumberOfMessages),
+    messagesInFlight: count(observed.attributes.ApproximateNumberOfMessagesNotVisible),
+    messagesDelayed: count(observed.attributes.ApproximateNumberOfMessagesDelayed),
+    managedTagKeys: Object.keys(desired.tags).sort(),
+  };
+}
+
+/** Labels on every child, so `kubectl get -l` finds them. */
+export function childLabels(kind: string, parentName: string): Record<string, string> {
+  return { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': kind, 'awshooks.dev/owner-name': parentName };
+}
+
+/** The ConfigMap child's name. */
+export function configMapName(parentName: string): string {
+  return `${parentName}-queue`;
+}
+
+/**
+ * The ConfigMap apps read with `envFrom`. Computed from status only, so the same children
+ * come back on every path; absent until the queue exists.
+ */
+export function queueChildren(input: ChildrenInput<QueueSpec, QueueStatus, QueueDesired>): KubeObject[] {
+  const { status, parent } = input;
+  if (!status.queueUrl) return [];
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Queue', parent.metadata.name) },
+      data: {
+        QUEUE_URL: status.queueUrl,
+        QUEUE_ARN: status.queueArn ?? '',
+        QUEUE_NAME: status.queueName ?? '',
+        AWS_REGION: status.region ?? input.spec?.region ?? '',
+      },
+    },
+  ];
+}

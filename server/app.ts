@@ -1,0 +1,138 @@
+/**
+ * The app factory: builds the hooks server and the operations server (health, metrics)
+ * without listening. Tests call `inject`; `main.ts` listens (DESIGN.md §4).
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import bearerAuth from '@fastify/bearer-auth';
+import underPressure from '@fastify/under-pressure';
+import { AwsClients } from '../hooks/core/aws-clients.js';
+import type { AnyKind } from '../hooks/core/kind.js';
+import { KINDS } from '../hooks/registry.js';
+import type { ServiceConfig } from './config.js';
+import { hookRoutes } from './hooks-routes.js';
+import { MemoryTracker, Metrics } from './metrics.js';
+
+/** Options of {@link buildApp}; everything but `config` is for tests and the benchmark. */
+export interface AppOptions {
+  config: ServiceConfig;
+  kinds?: AnyKind[];
+  aws?: AwsClients;
+  now?: () => Date;
+  /** A pino logger config or `false`. */
+  logger?: FastifyServerOptions['logger'];
+  defaultMetrics?: boolean;
+}
+
+/** The two servers and the services they share. */
+export interface App {
+  hooks: FastifyInstance;
+  ops: FastifyInstance;
+  metrics: Metrics;
+  aws: AwsClients;
+  /** Mark the app as shutting down: /readyz answers 503 so the Service stops routing to it. */
+  drain(): void;
+  close(): Promise<void>;
+}
+
+/** Log paths that may carry secrets; pino replaces them with [Redacted]. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  '*.password',
+  '*.masterUserPassword',
+  '*.MasterUserPassword',
+  '*.data',
+  '*.stringData',
+  'body',
+  'req.body',
+];
+
+/** Build both servers. */
+export async function buildApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const tracker = new MemoryTracker();
+  const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true });
+  const aws =
+    options.aws ??
+    new AwsClients({
+      ...(config.awsEndpointUrl ? { endpoint: config.awsEndpointUrl } : {}),
+      onCall: (service, operation, outcome) => metrics.awsCalls.inc({ service, operation, outcome }),
+    });
+  const logger = options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[Redacted]' } };
+  let draining = false;
+
+  const hooks = Fastify({
+    logger,
+    bodyLimit: config.bodyLimitBytes,
+    disableRequestLogging: true,
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+    // The hook must see exactly what Metacontroller sent (DESIGN.md §4).
+    ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true } },
+    return503OnClosing: true,
+  } as FastifyServerOptions);
+
+  hooks.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
+    if (error.validation) {
+      metrics.rejected.inc({ reason: 'bad_request' });
+      return reply.code(400).send({ error: 'Bad Request', message: error.message });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return reply.code(error.statusCode).send({ error: error.name, message: error.message });
+    }
+    // A bug: 500 makes Metacontroller write nothing and retry with backoff (DESIGN.md §1).
+    request.log.error({ err: error }, 'hook failed with an unexpected error');
+    return reply.code(500).send({ error: 'Internal Server Error', message: 'unexpected error; see the awshooks logs', requestId: request.id });
+  });
+
+  await hooks.register(underPressure, {
+    maxEventLoopDelay: 1000,
+    // NOTE: Metacontroller honours 429 + Retry-After; 503 would count as a failed sync.
+    pressureHandler: (_req, reply) => {
+      metrics.rejected.inc({ reason: 'overloaded' });
+      void reply.code(429).header('retry-after', '5').send({ error: 'overloaded', message: 'event loop is saturated' });
+    },
+  });
+
+  await hooks.register(async (scope) => {
+    if (!config.authDisabled) {
+      await scope.register(bearerAuth, {
+        keys: new Set(config.hookTokens),
+        errorResponse: (err: Error) => {
+          metrics.rejected.inc({ reason: 'unauthorized' });
+          return { error: 'Unauthorized', message: err.message };
+        },
+        verifyErrorLogLevel: 'warn',
+      });
+    }
+    await scope.register(hookRoutes, {
+      kinds: options.kinds ?? KINDS,
+      config: config.hooks,
+      aws,
+      metrics,
+      maxConcurrentHooks: config.maxConcurrentHooks,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  });
+
+  const ops = Fastify({ logger: false });
+  ops.get('/healthz', async () => ({ status: 'ok' }));
+  ops.get('/readyz', async (_req, reply) => (draining ? reply.code(503).send({ status: 'draining' }) : { status: 'ready' }));
+  ops.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  return {
+    hooks,
+    ops,
+    metrics,
+    aws,
+    drain: () => {
+      draining = true;
+    },
+    close: async () => {
+      draining = true;
+      await hooks.close();
+      await ops.close();
+      aws.destroy();
+    },
+  };
+}

@@ -1,0 +1,183 @@
+/**
+ * Service configuration from environment variables, validated at start (env-schema: ajv over
+ * process.env) so that a typo fails fast with a message naming the variable.
+ */
+import { readFileSync } from 'node:fs';
+import envSchema from 'env-schema';
+import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../hooks/core/config.js';
+
+/** Everything the service reads from its environment. */
+export interface ServiceConfig {
+  host: string;
+  port: number;
+  metricsPort: number;
+  logLevel: string;
+  /** Bearer tokens accepted on hook routes (one per line of HOOK_TOKEN_FILE). */
+  hookTokens: string[];
+  authDisabled: boolean;
+  tls?: { cert: Buffer; key: Buffer };
+  bodyLimitBytes: number;
+  maxConcurrentHooks: number;
+  shutdownGraceMs: number;
+  awsEndpointUrl?: string;
+  hooks: HooksConfig;
+}
+
+const schema = {
+  type: 'object',
+  properties: {
+    HOST: { type: 'string', default: '0.0.0.0' },
+    PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 8080 },
+    METRICS_PORT: { type: 'integer', minimum: 1, maximum: 65535, default: 9090 },
+    LOG_LEVEL: { type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
+    HOOK_TOKEN_FILE: { type: 'string' },
+    HOOK_AUTH_DISABLED: { type: 'boolean', default: false },
+    TLS_CERT_FILE: { type: 'string' },
+    TLS_KEY_FILE: { type: 'string' },
+    BODY_LIMIT_BYTES: { type: 'integer', minimum: 1048576, default: 16777216 },
+    MAX_CONCURRENT_HOOKS: { type: 'integer', minimum: 1, default: 64 },
+    SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10000 },
+    AWS_ENDPOINT_URL: { type: 'string', pattern: '^https?://' },
+    AWS_REGION: { type: 'string', default: 'us-east-1' },
+    CLUSTER_NAME: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,62}$', default: 'default' },
+    NAME_PREFIX: { type: 'string', pattern: '^[a-z][a-z0-9]{0,15}$', default: 'awshooks' },
+    DRIFT_CHECK_INTERVAL_SECONDS: { type: 'integer', minimum: 5, maximum: 86400, default: 30 },
+    AWS_ACCOUNT_ID: { type: 'string', pattern: '^\\d{12}$' },
+    OIDC_PROVIDER_ARN: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/.+$' },
+    OIDC_ISSUER: { type: 'string', pattern: '^[^/:]+(/.*)?$' },
+    PERMISSIONS_BOUNDARY_ARN: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/.+$' },
+    ALLOWED_MANAGED_POLICY_ARNS: { type: 'string', default: '' },
+    RDS_DEFAULT_SUBNET_GROUP: { type: 'string' },
+    RDS_DEFAULT_SECURITY_GROUP_IDS: { type: 'string', default: '' },
+    RDS_ENDPOINT_MAP: { type: 'string', default: '' },
+    DB_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 5000 },
+  },
+} as const;
+
+interface RawEnv {
+  HOST: string;
+  PORT: number;
+  METRICS_PORT: number;
+  LOG_LEVEL: string;
+  HOOK_TOKEN_FILE?: string;
+  HOOK_AUTH_DISABLED: boolean;
+  TLS_CERT_FILE?: string;
+  TLS_KEY_FILE?: string;
+  BODY_LIMIT_BYTES: number;
+  MAX_CONCURRENT_HOOKS: number;
+  SHUTDOWN_GRACE_MS: number;
+  AWS_ENDPOINT_URL?: string;
+  AWS_REGION: string;
+  CLUSTER_NAME: string;
+  NAME_PREFIX: string;
+  DRIFT_CHECK_INTERVAL_SECONDS: number;
+  AWS_ACCOUNT_ID?: string;
+  OIDC_PROVIDER_ARN?: string;
+  OIDC_ISSUER?: string;
+  PERMISSIONS_BOUNDARY_ARN?: string;
+  ALLOWED_MANAGED_POLICY_ARNS: string;
+  RDS_DEFAULT_SUBNET_GROUP?: string;
+  RDS_DEFAULT_SECURITY_GROUP_IDS: string;
+  RDS_ENDPOINT_MAP: string;
+  DB_CONNECT_TIMEOUT_MS: number;
+}
+
+/** A configuration error: the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function list(value: string): string[] {
+  return value
+    .split(/[,\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Parse RDS_ENDPOINT_MAP: `endpoint=host:port,...` (`*` for any endpoint). */
+export function parseEndpointMap(value: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of list(value)) {
+    const [from, to] = entry.split('=');
+    if (!from || !to || !/^[^:]+:\d+$/.test(to)) {
+      throw new ConfigError(`RDS_ENDPOINT_MAP: "${entry}" is not <endpoint>=<host>:<port>`);
+    }
+    out[from] = to;
+  }
+  return out;
+}
+
+function readTokens(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`HOOK_TOKEN_FILE: cannot read ${file}: ${(err as Error).message}`);
+  }
+  // Several lines = several valid tokens, so a token can be rotated without downtime.
+  const tokens = text.split(/\r?\n/).map((t) => t.trim()).filter(Boolean);
+  if (tokens.length === 0) throw new ConfigError(`HOOK_TOKEN_FILE: ${file} is empty`);
+  if (tokens.some((t) => t.length < 16)) throw new ConfigError('HOOK_TOKEN_FILE: every token must be at least 16 characters');
+  return tokens;
+}
+
+/**
+ * Load and validate the configuration.
+ * @throws ConfigError with a message naming the offending variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  let raw: RawEnv;
+  try {
+    raw = envSchema<RawEnv>({ schema, data: env, dotenv: false });
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
+  }
+  if (!raw.HOOK_AUTH_DISABLED && !raw.HOOK_TOKEN_FILE) {
+    throw new ConfigError('HOOK_TOKEN_FILE is required (hooks require a bearer token); set HOOK_AUTH_DISABLED=true only for local runs');
+  }
+  if (Boolean(raw.TLS_CERT_FILE) !== Boolean(raw.TLS_KEY_FILE)) {
+    throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  if (raw.OIDC_PROVIDER_ARN && !raw.OIDC_ISSUER) {
+    // The issuer is the provider ARN's resource part; derive it rather than fail.
+    raw.OIDC_ISSUER = raw.OIDC_PROVIDER_ARN.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
+  }
+  let tls: ServiceConfig['tls'];
+  if (raw.TLS_CERT_FILE && raw.TLS_KEY_FILE) {
+    try {
+      tls = { cert: readFileSync(raw.TLS_CERT_FILE), key: readFileSync(raw.TLS_KEY_FILE) };
+    } catch (err) {
+      throw new ConfigError(`TLS_CERT_FILE/TLS_KEY_FILE: ${(err as Error).message}`);
+    }
+  }
+  const hooks: HooksConfig = {
+    ...DEFAULT_HOOKS_CONFIG,
+    clusterName: raw.CLUSTER_NAME,
+    namePrefix: raw.NAME_PREFIX,
+    driftCheckIntervalSeconds: raw.DRIFT_CHECK_INTERVAL_SECONDS,
+    defaultRegion: raw.AWS_REGION,
+    allowedManagedPolicyArns: list(raw.ALLOWED_MANAGED_POLICY_ARNS),
+    rdsDefaultSecurityGroupIds: list(raw.RDS_DEFAULT_SECURITY_GROUP_IDS),
+    rdsEndpointMap: parseEndpointMap(raw.RDS_ENDPOINT_MAP),
+    dbConnectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,
+    ...(raw.AWS_ACCOUNT_ID ? { accountId: raw.AWS_ACCOUNT_ID } : {}),
+    ...(raw.OIDC_PROVIDER_ARN ? { oidcProviderArn: raw.OIDC_PROVIDER_ARN } : {}),
+    ...(raw.OIDC_ISSUER ? { oidcIssuer: raw.OIDC_ISSUER } : {}),
+    ...(raw.PERMISSIONS_BOUNDARY_ARN ? { permissionsBoundaryArn: raw.PERMISSIONS_BOUNDARY_ARN } : {}),
+    ...(raw.RDS_DEFAULT_SUBNET_GROUP ? { rdsDefaultSubnetGroup: raw.RDS_DEFAULT_SUBNET_GROUP } : {}),
+  };
+  return {
+    host: raw.HOST,
+    port: raw.PORT,
+    metricsPort: raw.METRICS_PORT,
+    logLevel: raw.LOG_LEVEL,
+    hookTokens: raw.HOOK_AUTH_DISABLED ? [] : readTokens(raw.HOOK_TOKEN_FILE!),
+    authDisabled: raw.HOOK_AUTH_DISABLED,
+    ...(tls ? { tls } : {}),
+    bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+    maxConcurrentHooks: raw.MAX_CONCURRENT_HOOKS,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+    ...(raw.AWS_ENDPOINT_URL ? { awsEndpointUrl: raw.AWS_ENDPOINT_URL } : {}),
+    hooks,
+  };
+}
