@@ -2,7 +2,7 @@
  * The app factory: builds the hooks server and the operations server (health, metrics)
  * without listening. Tests call `inject`; `main.ts` listens (DESIGN.md §4).
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import bearerAuth from '@fastify/bearer-auth';
 import underPressure from '@fastify/under-pressure';
 import { AwsClients } from '../hooks/core/aws-clients.js';
@@ -65,7 +65,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const hooks = Fastify({
     logger,
     bodyLimit: config.bodyLimitBytes,
-    disableRequestLogging: true,
+    // One log line per hook call comes from the route, with the parent's identity.
+    logController: new LogController({ disableRequestLogging: true }),
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
     // The hook must see exactly what Metacontroller sent (DESIGN.md §4).
     ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true } },
