@@ -117,11 +117,9 @@ export function controllerFor(kind: AnyKind, target: ControllerTarget = DEFAULT_
     webhook: {
       url: `${target.baseUrl}/hooks/${n.plural}/${name}`,
       timeout: target.timeout,
-      // Metacontroller ≥ 4.16 sends `Authorization: Bearer <token>` read from this Secret.
-      authorization: {
-        type: 'Bearer',
-        credentials: { secretRef: { ...target.tokenSecret } },
-      },
+      // Metacontroller ≥ 4.16 sends `Authorization: Bearer <token>` read from this Secret
+      // (pkg/hooks/auth.go: Authorization{Type, SecretRef{Name, Namespace, Key}}).
+      authorization: { type: 'Bearer', secretRef: { ...target.tokenSecret } },
     },
   });
   return {

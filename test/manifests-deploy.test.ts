@@ -7,7 +7,8 @@
  * checked against each other (ports, names, prefix, boundary ARN, user id).
  */
 import t from 'tap';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
@@ -20,6 +21,7 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import { loadConfig } from '../server/config.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const deployDir = join(root, 'manifests', 'deploy');
@@ -256,7 +258,7 @@ t.test('Deployment: environment, config and the hook token', async (t) => {
   const tokenFile = env.get('HOOK_TOKEN_FILE');
   t.equal(tokenFile, '/var/run/awshooks/token', 'HOOK_TOKEN_FILE points to the mounted token');
   const mount = container.volumeMounts?.find((m) => m.mountPath === posix.dirname(tokenFile ?? ''));
-  t.ok(mount && !mount.subPath, 'the token directory is mounted without subPath, so rotation reaches the pod');
+  t.ok(mount && !mount.subPath, 'the token Secret is mounted as the directory of HOOK_TOKEN_FILE');
   const secret = podSpec.volumes?.find((v) => v.name === mount?.name)?.secret;
   t.equal(secret?.secretName, 'awshooks-hook-token', 'from the Secret awshooks-hook-token');
   t.not(secret?.optional, true, 'the pod does not start without the token Secret');
@@ -268,6 +270,40 @@ t.test('Deployment: environment, config and the hook token', async (t) => {
   t.equal(podSpec.securityContext?.fsGroup, 10001, 'fsGroup lets the non-root user read it');
   const overlap = [...env.keys()].filter((k) => k in configMap.data);
   t.same(overlap, [], 'no variable is set both in the Deployment and in the ConfigMap');
+});
+
+/** The environment the container gets: the ConfigMap (envFrom), overridden by the Deployment's `env`. */
+function containerEnv(): Record<string, string> {
+  const env: Record<string, string> = { ...configMap.data };
+  for (const e of container.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
+  return env;
+}
+
+t.test('the service accepts the configuration the manifests give it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'awshooks-manifests-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const env = containerEnv();
+  t.notOk('HOOK_AUTH_DISABLED' in env, 'hook authentication is not disabled');
+  t.notOk('AWS_ENDPOINT_URL' in env, 'no emulator endpoint in production');
+  // The real token file only exists in the pod: stand in a well-formed one at another path.
+  const tokenFile = join(dir, 'token');
+  writeFileSync(tokenFile, 'a'.repeat(64) + '\n');
+  const config = loadConfig({ ...env, HOOK_TOKEN_FILE: tokenFile });
+  t.equal(config.port, resolvePort(container, 'http-hooks'), 'listens for hooks on the container hook port');
+  t.equal(config.metricsPort, resolvePort(container, 'metrics'), 'serves probes and metrics on the container metrics port');
+  t.equal(config.authDisabled, false, 'requires the bearer token');
+  t.equal(config.hooks.namePrefix, configMap.data.NAME_PREFIX, 'uses NAME_PREFIX');
+  t.equal(config.hooks.clusterName, configMap.data.CLUSTER_NAME, 'uses CLUSTER_NAME as the owner tag value');
+  t.equal(config.hooks.permissionsBoundaryArn, configMap.data.PERMISSIONS_BOUNDARY_ARN, 'uses the permissions boundary');
+  t.ok(
+    config.hooks.oidcProviderArn?.endsWith(`:oidc-provider/${config.hooks.oidcIssuer}`),
+    'OIDC_ISSUER is the provider ARN’s issuer (host/path, no scheme)',
+  );
+  t.ok(config.hooks.allowedManagedPolicyArns.every((a) => a.startsWith('arn:aws:iam::')), 'the allow-list parses into ARNs');
+  t.ok(config.hooks.rdsDefaultSecurityGroupIds.every((id) => /^sg-[0-9a-f]+$/.test(id)), 'the default security groups parse into ids');
+  t.ok(config.shutdownGraceMs < (podSpec.terminationGracePeriodSeconds ?? 30) * 1000, 'shutdown finishes before Kubernetes kills the pod');
+  const limit = String(container.resources?.limits?.memory ?? '');
+  t.ok(config.bodyLimitBytes < Number(/^(\d+)Mi$/.exec(limit)?.[1] ?? 0) * 1024 * 1024, 'the request body limit is below the memory limit');
 });
 
 t.test('ConfigMap holds every setting with string values', async (t) => {
@@ -401,11 +437,21 @@ t.test('the example hook token Secret', async (t) => {
   const text = readFileSync(join(deployDir, 'hook-token-secret.example.yaml'), 'utf8');
   t.match(text, /openssl rand -hex 32/, 'explains how to generate the token');
   t.match(text, /never be\s+(#\s*)?committed/i, 'says the token must never be committed');
+  const dir = mkdtempSync(join(tmpdir(), 'awshooks-token-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   for (const { obj } of secrets) {
     const s = obj as { stringData?: Record<string, string>; data?: Record<string, string> };
     const value = s.stringData?.token ?? Buffer.from(s.data?.token ?? '', 'base64').toString();
     t.ok(value.length > 0, `${obj.metadata?.namespace}: has key token`);
     t.notMatch(value, /^[0-9a-f]{32,}$/i, `${obj.metadata?.namespace}: the value is a placeholder, not a real token`);
+    // Applied unchanged, the placeholder must not become a working (and public) token.
+    const file = join(dir, `${obj.metadata?.namespace}-token`);
+    writeFileSync(file, value);
+    t.throws(
+      () => loadConfig({ ...containerEnv(), HOOK_TOKEN_FILE: file }),
+      { name: 'ConfigError' },
+      `${obj.metadata?.namespace}: the service refuses to start with the placeholder`,
+    );
   }
 });
 

@@ -63,11 +63,10 @@ const THROTTLING_CODES = new Set([
   'RequestLimitExceeded',
   'SlowDown',
   'PriorRequestNotComplete',
-  'ServiceUnavailable',
-  'InternalFailure',
-  'InternalError',
-  'ServiceFailure',
 ]);
+
+/** Error codes AWS services use for their own failures. */
+const SERVER_CODES = new Set(['ServiceUnavailable', 'InternalFailure', 'InternalError', 'ServiceFailure', 'InternalServerError']);
 
 /** Node network error codes the SDK surfaces when the endpoint cannot be reached. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
@@ -105,7 +104,7 @@ export function outcomeOf(err: unknown): 'success' | 'throttled' | 'client_error
   if (code === undefined) return 'network_error';
   if (THROTTLING_CODES.has(code)) return 'throttled';
   const e = err as AwsErrorLike;
-  if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) return 'server_error';
+  if (SERVER_CODES.has(code) || e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) return 'server_error';
   return 'client_error';
 }
 
