@@ -21,9 +21,9 @@ import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import { loadConfig } from '../server/config.js';
+import { loadConfig } from '../../server/config.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const deployDir = join(root, 'manifests', 'deploy');
 const iamDir = join(root, 'manifests', 'iam');
 
