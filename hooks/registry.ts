@@ -1,9 +1,11 @@
 /** Every kind the service serves, by plural (the hook routes are /hooks/<plural>/...). */
 import type { AnyKind } from './core/kind.js';
 import { queueKind } from './queue/index.js';
+import { policyKind } from './policy/index.js';
+import { roleKind } from './role/index.js';
 
 /** All kinds, in the order their routes and manifests are generated. */
-export const KINDS: AnyKind[] = [queueKind];
+export const KINDS: AnyKind[] = [queueKind, policyKind, roleKind];
 
 /** Look a kind up by its plural. */
 export function kindByPlural(plural: string): AnyKind | undefined {

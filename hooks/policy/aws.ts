@@ -1,0 +1,202 @@
+/** The Policy kind's only AWS I/O: IAM calls behind ACK's four verbs. */
+import {
+  CreatePolicyCommand,
+  CreatePolicyVersionCommand,
+  DeletePolicyCommand,
+  DeletePolicyVersionCommand,
+  DetachRolePolicyCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  ListEntitiesForPolicyCommand,
+  ListPolicyVersionsCommand,
+  ListRoleTagsCommand,
+  TagPolicyCommand,
+  UntagPolicyCommand,
+  type IAMClient,
+  type Policy,
+} from '@aws-sdk/client-iam';
+import { isAwsError, TerminalError } from '../core/errors.js';
+import type { KindContext, ResourceManager } from '../core/kind.js';
+import { parsePolicyDocument } from '../core/policy-document.js';
+import { accountInfo } from '../iam-common/account.js';
+import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
+import { policyArn } from '../iam-common/names.js';
+import { tagsFromList, tagsToList } from '../iam-common/tags.js';
+import type { PolicyStatus } from '../../schemas/policy.js';
+import { planDetach, type PolicyAttachments } from './attachments.js';
+import type { PolicyDelta, PolicyObserved } from './delta.js';
+import type { PolicyDesired } from './desired.js';
+import { versionsToDeleteBeforePolicy, versionToPrune, type PolicyVersionInfo } from './versions.js';
+
+async function listVersions(iam: IAMClient, arn: string): Promise<PolicyVersionInfo[]> {
+  const out: PolicyVersionInfo[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn, ...(marker ? { Marker: marker } : {}) }));
+    for (const v of page.Versions ?? []) {
+      if (v.VersionId) out.push({ versionId: v.VersionId, isDefault: v.IsDefaultVersion === true, ...(v.CreateDate ? { createDate: new Date(v.CreateDate) } : {}) });
+    }
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return out;
+}
+
+async function listAttachments(iam: IAMClient, arn: string): Promise<{ roles: string[]; users: string[]; groups: string[] }> {
+  const roles: string[] = [];
+  const users: string[] = [];
+  const groups: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, ...(marker ? { Marker: marker } : {}) }));
+    for (const r of page.PolicyRoles ?? []) if (r.RoleName) roles.push(r.RoleName);
+    for (const u of page.PolicyUsers ?? []) if (u.UserName) users.push(u.UserName);
+    for (const g of page.PolicyGroups ?? []) if (g.GroupName) groups.push(g.GroupName);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return { roles, users, groups };
+}
+
+async function roleTags(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {};
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListRoleTagsCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
+    Object.assign(tags, tagsFromList(page.Tags));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return tags;
+}
+
+function observedFrom(policy: Policy, document: unknown, fallback: PolicyDesired): PolicyObserved {
+  return {
+    arn: policy.Arn ?? '',
+    policyName: policy.PolicyName ?? fallback.policyName,
+    path: policy.Path ?? fallback.path,
+    defaultVersionId: policy.DefaultVersionId ?? '',
+    attachmentCount: policy.AttachmentCount ?? 0,
+    document,
+    ...(policy.Description ? { description: policy.Description } : {}),
+    tags: tagsFromList(policy.Tags),
+  };
+}
+
+/**
+ * IAM I/O of a Policy. A drift check costs two calls: GetPolicy (tags, default version,
+ * attachment count) and GetPolicyVersion (the default version's document). The ARN comes from
+ * status; before the first create it is built from the account ID (configuration, or one
+ * cached sts:GetCallerIdentity per process).
+ */
+export function policyManager(ctx: KindContext): ResourceManager<PolicyDesired, PolicyObserved, PolicyStatus> {
+  const iam = ctx.aws.iam(ctx.config.defaultRegion);
+
+  const arnOf = async (desired: PolicyDesired, previous: PolicyStatus | undefined): Promise<string> => {
+    if (previous?.arn && previous.policyName === desired.policyName && (previous.path ?? desired.path) === desired.path) return previous.arn;
+    const { accountId, partition } = await accountInfo(ctx);
+    return policyArn(partition, accountId, desired.path, desired.policyName);
+  };
+
+  return {
+    async readOne(desired, previous) {
+      const arn = await arnOf(desired, previous);
+      let policy: Policy | undefined;
+      try {
+        policy = (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
+      } catch (err) {
+        if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
+        throw err;
+      }
+      if (!policy?.DefaultVersionId) return undefined;
+      let document: unknown;
+      try {
+        const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.DefaultVersionId }));
+        // NOTE: IAM returns the document URL-encoded (RFC 3986).
+        document = parsePolicyDocument(version.PolicyVersion?.Document);
+      } catch (err) {
+        if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
+        throw err;
+      }
+      return observedFrom({ ...policy, Arn: policy.Arn ?? arn }, document, desired);
+    },
+
+    async create(desired) {
+      const out = await iam.send(
+        new CreatePolicyCommand({
+          PolicyName: desired.policyName,
+          Path: desired.path,
+          PolicyDocument: JSON.stringify(desired.document),
+          ...(desired.description !== undefined ? { Description: desired.description } : {}),
+          // Tags at creation, so the policy is never seen without its owner tags.
+          Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }),
+        }),
+      );
+      if (!out.Policy?.Arn) throw new Error('CreatePolicy returned no Arn');
+      return observedFrom({ ...out.Policy, Tags: out.Policy.Tags ?? tagsToList({ ...desired.tags, ...desired.ownerTags }) }, desired.document, desired);
+    },
+
+    async update(desired, observed, delta) {
+      const d = delta as PolicyDelta;
+      const next: PolicyObserved = { ...observed, tags: { ...observed.tags } };
+      if (d.document) {
+        // NOTE: IAM keeps at most five versions; make room by deleting the oldest
+        // non-default version (never the default one, which is the policy in force).
+        const prune = versionToPrune(await listVersions(iam, observed.arn));
+        if (prune) await iam.send(new DeletePolicyVersionCommand({ PolicyArn: observed.arn, VersionId: prune }));
+        const out = await iam.send(
+          new CreatePolicyVersionCommand({ PolicyArn: observed.arn, PolicyDocument: JSON.stringify(desired.document), SetAsDefault: true }),
+        );
+        next.defaultVersionId = out.PolicyVersion?.VersionId ?? next.defaultVersionId;
+        next.document = desired.document;
+      }
+      if (Object.keys(d.tagsToAdd).length > 0) {
+        await iam.send(new TagPolicyCommand({ PolicyArn: observed.arn, Tags: tagsToList(d.tagsToAdd) }));
+        Object.assign(next.tags, d.tagsToAdd);
+      }
+      if (d.tagsToRemove.length > 0) {
+        await iam.send(new UntagPolicyCommand({ PolicyArn: observed.arn, TagKeys: d.tagsToRemove }));
+        for (const k of d.tagsToRemove) delete next.tags[k];
+      }
+      return next;
+    },
+
+    /**
+     * NOTE: AWS refuses DeletePolicy while the policy is attached or has non-default
+     * versions (moto does not): detach from our roles, delete the other versions, then the
+     * policy. Attachments we do not own block the deletion before anything is changed.
+     */
+    async delete(_desired, observed) {
+      const found = await listAttachments(iam, observed.arn);
+      const attachments: PolicyAttachments = {
+        roles: await Promise.all(found.roles.map(async (roleName) => ({ roleName, tags: await roleTags(iam, roleName).catch((err) => (isAwsError(err, NO_SUCH_ENTITY) ? {} : Promise.reject(err))) }))),
+        users: found.users,
+        groups: found.groups,
+      };
+      const plan = planDetach(attachments, ctx.config.clusterName);
+      if (plan.blockers.length > 0) {
+        throw new TerminalError(
+          'AttachedElsewhere',
+          `the policy is attached to ${plan.blockers.join(', ')}, not managed by awshooks in this cluster; detach it there and deletion continues`,
+        );
+      }
+      for (const roleName of plan.detachFromRoles) {
+        try {
+          await iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: observed.arn }));
+        } catch (err) {
+          if (!isAwsError(err, NO_SUCH_ENTITY)) throw err;
+        }
+      }
+      for (const versionId of versionsToDeleteBeforePolicy(await listVersions(iam, observed.arn))) {
+        try {
+          await iam.send(new DeletePolicyVersionCommand({ PolicyArn: observed.arn, VersionId: versionId }));
+        } catch (err) {
+          if (!isAwsError(err, NO_SUCH_ENTITY)) throw err;
+        }
+      }
+      try {
+        await iam.send(new DeletePolicyCommand({ PolicyArn: observed.arn }));
+      } catch (err) {
+        if (!isAwsError(err, NO_SUCH_ENTITY)) throw err;
+      }
+      return 'deleted';
+    },
+  };
+}

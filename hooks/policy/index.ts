@@ -1,0 +1,46 @@
+/** The `Policy` kind: a customer-managed IAM policy that Roles of the same namespace attach. */
+import type { KindDefinition } from '../core/kind.js';
+import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
+import { POLICY_SPEC_VALIDATIONS, PolicySpecSchema, PolicyStatusSchema, type PolicySpec, type PolicyStatus } from '../../schemas/policy.js';
+import { policyManager } from './aws.js';
+import { policyDelta, type PolicyObserved } from './delta.js';
+import { desiredPolicy, type PolicyDesired } from './desired.js';
+import { policyStatus } from './status.js';
+
+/** Related-object key of Policies (Metacontroller's "<Kind>.<group>/<version>"). */
+export const POLICY_RELATED_KEY = 'Policy.iam.awshooks.dev/v1alpha1';
+
+/** The Policy kind definition. */
+export const policyKind: KindDefinition<PolicySpec, PolicyDesired, PolicyObserved, PolicyStatus> = {
+  names: {
+    group: 'iam.awshooks.dev',
+    version: 'v1alpha1',
+    kind: 'Policy',
+    plural: 'policies',
+    singular: 'policy',
+    listKind: 'PolicyList',
+    shortNames: ['iampolicy'],
+    categories: ['awshooks', 'aws'],
+  },
+  specSchema: PolicySpecSchema,
+  statusSchema: PolicyStatusSchema,
+  specValidations: POLICY_SPEC_VALIDATIONS,
+  printerColumns: [
+    { name: 'ARN', type: 'string', jsonPath: '.status.arn', description: 'The policy ARN' },
+    { name: 'Version', type: 'string', jsonPath: '.status.defaultVersionId', description: 'The default version' },
+    { name: 'Attachments', type: 'integer', jsonPath: '.status.attachmentCount', description: 'Entities the policy is attached to' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ],
+  childResources: [],
+  terminalCodes: IAM_TERMINAL_CODES,
+
+  desired: desiredPolicy,
+  resource: policyManager,
+  tagsOf: (observed) => observed.tags,
+  delta: (desired, observed, previous) => policyDelta(desired, observed, previous?.managedTagKeys ?? []),
+  status: (desired, observed) => policyStatus(desired, observed),
+  children: () => [],
+  existsPerStatus: (status) => Boolean(status?.arn),
+};

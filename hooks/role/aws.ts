@@ -1,0 +1,205 @@
+/** The Role kind's only AWS I/O: IAM calls behind ACK's four verbs. */
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  DeleteRolePolicyCommand,
+  DeleteRoleCommand,
+  DetachRolePolicyCommand,
+  GetRoleCommand,
+  ListAttachedRolePoliciesCommand,
+  ListInstanceProfilesForRoleCommand,
+  ListRolePoliciesCommand,
+  PutRolePermissionsBoundaryCommand,
+  PutRolePolicyCommand,
+  RemoveRoleFromInstanceProfileCommand,
+  TagRoleCommand,
+  UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
+  type IAMClient,
+  type Role,
+} from '@aws-sdk/client-iam';
+import { isAwsError } from '../core/errors.js';
+import type { KindContext, ResourceManager } from '../core/kind.js';
+import { parsePolicyDocument } from '../core/policy-document.js';
+import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
+import { tagsFromList, tagsToList } from '../iam-common/tags.js';
+import type { RoleStatus } from '../../schemas/role.js';
+import type { RoleDelta, RoleObserved } from './delta.js';
+import type { RoleDesired } from './desired.js';
+
+async function listAttached(iam: IAMClient, roleName: string): Promise<string[]> {
+  const out: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
+    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) out.push(p.PolicyArn);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return out.sort();
+}
+
+async function listInline(iam: IAMClient, roleName: string): Promise<string[]> {
+  const out: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
+    out.push(...(page.PolicyNames ?? []));
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return out.sort();
+}
+
+async function listInstanceProfiles(iam: IAMClient, roleName: string): Promise<string[]> {
+  const out: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
+    for (const p of page.InstanceProfiles ?? []) if (p.InstanceProfileName) out.push(p.InstanceProfileName);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return out.sort();
+}
+
+function fromRole(role: Role, attachedPolicyArns: string[], inlinePolicyNames: string[]): RoleObserved {
+  return {
+    arn: role.Arn ?? '',
+    roleName: role.RoleName ?? '',
+    path: role.Path ?? '/',
+    // NOTE: IAM returns the trust policy URL-encoded (RFC 3986).
+    trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument),
+    maxSessionDuration: role.MaxSessionDuration ?? 3600,
+    ...(role.Description ? { description: role.Description } : {}),
+    ...(role.PermissionsBoundary?.PermissionsBoundaryArn ? { permissionsBoundaryArn: role.PermissionsBoundary.PermissionsBoundaryArn } : {}),
+    tags: tagsFromList(role.Tags),
+    attachedPolicyArns,
+    inlinePolicyNames,
+  };
+}
+
+/** Ignore IAM's NoSuchEntity: the thing is already gone. */
+async function unlessGone(work: Promise<unknown>): Promise<void> {
+  try {
+    await work;
+  } catch (err) {
+    if (!isAwsError(err, NO_SUCH_ENTITY)) throw err;
+  }
+}
+
+/**
+ * IAM I/O of a Role. A drift check costs three calls: GetRole (trust policy, tags, boundary,
+ * session duration, description), ListAttachedRolePolicies and ListRolePolicies. Inline
+ * documents are not read back (see roleDelta).
+ */
+export function roleManager(ctx: KindContext): ResourceManager<RoleDesired, RoleObserved, RoleStatus> {
+  const iam = ctx.aws.iam(ctx.config.defaultRegion);
+
+  const putInline = async (roleName: string, desired: RoleDesired, names: readonly string[]) => {
+    for (const name of names) {
+      await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: name, PolicyDocument: JSON.stringify(desired.inlinePolicies[name]) }));
+    }
+  };
+
+  return {
+    async readOne(desired) {
+      let role: Role | undefined;
+      try {
+        role = (await iam.send(new GetRoleCommand({ RoleName: desired.roleName }))).Role;
+      } catch (err) {
+        if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
+        throw err;
+      }
+      if (!role) return undefined;
+      try {
+        const [attached, inline] = await Promise.all([listAttached(iam, desired.roleName), listInline(iam, desired.roleName)]);
+        return fromRole(role, attached, inline);
+      } catch (err) {
+        if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
+        throw err;
+      }
+    },
+
+    async create(desired) {
+      if (!desired.trustPolicy) throw new Error('cannot create a role without a trust policy');
+      const tags = { ...desired.tags, ...desired.ownerTags };
+      const out = await iam.send(
+        new CreateRoleCommand({
+          RoleName: desired.roleName,
+          Path: desired.path,
+          AssumeRolePolicyDocument: JSON.stringify(desired.trustPolicy),
+          MaxSessionDuration: desired.maxSessionDuration,
+          ...(desired.description !== undefined ? { Description: desired.description } : {}),
+          // The admin's boundary from the first moment (the service's own policy requires it).
+          ...(desired.permissionsBoundaryArn ? { PermissionsBoundary: desired.permissionsBoundaryArn } : {}),
+          // Tags at creation, so the role is never seen without its owner tags.
+          Tags: tagsToList(tags),
+        }),
+      );
+      if (!out.Role?.Arn) throw new Error('CreateRole returned no Arn');
+      for (const arn of desired.managedPolicyArns) await iam.send(new AttachRolePolicyCommand({ RoleName: desired.roleName, PolicyArn: arn }));
+      const inline = Object.keys(desired.inlinePolicies).sort();
+      await putInline(desired.roleName, desired, inline);
+      return {
+        ...fromRole({ ...out.Role, Tags: out.Role.Tags ?? tagsToList(tags) }, [...desired.managedPolicyArns], inline),
+        trustPolicy: desired.trustPolicy,
+        ...(desired.permissionsBoundaryArn ? { permissionsBoundaryArn: desired.permissionsBoundaryArn } : {}),
+      };
+    },
+
+    async update(desired, observed, delta) {
+      const d = delta as RoleDelta;
+      const roleName = observed.roleName;
+      const next: RoleObserved = { ...observed, tags: { ...observed.tags } };
+      if (d.trustPolicy && desired.trustPolicy) {
+        await iam.send(new UpdateAssumeRolePolicyCommand({ RoleName: roleName, PolicyDocument: JSON.stringify(desired.trustPolicy) }));
+        next.trustPolicy = desired.trustPolicy;
+      }
+      if (d.roleSettings) {
+        await iam.send(
+          new UpdateRoleCommand({
+            RoleName: roleName,
+            MaxSessionDuration: desired.maxSessionDuration,
+            ...(desired.description !== undefined ? { Description: desired.description } : {}),
+          }),
+        );
+        next.maxSessionDuration = desired.maxSessionDuration;
+        if (desired.description !== undefined) next.description = desired.description;
+      }
+      if (d.permissionsBoundary && desired.permissionsBoundaryArn) {
+        await iam.send(new PutRolePermissionsBoundaryCommand({ RoleName: roleName, PermissionsBoundary: desired.permissionsBoundaryArn }));
+        next.permissionsBoundaryArn = desired.permissionsBoundaryArn;
+      }
+      // Attach first, then detach: a policy swap never leaves the role with neither.
+      for (const arn of d.policiesToAttach) await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+      for (const arn of d.policiesToDetach) await unlessGone(iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })));
+      next.attachedPolicyArns = [...desired.managedPolicyArns];
+      await putInline(roleName, desired, d.inlineToPut);
+      for (const name of d.inlineToDelete) await unlessGone(iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name })));
+      next.inlinePolicyNames = Object.keys(desired.inlinePolicies).sort();
+      if (Object.keys(d.tagsToAdd).length > 0) {
+        await iam.send(new TagRoleCommand({ RoleName: roleName, Tags: tagsToList(d.tagsToAdd) }));
+        Object.assign(next.tags, d.tagsToAdd);
+      }
+      if (d.tagsToRemove.length > 0) {
+        await iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: d.tagsToRemove }));
+        for (const k of d.tagsToRemove) delete next.tags[k];
+      }
+      return next;
+    },
+
+    /**
+     * NOTE: IAM refuses DeleteRole while the role has attached or inline policies or sits in
+     * an instance profile: remove those first (read fresh, not from the drift check).
+     */
+    async delete(_desired, observed) {
+      const roleName = observed.roleName;
+      for (const arn of await listAttached(iam, roleName)) await unlessGone(iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })));
+      for (const name of await listInline(iam, roleName)) await unlessGone(iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name })));
+      for (const profile of await listInstanceProfiles(iam, roleName)) {
+        await unlessGone(iam.send(new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: profile, RoleName: roleName })));
+      }
+      await unlessGone(iam.send(new DeleteRoleCommand({ RoleName: roleName })));
+      return 'deleted';
+    },
+  };
+}

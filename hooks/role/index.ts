@@ -1,0 +1,56 @@
+/** The `Role` kind: an IAM role for one service account of the Role's namespace (IRSA). */
+import type { KindDefinition } from '../core/kind.js';
+import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
+import { RoleSpecSchema, RoleStatusSchema, type RoleSpec, type RoleStatus } from '../../schemas/role.js';
+import { roleManager } from './aws.js';
+import { roleDelta, type RoleObserved } from './delta.js';
+import { desiredRole, POLICY_RELATED_KEY, type RoleDesired } from './desired.js';
+import { roleChildren, roleStatus } from './status.js';
+
+export { POLICY_RELATED_KEY };
+
+/**
+ * IAM codes that need the user to act for a Role. NoSuchEntity outside readOne means an
+ * ARN in spec.managedPolicyArns does not exist.
+ */
+const ROLE_TERMINAL_CODES: ReadonlySet<string> = new Set([...IAM_TERMINAL_CODES, 'NoSuchEntity']);
+
+/** The Role kind definition. */
+export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleStatus> = {
+  names: {
+    group: 'iam.awshooks.dev',
+    version: 'v1alpha1',
+    kind: 'Role',
+    plural: 'roles',
+    singular: 'role',
+    listKind: 'RoleList',
+    shortNames: ['iamrole'],
+    categories: ['awshooks', 'aws'],
+  },
+  specSchema: RoleSpecSchema,
+  statusSchema: RoleStatusSchema,
+  printerColumns: [
+    { name: 'ARN', type: 'string', jsonPath: '.status.roleArn', description: 'The role ARN' },
+    { name: 'ServiceAccount', type: 'string', jsonPath: '.status.serviceAccountName', description: 'The service account that may assume the role' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ],
+  childResources: [{ apiVersion: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', updateStrategy: 'InPlace' }],
+  relatedResources: [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies' }],
+  terminalCodes: ROLE_TERMINAL_CODES,
+
+  customize(parent) {
+    const names = parent.spec.policies ?? [];
+    if (names.length === 0) return [];
+    // Only the Role's own namespace (DESIGN.md §3.4).
+    return [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: parent.metadata.namespace ?? '', names: [...new Set(names)].filter((n) => !n.includes('/')) }];
+  },
+  desired: desiredRole,
+  resource: roleManager,
+  tagsOf: (observed) => observed.tags,
+  delta: (desired, observed, previous) => roleDelta(desired, observed, previous),
+  status: (desired, observed) => roleStatus(desired, observed),
+  children: roleChildren,
+  existsPerStatus: (status) => Boolean(status?.roleArn),
+};

@@ -1,0 +1,51 @@
+/** Pure: a Role's status fields and its ServiceAccount child. */
+import type { ChildrenInput } from '../core/kind.js';
+import type { KubeObject } from '../core/types.js';
+import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
+import type { RoleObserved } from './delta.js';
+import type { RoleDesired } from './desired.js';
+
+/** The annotation EKS's pod identity webhook reads. */
+export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
+
+/** The kind's status fields from what IAM reported (after any update). */
+export function roleStatus(desired: RoleDesired, observed: RoleObserved): RoleStatus {
+  const names = new Set(observed.inlinePolicyNames);
+  // Only hashes of documents present on the role: those awshooks wrote (or confirmed by hash).
+  const inlinePolicyHashes = Object.fromEntries(Object.entries(desired.inlinePolicyHashes).filter(([name]) => names.has(name)));
+  return {
+    roleArn: observed.arn,
+    roleName: observed.roleName,
+    attachedPolicyArns: [...observed.attachedPolicyArns].sort(),
+    inlinePolicyNames: [...observed.inlinePolicyNames].sort(),
+    inlinePolicyHashes,
+    serviceAccountName: desired.serviceAccountName,
+    serviceAccountAnnotation: `${ROLE_ARN_ANNOTATION}: ${observed.arn}`,
+    ...(observed.permissionsBoundaryArn ? { permissionsBoundaryArn: observed.permissionsBoundaryArn } : {}),
+    managedTagKeys: Object.keys(desired.tags).sort(),
+  };
+}
+
+/** Labels on every child, so `kubectl get -l` finds them. */
+function childLabels(parentName: string): Record<string, string> {
+  return { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Role', 'awshooks.dev/owner-name': parentName };
+}
+
+/**
+ * The ServiceAccount, annotated with the role ARN, once the ARN is known and when
+ * spec.serviceAccount.manage is true. Computed from status and spec only: never throws.
+ */
+export function roleChildren(input: ChildrenInput<RoleSpec, RoleStatus, RoleDesired>): KubeObject[] {
+  const { status, parent, spec } = input;
+  const rawSpec = (parent.spec ?? {}) as Partial<RoleSpec>;
+  const manage = spec ? spec.serviceAccount?.manage !== false : rawSpec.serviceAccount?.manage !== false;
+  if (!manage || !status.roleArn) return [];
+  const name = status.serviceAccountName ?? spec?.serviceAccountName ?? parent.metadata.name;
+  return [
+    {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name, labels: childLabels(parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
+    },
+  ];
+}
