@@ -3,9 +3,10 @@ import type { AnyKind } from './core/kind.js';
 import { queueKind } from './queue/index.js';
 import { policyKind } from './policy/index.js';
 import { roleKind } from './role/index.js';
+import { dbInstanceKind } from './dbinstance/index.js';
 
 /** All kinds, in the order their routes and manifests are generated. */
-export const KINDS: AnyKind[] = [queueKind, policyKind, roleKind];
+export const KINDS: AnyKind[] = [queueKind, policyKind, roleKind, dbInstanceKind];
 
 /** Look a kind up by its plural. */
 export function kindByPlural(plural: string): AnyKind | undefined {

@@ -89,7 +89,16 @@ export interface Delta {
 }
 
 /** Whether an observed resource is usable yet. */
-export type Readiness = { ready: true } | { ready: false; reason: string; message: string; requeueSeconds: number };
+export type Readiness =
+  | { ready: true }
+  | {
+      ready: false;
+      reason: string;
+      message: string;
+      requeueSeconds: number;
+      /** AWS still accepts updates in this state (RDS storage-full is fixed by growing storage). */
+      acceptsUpdates?: boolean;
+    };
 
 /** The result of `delete`: gone at once, or AWS is still working on it. */
 export type DeleteOutcome = 'deleted' | 'pending';

@@ -218,7 +218,7 @@ export async function reconcile(kind: AnyKind, request: SyncRequest, deps: Recon
       const readiness = kind.readiness ? kind.readiness(observed) : ({ ready: true } as const);
       const delta = kind.delta(desired, observed, previous);
       if (delta.paths.length > 0) {
-        if (!readiness.ready) {
+        if (!readiness.ready && !readiness.acceptsUpdates) {
           // NOTE: RDS (and others) refuse modifications while the resource is busy: wait.
           throw new WaitError(readiness.reason, `${readiness.message}; waiting to apply changes to ${delta.paths.join(', ')}`, readiness.requeueSeconds);
         }

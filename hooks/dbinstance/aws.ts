@@ -1,0 +1,257 @@
+/** The DBInstance kind's RDS I/O: ACK's four verbs, plus awshooks' own manual snapshots. */
+import {
+  AddTagsToResourceCommand,
+  CreateDBInstanceCommand,
+  CreateDBSnapshotCommand,
+  DeleteDBInstanceCommand,
+  DeleteDBSnapshotCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBSnapshotsCommand,
+  ModifyDBInstanceCommand,
+  RemoveTagsFromResourceCommand,
+  type DBInstance,
+  type DBSnapshot,
+  type RDSClient,
+  type Tag,
+} from '@aws-sdk/client-rds';
+import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
+import type { KindContext, ResourceManager } from '../core/kind.js';
+import { ownership } from '../core/ownership.js';
+import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
+import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
+import type { DBInstanceDesired } from './desired.js';
+import { manualSnapshotIdentifier, manualSnapshotPrefix } from './identifiers.js';
+import { BUSY_REQUEUE_SECONDS } from './state.js';
+
+/** NOTE: the SDK names the error DBInstanceNotFoundFault; the wire code is DBInstanceNotFound. */
+const NOT_FOUND = ['DBInstanceNotFound', 'DBInstanceNotFoundFault'];
+const INVALID_STATE = ['InvalidDBInstanceState', 'InvalidDBInstanceStateFault'];
+
+/** The subset of RDSClient we use, so that unit tests can pass a fake. */
+export type RdsLike = Pick<RDSClient, 'send'>;
+
+/** Tag list → map. */
+export function tagMap(tags: Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
+  return out;
+}
+
+/** Map → tag list, sorted by key. */
+export function tagList(tags: Record<string, string>): Tag[] {
+  return Object.keys(tags).sort().map((Key) => ({ Key, Value: tags[Key]! }));
+}
+
+function observedOf(instance: DBInstance): DBInstanceObserved {
+  return { instance, tags: tagMap(instance.TagList) };
+}
+
+/**
+ * RDS I/O. A drift check is one call: DescribeDBInstances, which carries the tags.
+ * `client` defaults to the shared SDK client of the region; tests pass a fake.
+ */
+export function dbInstanceManager(ctx: KindContext, client?: (region: string) => RdsLike): ResourceManager<DBInstanceDesired, DBInstanceObserved, DBInstanceStatus> {
+  const rds = client ?? ((region: string) => ctx.aws.rds(region));
+  const describe = async (desired: DBInstanceDesired): Promise<DBInstanceObserved | undefined> => {
+    try {
+      const out = await rds(desired.region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: desired.identifier }));
+      const instance = out.DBInstances?.[0];
+      return instance ? observedOf(instance) : undefined;
+    } catch (err) {
+      if (isAwsError(err, ...NOT_FOUND)) return undefined;
+      throw err;
+    }
+  };
+
+  return {
+    readOne: (desired) => describe(desired),
+
+    async create(desired) {
+      if (desired.masterPassword === undefined) throw new WaitError('WaitingForSecret', 'waiting for the master Secret before creating the DB instance', 5);
+      const out = await rds(desired.region).send(
+        new CreateDBInstanceCommand({
+          DBInstanceIdentifier: desired.identifier,
+          Engine: desired.engine,
+          EngineVersion: desired.engineVersion,
+          DBInstanceClass: desired.instanceClass,
+          AllocatedStorage: desired.storageGB,
+          ...(desired.storageType ? { StorageType: desired.storageType } : {}),
+          MultiAZ: desired.multiAZ,
+          StorageEncrypted: desired.storageEncrypted,
+          ...(desired.kmsKeyId ? { KmsKeyId: desired.kmsKeyId } : {}),
+          ...(desired.subnetGroupName ? { DBSubnetGroupName: desired.subnetGroupName } : {}),
+          ...(desired.securityGroupIds.length ? { VpcSecurityGroupIds: desired.securityGroupIds } : {}),
+          PubliclyAccessible: desired.publiclyAccessible,
+          MasterUsername: desired.masterUsername,
+          MasterUserPassword: desired.masterPassword,
+          BackupRetentionPeriod: desired.backupRetentionDays,
+          DeletionProtection: desired.deletionProtection,
+          // Snapshots (final ones included) carry the owner tags: they say whose data they hold.
+          CopyTagsToSnapshot: true,
+          // Tags at creation, so the instance is never seen without its owner tags.
+          Tags: tagList({ ...desired.tags, ...desired.ownerTags }),
+        }),
+      );
+      if (!out.DBInstance) throw new Error('CreateDBInstance returned no DBInstance');
+      const observed = observedOf(out.DBInstance);
+      // NOTE: some implementations leave TagList out of the CreateDBInstance answer.
+      if (Object.keys(observed.tags).length === 0) observed.tags = { ...desired.tags, ...desired.ownerTags };
+      return observed;
+    },
+
+    async update(desired, observed, delta) {
+      const d = delta as DBInstanceDelta;
+      const client = rds(desired.region);
+      let instance = observed.instance;
+      const tags = { ...observed.tags };
+      if (Object.keys(d.modify).length > 0) {
+        try {
+          const out = await client.send(
+            new ModifyDBInstanceCommand({ DBInstanceIdentifier: desired.identifier, ApplyImmediately: desired.applyImmediately, ...d.modify }),
+          );
+          if (out.DBInstance) instance = { ...out.DBInstance, TagList: observed.instance.TagList };
+        } catch (err) {
+          // NOTE: RDS refuses to modify an instance that is busy; wait instead of failing.
+          if (isAwsError(err, ...INVALID_STATE)) throw new WaitError('InvalidDBInstanceState', 'RDS refused the modification while the DB instance is busy; retrying', BUSY_REQUEUE_SECONDS);
+          throw err;
+        }
+      }
+      const arn = instance.DBInstanceArn ?? observed.instance.DBInstanceArn;
+      if (Object.keys(d.tagsToAdd).length > 0 || d.tagsToRemove.length > 0) {
+        if (!arn) throw new Error('the DB instance has no ARN to tag');
+        if (Object.keys(d.tagsToAdd).length > 0) {
+          await client.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagList(d.tagsToAdd) }));
+          Object.assign(tags, d.tagsToAdd);
+        }
+        if (d.tagsToRemove.length > 0) {
+          await client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: d.tagsToRemove }));
+          for (const k of d.tagsToRemove) delete tags[k];
+        }
+      }
+      return { instance, tags };
+    },
+
+    async delete(desired, observed) {
+      const status = observed.instance.DBInstanceStatus;
+      if (status === 'deleting') return 'pending';
+      if (observed.instance.DeletionProtection) {
+        if (desired.deletionProtection) {
+          throw new WaitError(
+            'DeletionProtected',
+            `the DB instance has deletion protection: set spec.deletionProtection: false to let awshooks delete it (deletionPolicy ${desired.deletionPolicy}), or set deletionPolicy: Retain to keep it`,
+            60,
+          );
+        }
+        // The spec now allows deletion: lift the protection first, delete on the next poll.
+        try {
+          await rds(desired.region).send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: desired.identifier, DeletionProtection: false, ApplyImmediately: true }));
+        } catch (err) {
+          if (isAwsError(err, ...INVALID_STATE)) return 'pending';
+          throw err;
+        }
+        return 'pending';
+      }
+      const snapshot = desired.deletionPolicy === 'Snapshot';
+      try {
+        await rds(desired.region).send(
+          new DeleteDBInstanceCommand({
+            DBInstanceIdentifier: desired.identifier,
+            ...(snapshot
+              ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: desired.finalSnapshotIdentifier, DeleteAutomatedBackups: false }
+              : { SkipFinalSnapshot: true }),
+          }),
+        );
+      } catch (err) {
+        if (isAwsError(err, ...NOT_FOUND)) return 'pending'; // confirmed gone on the next poll
+        // NOTE: RDS refuses to delete while creating/modifying/backing up: poll until it can.
+        if (isAwsError(err, ...INVALID_STATE)) return 'pending';
+        if (isAwsError(err, 'DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault')) {
+          throw new TerminalError('DBSnapshotAlreadyExists', `a snapshot named ${desired.finalSnapshotIdentifier} already exists; rename or delete it (awshooks never deletes an instance without its final snapshot under deletionPolicy: Snapshot)`);
+        }
+        throw err;
+      }
+      // Always confirm with a later DescribeDBInstances (finalized only on DBInstanceNotFound),
+      // which also lets the status show finalSnapshotIdentifier before the parent goes.
+      return 'pending';
+    },
+  };
+}
+
+/** One of awshooks' manual snapshots. */
+export interface OwnSnapshot {
+  id: string;
+  createdAt: Date;
+  status: string;
+  /** Our owner tags are on it; only such snapshots are ever deleted. */
+  owned: boolean;
+}
+
+/** Pure: what to do about manual snapshots. */
+export interface SnapshotPlan {
+  /** Take a snapshot now (the newest of ours is older than `every`, or there is none). */
+  take: boolean;
+  /** Our snapshots older than the retention (never the newest). */
+  toDelete: string[];
+  newest?: OwnSnapshot;
+}
+
+/**
+ * Pure: decide about manual snapshots. Only snapshots of ours (our identifier prefix and, when
+ * tags are reported, our owner tags) are considered; the newest one is always kept.
+ */
+export function planSnapshots(own: OwnSnapshot[], everySeconds: number, retentionDays: number, now: Date): SnapshotPlan {
+  const sorted = [...own].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  const newest = sorted[0];
+  const busy = sorted.some((s) => s.status === 'creating');
+  const take = !busy && (!newest || now.getTime() - newest.createdAt.getTime() >= everySeconds * 1000);
+  const cutoff = now.getTime() - retentionDays * 86400 * 1000;
+  const toDelete = sorted.slice(1).filter((s) => s.owned && s.status === 'available' && s.createdAt.getTime() < cutoff).map((s) => s.id);
+  return { take, toDelete, ...(newest ? { newest } : {}) };
+}
+
+/**
+ * backup.every: one DescribeDBSnapshots (the +1 of a drift check), then a CreateDBSnapshot when
+ * due and a DeleteDBSnapshot per expired snapshot of ours.
+ */
+export async function syncManualSnapshots(
+  ctx: KindContext,
+  desired: DBInstanceDesired,
+  client?: RdsLike,
+): Promise<{ lastSnapshotIdentifier?: string; lastSnapshotTime?: string; took: boolean }> {
+  const rds = client ?? ctx.aws.rds(desired.region);
+  const now = ctx.now();
+  const prefix = manualSnapshotPrefix(desired.identifier);
+  const out = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: desired.identifier, SnapshotType: 'manual' }));
+  const own: OwnSnapshot[] = (out.DBSnapshots ?? [])
+    .filter((s: DBSnapshot) => (s.DBSnapshotIdentifier ?? '').startsWith(prefix))
+    // A snapshot whose tags name another owner is not ours, whatever its name.
+    .filter((s: DBSnapshot) => ownership(tagMap(s.TagList), ctx.owner) !== 'foreign')
+    .map((s: DBSnapshot) => ({
+      owned: ownership(tagMap(s.TagList), ctx.owner) === 'ours',
+      id: s.DBSnapshotIdentifier!,
+      createdAt: s.SnapshotCreateTime ? new Date(s.SnapshotCreateTime) : new Date(0),
+      status: s.Status ?? 'unknown',
+    }));
+  const plan = planSnapshots(own, desired.backupEverySeconds!, desired.backupRetentionDays, now);
+  let newest = plan.newest;
+  if (plan.take) {
+    const id = manualSnapshotIdentifier(desired.identifier, now);
+    if (!own.some((s) => s.id === id)) {
+      await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: desired.identifier, DBSnapshotIdentifier: id, Tags: tagList({ ...desired.tags, ...desired.ownerTags }) }));
+      ctx.log.info({ event: 'snapshot_created', snapshot: id }, 'manual DB snapshot taken');
+    }
+    newest = { id, createdAt: now, status: 'creating', owned: true };
+  }
+  for (const id of plan.toDelete) {
+    try {
+      await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: id }));
+      ctx.log.info({ event: 'snapshot_deleted', snapshot: id }, 'expired manual DB snapshot deleted');
+    } catch (err) {
+      if (!isAwsError(err, 'DBSnapshotNotFound', 'DBSnapshotNotFoundFault')) throw err;
+    }
+  }
+  return {
+    took: plan.take,
+    ...(newest ? { lastSnapshotIdentifier: newest.id, lastSnapshotTime: newest.createdAt.toISOString() } : {}),
+  };
+}

@@ -1,0 +1,224 @@
+/** Pure: a DBInstance's spec, observed Secrets and status → the desired RDS instance and in-database state. */
+import type { HooksConfig } from '../core/config.js';
+import { InvalidSpecError, TerminalError, WaitError } from '../core/errors.js';
+import type { DesiredInput } from '../core/kind.js';
+import { ownerTags } from '../core/ownership.js';
+import type { ObjectMap, Owner } from '../core/types.js';
+import { validateUserTags } from '../queue/desired.js';
+import type { DBInstanceSpec, DBInstanceStatus, UserRole } from '../../schemas/dbinstance.js';
+import {
+  defaultInstanceIdentifier,
+  finalSnapshotIdentifier,
+  masterSecretName,
+  rdsIdentifierProblem,
+  sqlDatabaseProblem,
+  sqlUserProblem,
+  userSecretName,
+} from './identifiers.js';
+import { passwordHash, passwordProblem } from './passwords.js';
+import { MIN_BACKUP_EVERY_SECONDS, parseDuration } from './state.js';
+
+/** Key of observed Secrets in Metacontroller's children map. */
+export const SECRET_KEY = 'Secret.v1';
+/** Key of observed Services. */
+export const SERVICE_KEY = 'Service.v1';
+
+/** Default engine versions (a major version: RDS picks the current minor). */
+export const DEFAULT_ENGINE_VERSION: Record<'postgres' | 'mysql', string> = { postgres: '16', mysql: '8.0' };
+
+/** Resync while waiting for a Secret we just returned to be created. */
+export const SECRET_WAIT_SECONDS = 5;
+
+/** A desired in-database user. */
+export interface DesiredUser {
+  name: string;
+  roles: UserRole[];
+  secretName: string;
+  /** From the observed Secret; undefined until Metacontroller created it (persist, then use). */
+  password?: string;
+  passwordHash?: string;
+}
+
+/** A desired database and the users granted on it. */
+export interface DesiredDatabase {
+  name: string;
+  users: string[];
+}
+
+/** The desired RDS instance and in-database state. */
+export interface DBInstanceDesired {
+  region: string;
+  identifier: string;
+  engine: 'postgres' | 'mysql';
+  engineVersion: string;
+  allowMajorVersionUpgrade: boolean;
+  instanceClass: string;
+  storageGB: number;
+  storageType?: string;
+  multiAZ: boolean;
+  storageEncrypted: boolean;
+  kmsKeyId?: string;
+  subnetGroupName?: string;
+  securityGroupIds: string[];
+  publiclyAccessible: boolean;
+  masterUsername: string;
+  /** From the observed master Secret. Undefined only while finalizing without the Secret. */
+  masterPassword?: string;
+  masterPasswordHash?: string;
+  users: DesiredUser[];
+  databases: DesiredDatabase[];
+  backupRetentionDays: number;
+  /** backup.every in seconds. */
+  backupEverySeconds?: number;
+  deletionPolicy: 'Snapshot' | 'Delete' | 'Retain';
+  deletionProtection: boolean;
+  applyImmediately: boolean;
+  tags: Record<string, string>;
+  ownerTags: Record<string, string>;
+  adopt: boolean;
+  /** FinalDBSnapshotIdentifier used when deletionPolicy is Snapshot. */
+  finalSnapshotIdentifier: string;
+}
+
+/** The instance identifier a spec asks for, checked against RDS's rules and our prefix. */
+export function instanceIdentifierFor(spec: DBInstanceSpec, config: HooksConfig, owner: Owner): string {
+  if (spec.instanceIdentifier === undefined) return defaultInstanceIdentifier(config.namePrefix, owner.namespace, owner.name);
+  const id = spec.instanceIdentifier;
+  const problem = rdsIdentifierProblem(id);
+  if (problem) throw new InvalidSpecError(`spec.instanceIdentifier: "${id}" ${problem}`);
+  const prefix = config.namePrefix.toLowerCase();
+  if (!id.startsWith(`${prefix}-`)) {
+    throw new InvalidSpecError(`spec.instanceIdentifier: must start with "${prefix}-" (the service may only manage instances under its prefix)`);
+  }
+  return id;
+}
+
+/** Read a key of an observed Secret's base64 `data`. */
+export function secretValue(children: ObjectMap, namespace: string, name: string, key: string): string | undefined {
+  const secret = children[SECRET_KEY]?.[`${namespace}/${name}`] as { data?: Record<string, string> } | undefined;
+  const raw = secret?.data?.[key];
+  if (raw === undefined) return undefined;
+  return Buffer.from(raw, 'base64').toString('utf8');
+}
+
+/** True when the Secret is among the observed children. */
+export function secretObserved(children: ObjectMap, namespace: string, name: string): boolean {
+  return children[SECRET_KEY]?.[`${namespace}/${name}`] !== undefined;
+}
+
+/** A password from an observed Secret, validated; undefined when the Secret is not there yet. */
+function observedPassword(children: ObjectMap, namespace: string, secretName: string): string | undefined {
+  if (!secretObserved(children, namespace, secretName)) return undefined;
+  const password = secretValue(children, namespace, secretName, 'password');
+  if (password === undefined || password === '') {
+    // Our children() fills an empty password in; the Secret will be written on this answer.
+    return undefined;
+  }
+  const problem = passwordProblem(password);
+  if (problem) throw new TerminalError('InvalidSecret', `Secret ${secretName}: the password ${problem}`);
+  return password;
+}
+
+/**
+ * Pure: the desired instance. Throws InvalidSpecError for a bad spec, WaitError while the master
+ * Secret has not been observed yet (it is returned as a child first: persist, then use).
+ */
+export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstanceStatus>): DBInstanceDesired {
+  const { spec, config, owner, children, parent, finalizing } = input;
+  const previous = parent.status;
+  const namespace = owner.namespace;
+  const engine = spec.engine;
+  const identifier = instanceIdentifierFor(spec, config, owner);
+
+  // Refuse a storage decrease even when the CRD's CEL rule was bypassed (an old CRD, a replace).
+  if (previous?.storageGB !== undefined && spec.storageGB < previous.storageGB) {
+    throw new InvalidSpecError(`spec.storageGB: ${spec.storageGB} is smaller than the ${previous.storageGB} GiB allocated; RDS storage can only grow`);
+  }
+  if (spec.kmsKeyId !== undefined && !spec.storageEncrypted) {
+    throw new InvalidSpecError('spec.kmsKeyId: needs storageEncrypted: true');
+  }
+
+  // NOTE: RDS refuses "rdsadmin" (its own admin) and SQL reserved words as master user names.
+  if (/^(rdsadmin|rds_.*|pg_.*|root|mysql.*|public|none|user|select|table)$/.test(spec.masterUsername)) {
+    throw new InvalidSpecError(`spec.masterUsername: "${spec.masterUsername}" is reserved by ${engine} or RDS`);
+  }
+
+  const userNames = Object.keys(spec.users ?? {}).sort();
+  for (const name of userNames) {
+    const problem = sqlUserProblem(name, engine, spec.masterUsername);
+    if (problem) throw new InvalidSpecError(`spec.users: "${name}" ${problem}`);
+  }
+  const databases: DesiredDatabase[] = [];
+  for (const [name, users] of Object.entries(spec.databases ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const problem = sqlDatabaseProblem(name, engine);
+    if (problem) throw new InvalidSpecError(`spec.databases: "${name}" ${problem}`);
+    for (const u of users) {
+      if (!userNames.includes(u)) throw new InvalidSpecError(`spec.databases.${name}: user "${u}" is not in spec.users`);
+    }
+    databases.push({ name, users: [...new Set(users)].sort() });
+  }
+
+  let backupEverySeconds: number | undefined;
+  if (spec.backup.every !== undefined) {
+    backupEverySeconds = parseDuration(spec.backup.every);
+    if (backupEverySeconds === undefined) throw new InvalidSpecError(`spec.backup.every: "${spec.backup.every}" is not a duration like 30m, 24h or 7d`);
+    if (backupEverySeconds < MIN_BACKUP_EVERY_SECONDS) throw new InvalidSpecError('spec.backup.every: must be at least 30m');
+    if (spec.backup.retentionDays === 0) throw new InvalidSpecError('spec.backup.every: needs backup.retentionDays of at least 1 (snapshots are kept that long)');
+  }
+
+  const salt = owner.uid;
+  const masterSecret = masterSecretName(owner.name);
+  const masterPassword = observedPassword(children, namespace, masterSecret);
+  if (masterPassword === undefined && !finalizing) {
+    throw new WaitError('WaitingForSecret', `waiting for Secret ${masterSecret} (returned with this answer) before creating the DB instance`, SECRET_WAIT_SECONDS);
+  }
+
+  const users: DesiredUser[] = userNames.map((name) => {
+    const secretName = userSecretName(owner.name, name);
+    const password = observedPassword(children, namespace, secretName);
+    return {
+      name,
+      roles: [...new Set(spec.users![name] ?? [])].sort() as UserRole[],
+      secretName,
+      ...(password !== undefined ? { password, passwordHash: passwordHash(password, salt) } : {}),
+    };
+  });
+
+  const securityGroupIds = [...new Set(spec.securityGroupIds ?? config.rdsDefaultSecurityGroupIds)].sort();
+  const subnetGroupName = spec.subnetGroupName ?? config.rdsDefaultSubnetGroup;
+  return {
+    region: spec.region ?? previous?.region ?? config.defaultRegion,
+    identifier,
+    engine,
+    engineVersion: spec.engineVersion ?? DEFAULT_ENGINE_VERSION[engine],
+    allowMajorVersionUpgrade: spec.allowMajorVersionUpgrade,
+    instanceClass: spec.instanceClass,
+    storageGB: spec.storageGB,
+    ...(spec.storageType !== undefined ? { storageType: spec.storageType } : {}),
+    multiAZ: spec.multiAZ,
+    storageEncrypted: spec.storageEncrypted,
+    ...(spec.kmsKeyId !== undefined ? { kmsKeyId: spec.kmsKeyId } : {}),
+    ...(subnetGroupName !== undefined ? { subnetGroupName } : {}),
+    securityGroupIds,
+    publiclyAccessible: spec.publiclyAccessible,
+    masterUsername: spec.masterUsername,
+    ...(masterPassword !== undefined ? { masterPassword, masterPasswordHash: passwordHash(masterPassword, salt) } : {}),
+    users,
+    databases,
+    backupRetentionDays: spec.backup.retentionDays,
+    ...(backupEverySeconds !== undefined ? { backupEverySeconds } : {}),
+    deletionPolicy: spec.deletionPolicy,
+    deletionProtection: spec.deletionProtection,
+    applyImmediately: spec.applyImmediately,
+    tags: validateUserTags(spec.tags),
+    ownerTags: ownerTags(owner),
+    adopt: spec.adopt,
+    finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
+  };
+}
+
+/** What decides whether AWS must be visited: the desired state, with password hashes instead of passwords. */
+export function dbInstanceFingerprint(desired: DBInstanceDesired): unknown {
+  const { masterPassword: _m, users, ...rest } = desired;
+  return { ...rest, users: users.map(({ password: _p, ...u }) => u) };
+}

@@ -1,0 +1,115 @@
+/**
+ * Pure: names. The RDS instance identifier, snapshot identifiers, child names, and SQL
+ * identifier validation and quoting. Every SQL identifier is validated strictly AND quoted:
+ * validation gives the user a clear message, quoting is the safety net.
+ */
+import { shortHash } from '../core/hash.js';
+import { deriveName } from '../core/naming.js';
+
+/** RDS DB instance identifiers: 1-63 characters. */
+export const RDS_IDENTIFIER_MAX = 63;
+
+/**
+ * Bring any string within RDS identifier rules: lower-case letters, digits and hyphens, starting
+ * with a letter, no `--`, no trailing `-`, at most `max` characters.
+ */
+export function sanitizeRdsIdentifier(raw: string, max = RDS_IDENTIFIER_MAX): string {
+  let s = raw.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-').replace(/^[^a-z]+/, '');
+  if (s.length === 0) s = 'db';
+  s = s.slice(0, max).replace(/-+$/, '');
+  return s;
+}
+
+/** The reason an RDS identifier breaks the rules, or undefined when it is valid. */
+export function rdsIdentifierProblem(id: string, max = RDS_IDENTIFIER_MAX): string | undefined {
+  if (id.length < 1 || id.length > max) return `must be 1-${max} characters`;
+  if (!/^[a-z]/.test(id)) return 'must start with a lower-case letter';
+  if (!/^[a-z0-9-]+$/.test(id)) return 'may contain only lower-case letters, digits and hyphens';
+  if (id.includes('--')) return 'must not contain two consecutive hyphens';
+  if (id.endsWith('-')) return 'must not end with a hyphen';
+  return undefined;
+}
+
+/**
+ * The default instance identifier: <prefix>-<namespace>-<name>, cut with a hash suffix when
+ * longer than 63 characters, then brought within RDS's rules. Deterministic.
+ */
+export function defaultInstanceIdentifier(prefix: string, namespace: string, name: string): string {
+  // Sanitize the parts first so that the hash suffix (added by deriveName) survives intact.
+  const parts = [prefix, namespace, name].map((p) => p.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, ''));
+  return sanitizeRdsIdentifier(deriveName(parts, { maxLength: RDS_IDENTIFIER_MAX, invalidChars: /[^a-z0-9-]/g }));
+}
+
+/** The final snapshot of a deleted instance: <identifier>-final-<first 8 characters of the uid>. */
+export function finalSnapshotIdentifier(identifier: string, uid: string): string {
+  const short = (uid.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 8) || shortHash(identifier, 8));
+  return sanitizeRdsIdentifier(`${identifier}-final-${short}`, 255);
+}
+
+/** The prefix of awshooks' own manual snapshots of an instance. */
+export function manualSnapshotPrefix(identifier: string): string {
+  return `${identifier}-awshooks-`;
+}
+
+/** A manual snapshot identifier: <identifier>-awshooks-<UTC yyyymmddhhmm>. */
+export function manualSnapshotIdentifier(identifier: string, at: Date): string {
+  const stamp = at.toISOString().replace(/[-:T]/g, '').slice(0, 12);
+  return `${manualSnapshotPrefix(identifier)}${stamp}`;
+}
+
+/** Name of the master Secret child. */
+export function masterSecretName(parentName: string): string {
+  return `${parentName}-master`;
+}
+
+/** Name of a user's Secret child (`_` is not allowed in Kubernetes names; user names have no `-`). */
+export function userSecretName(parentName: string, user: string): string {
+  return `${parentName}-user-${user.replace(/_/g, '-')}`;
+}
+
+// ---------------------------------------------------------------- SQL identifiers
+
+/** Names an engine reserves, or that would collide with RDS's own roles and databases. */
+const RESERVED_USERS: Record<'postgres' | 'mysql', RegExp> = {
+  postgres: /^(postgres|public|none|current_user|session_user|rdsadmin|rdsrepladmin|rdstopmgr|pg_.*|rds_.*)$/,
+  mysql: /^(root|rdsadmin|rdsrepladmin|mysql.*|mariadb.*|public|none)$/,
+};
+const RESERVED_DATABASES: Record<'postgres' | 'mysql', RegExp> = {
+  postgres: /^(postgres|template0|template1|rdsadmin|pg_.*)$/,
+  mysql: /^(mysql|information_schema|performance_schema|sys|innodb|tmp|rdsadmin)$/,
+};
+
+/** The reason a user name is refused, or undefined when it is acceptable. */
+export function sqlUserProblem(name: string, engine: 'postgres' | 'mysql', masterUsername?: string): string | undefined {
+  if (!/^[a-z][a-z0-9_]{0,31}$/.test(name)) return 'must be a lower-case letter followed by up to 31 lower-case letters, digits or _';
+  if (RESERVED_USERS[engine].test(name)) return `is reserved by ${engine} or RDS`;
+  if (masterUsername !== undefined && name === masterUsername) return 'is the master user';
+  return undefined;
+}
+
+/** The reason a database name is refused, or undefined when it is acceptable. */
+export function sqlDatabaseProblem(name: string, engine: 'postgres' | 'mysql'): string | undefined {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) return 'must be a lower-case letter followed by up to 62 lower-case letters, digits or _';
+  if (RESERVED_DATABASES[engine].test(name)) return `is reserved by ${engine} or RDS`;
+  return undefined;
+}
+
+/** Quote a PostgreSQL identifier: double quotes, inner double quotes doubled. NUL is refused. */
+export function quotePgIdent(name: string): string {
+  if (name.includes('\0')) throw new Error('SQL identifier contains NUL');
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Quote a MySQL/MariaDB identifier: backticks, inner backticks doubled. NUL is refused. */
+export function quoteMysqlIdent(name: string): string {
+  if (name.includes('\0')) throw new Error('SQL identifier contains NUL');
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+/**
+ * Quote a database name for a MySQL GRANT/REVOKE `ON db.*`: there `_` and `%` are wildcards,
+ * so `my_db` would also match `myXdb`. NOTE: escape them with a backslash inside the backticks.
+ */
+export function quoteMysqlGrantDatabase(name: string): string {
+  return quoteMysqlIdent(name.replace(/\\/g, '\\\\').replace(/([_%])/g, '\\$1'));
+}

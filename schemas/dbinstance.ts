@@ -1,0 +1,142 @@
+/** The `DBInstance` kind (rds.awshooks.dev/v1alpha1): spec and status schemas. */
+import { Type, type Static } from '@sinclair/typebox';
+import { Adopt, BaseStatusProperties, StringEnum, StringMap, Tags } from './common.js';
+
+const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${field} is immutable` }];
+
+/** SQL identifiers we accept for users and databases (checked again, with reserved names, in the hook). */
+export const SQL_USER_PATTERN = '^[a-z][a-z0-9_]{0,31}$';
+export const SQL_DATABASE_PATTERN = '^[a-z][a-z0-9_]{0,62}$';
+
+/** Roles a user may get (mapped per engine to what RDS allows; see docs/rds.md). */
+export const USER_ROLES = ['superuser', 'createdb'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+/** Backups: automated retention plus awshooks' own manual snapshots. */
+export const BackupSchema = Type.Object(
+  {
+    retentionDays: Type.Integer({
+      minimum: 0,
+      maximum: 35,
+      default: 7,
+      description: 'Automated backup retention in days (0 turns automated backups off). Also how long awshooks keeps its own manual snapshots.',
+    }),
+    every: Type.Optional(
+      Type.String({
+        pattern: '^[1-9][0-9]{0,4}(m|h|d)$',
+        description: 'Take a manual snapshot at this interval ("30m", "24h", "7d"; at least 30m). awshooks keeps its own snapshots retentionDays days and deletes only those.',
+      }),
+    ),
+  },
+  { additionalProperties: false, default: {}, description: 'Backup settings.' },
+);
+
+/** DBInstance spec. */
+export const DBInstanceSpecSchema = Type.Object(
+  {
+    region: Type.Optional(
+      Type.String({
+        pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
+        description: 'AWS region of the instance. Default: the service\'s default region. Immutable.',
+        'x-kubernetes-validations': immutable('region'),
+      }),
+    ),
+    instanceIdentifier: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 63,
+        pattern: '^[a-z][a-z0-9-]*$',
+        description: 'RDS DB instance identifier. Default: <prefix>-<namespace>-<name> (cut to 63 characters with a hash suffix). Must start with the service prefix. Immutable.',
+        'x-kubernetes-validations': immutable('instanceIdentifier'),
+      }),
+    ),
+    engine: StringEnum(['postgres', 'mysql'] as const, { default: 'postgres', description: 'Database engine. Immutable.', 'x-kubernetes-validations': immutable('engine') }),
+    engineVersion: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]+(\\.[0-9]+){0,2}$',
+        description: 'Engine version; a major version ("16", "8.0") lets RDS pick the minor. Default: 16 for postgres, 8.0 for mysql. A major upgrade needs allowMajorVersionUpgrade; downgrades are refused.',
+      }),
+    ),
+    allowMajorVersionUpgrade: Type.Boolean({ default: false, description: 'Allow engineVersion to move to a new major version.' }),
+    instanceClass: Type.String({ default: 'db.t3.micro', pattern: '^db\\.[a-z0-9-]+\\.[a-z0-9]+$', description: 'DB instance class.' }),
+    storageGB: Type.Integer({
+      minimum: 5,
+      maximum: 65536,
+      default: 10,
+      description: 'Allocated storage in GiB. It can only grow.',
+      'x-kubernetes-validations': [{ rule: 'self >= oldSelf', message: 'storageGB can only grow: RDS cannot shrink allocated storage' }],
+    }),
+    storageType: Type.Optional(StringEnum(['gp2', 'gp3', 'io1', 'io2', 'standard'] as const, { description: 'Storage type. Default: left to RDS.' })),
+    multiAZ: Type.Boolean({ default: false, description: 'Run a standby in another availability zone.' }),
+    storageEncrypted: Type.Boolean({ default: true, description: 'Encrypt storage at rest. Immutable.', 'x-kubernetes-validations': immutable('storageEncrypted') }),
+    kmsKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'KMS key for storage encryption. Default: the RDS AWS-managed key. Immutable.', 'x-kubernetes-validations': immutable('kmsKeyId') })),
+    subnetGroupName: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'DB subnet group. Default: RDS_DEFAULT_SUBNET_GROUP. Immutable.', 'x-kubernetes-validations': immutable('subnetGroupName') }),
+    ),
+    securityGroupIds: Type.Optional(
+      Type.Array(Type.String({ pattern: '^sg-[0-9a-f]{8,17}$' }), { maxItems: 5, description: 'VPC security groups. Default: RDS_DEFAULT_SECURITY_GROUP_IDS.' }),
+    ),
+    publiclyAccessible: Type.Boolean({ default: false, description: 'Give the instance a public address.' }),
+    masterUsername: Type.String({
+      default: 'sysadmin',
+      pattern: '^[a-z][a-z0-9_]{0,15}$',
+      description: 'The master user. Immutable.',
+      'x-kubernetes-validations': immutable('masterUsername'),
+    }),
+    users: Type.Optional(
+      StringMap(Type.Array(StringEnum(USER_ROLES), { maxItems: 2, description: 'Roles of the user: superuser, createdb.' }), {
+        maxProperties: 50,
+        description: 'In-database users: name → roles. Each gets a Secret <name>-user-<user>. A user removed from this map loses the ability to log in; it is not dropped.',
+        'x-kubernetes-validations': [{ rule: `self.all(k, k.matches('${SQL_USER_PATTERN}'))`, message: 'user names: a lower-case letter, then up to 31 lower-case letters, digits or _' }],
+      }),
+    ),
+    databases: Type.Optional(
+      StringMap(Type.Array(Type.String({ pattern: SQL_USER_PATTERN }), { maxItems: 50, description: 'Users granted all privileges on the database.' }), {
+        maxProperties: 50,
+        description: 'Databases to create: name → users granted on it. A database removed from this map is never dropped.',
+        'x-kubernetes-validations': [{ rule: `self.all(k, k.matches('${SQL_DATABASE_PATTERN}'))`, message: 'database names: a lower-case letter, then up to 62 lower-case letters, digits or _' }],
+      }),
+    ),
+    backup: BackupSchema,
+    deletionPolicy: StringEnum(['Snapshot', 'Delete', 'Retain'] as const, {
+      default: 'Snapshot',
+      description: 'When this object is deleted: Snapshot deletes the instance after a final snapshot, Delete deletes it without one, Retain leaves it.',
+    }),
+    deletionProtection: Type.Boolean({ default: false, description: 'RDS deletion protection. Set it to false before deleting the object (unless deletionPolicy is Retain).' }),
+    applyImmediately: Type.Boolean({ default: false, description: 'Apply modifications now instead of in the next maintenance window.' }),
+    tags: Type.Optional(Tags),
+    adopt: Adopt,
+  },
+  { additionalProperties: false, description: 'The desired RDS DB instance, with its in-database users and databases.' },
+);
+export type DBInstanceSpec = Static<typeof DBInstanceSpecSchema>;
+
+/** DBInstance status. */
+export const DBInstanceStatusSchema = Type.Object(
+  {
+    ...BaseStatusProperties,
+    dbInstanceIdentifier: Type.Optional(Type.String({ description: 'The RDS DB instance identifier.' })),
+    dbInstanceArn: Type.Optional(Type.String()),
+    region: Type.Optional(Type.String()),
+    dbInstanceStatus: Type.Optional(Type.String({ description: 'The status RDS reports (available, creating, modifying, ...).' })),
+    endpoint: Type.Optional(Type.String({ description: 'The instance endpoint host.' })),
+    port: Type.Optional(Type.Integer()),
+    engine: Type.Optional(Type.String()),
+    engineVersion: Type.Optional(Type.String()),
+    instanceClass: Type.Optional(Type.String()),
+    storageGB: Type.Optional(Type.Integer({ description: 'Allocated storage RDS reports.' })),
+    pendingModifications: Type.Optional(Type.Array(Type.String(), { description: 'Fields with a modification pending (applied in the maintenance window unless applyImmediately).' })),
+    masterPasswordHash: Type.Optional(Type.String({ description: 'Salted hash of the master password last applied (never the password).' })),
+    userPasswordHashes: Type.Optional(StringMap(Type.String(), { description: 'Salted hash of each user password last applied.' })),
+    managedUsers: Type.Optional(Type.Array(Type.String(), { description: 'Users awshooks created (removed ones stay here, locked).' })),
+    lockedUsers: Type.Optional(Type.Array(Type.String(), { description: 'Users removed from the spec that can no longer log in.' })),
+    managedDatabases: Type.Optional(Type.Array(Type.String(), { description: 'Databases awshooks created or granted on.' })),
+    dbWorkHash: Type.Optional(Type.String({ description: 'Hash of the in-database work last done.' })),
+    managedTagKeys: Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' })),
+    lastSnapshotIdentifier: Type.Optional(Type.String({ description: 'The newest manual snapshot awshooks took (backup.every).' })),
+    lastSnapshotTime: Type.Optional(Type.String({ description: 'When it was taken.' })),
+    finalSnapshotIdentifier: Type.Optional(Type.String({ description: 'The final snapshot taken at deletion (deletionPolicy: Snapshot).' })),
+  },
+  { additionalProperties: true },
+);
+export type DBInstanceStatus = Static<typeof DBInstanceStatusSchema>;
