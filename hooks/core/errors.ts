@@ -86,7 +86,9 @@ export interface AwsErrorLike {
 export function awsErrorCode(err: unknown): string | undefined {
   if (!err || typeof err !== 'object') return undefined;
   const e = err as AwsErrorLike;
-  if (e.$metadata === undefined && e.$fault === undefined) return undefined;
+  // NOTE: the SDK also attaches $metadata to network errors (ECONNREFUSED, timeouts); only
+  // service exceptions carry $fault.
+  if (e.$fault === undefined) return undefined;
   // NOTE: query-protocol services (IAM, RDS) put the code in `name`; some errors carry `Code`.
   return e.Code ?? e.name ?? e.code;
 }

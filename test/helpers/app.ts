@@ -7,6 +7,11 @@ import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../../hooks/core/config.
 import type { ServiceConfig } from '../../server/config.js';
 import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
 
+// Tests never use real credentials, and must not wait for the EC2 metadata service.
+process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+
 /** The bearer token test apps accept. */
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
