@@ -52,6 +52,26 @@ is_installed() {
   [[ $have == "$want" ]]
 }
 
+# apt-get install, serialised with scripts/databases.sh (test.sh runs both at once), log in .run/.
+apt_install() {
+  [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1 || return 1
+  mkdir -p "$RUN_DIR"
+  log "apt-get install $* (log: .run/apt-moto.log)"
+  if ! (
+    flock -w 900 9 || exit 1
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update && apt-get install -y --no-install-recommends "$@"
+  ) 9>/var/lock/awshooks-apt.lock >"$RUN_DIR/apt-moto.log" 2>&1; then
+    tail -n 30 "$RUN_DIR/apt-moto.log" >&2
+    die "apt-get install $* failed (log above)"
+  fi
+}
+
+ensure_curl() {
+  command -v curl >/dev/null 2>&1 && return 0
+  apt_install curl ca-certificates || die "curl is required (apt-get install curl)"
+}
+
 # A python >= 3.10 that has venv + ensurepip; installs Debian's python3-venv when root and needed.
 find_python() {
   local c exe
@@ -62,11 +82,8 @@ if sys.version_info < (3, 10): raise SystemExit(1)
 print(sys.executable)' 2>/dev/null) || continue
     [[ -n $exe ]] && { printf '%s\n' "$exe"; return 0; }
   done
-  if [[ $EUID -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    log "no python3 with venv found: installing Debian's python3 python3-venv"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2 && apt-get install -y -qq --no-install-recommends python3 python3-venv >&2 \
-      || die "apt-get install python3 python3-venv failed"
+  log "no python >= 3.10 with venv found"
+  if apt_install python3 python3-venv; then
     /usr/bin/python3 -c 'import venv, ensurepip' 2>/dev/null && { echo /usr/bin/python3; return 0; }
   fi
   die "need python >= 3.10 with the venv module (Debian: apt-get install python3 python3-venv), or set MOTO_PYTHON"
@@ -99,12 +116,12 @@ cmd_install() {
 }
 
 check_port() {
-  [[ $1 =~ ^[0-9]+$ ]] && (($1 > 0 && $1 < 65536)) || die "invalid port '$1'"
+  if ! [[ $1 =~ ^[0-9]+$ ]] || (($1 < 1 || $1 > 65535)); then die "invalid port '$1'"; fi
 }
 
 # Healthy = the moto management API answers on that port.
 healthy() {
-  curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$1/moto-api/data.json"
+  curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$1/moto-api/"
 }
 
 port_in_use() {
@@ -125,7 +142,7 @@ our_pid() {
 cmd_start() {
   local port=${1:-$DEFAULT_PORT} pid old_port deadline
   check_port "$port"
-  command -v curl >/dev/null 2>&1 || die "curl is required (apt-get install curl)"
+  ensure_curl
   mkdir -p "$RUN_DIR"
   if healthy "$port"; then
     if pid=$(our_pid) && [[ $(cat "$PORT_FILE" 2>/dev/null) == "$port" ]]; then
@@ -184,10 +201,10 @@ cmd_stop() {
   fi
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < 50; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    our_pid >/dev/null || break  # gone, or a zombie (empty cmdline)
     sleep 0.1
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if our_pid >/dev/null; then
     log "moto pid $pid ignored SIGTERM: killing it"
     kill -KILL "$pid" 2>/dev/null || true
   fi
@@ -198,6 +215,7 @@ cmd_stop() {
 cmd_status() {
   local port=${1:-$DEFAULT_PORT}
   check_port "$port"
+  command -v curl >/dev/null 2>&1 || { log "curl is not installed"; return 1; }
   if healthy "$port"; then
     log "moto is answering on port $port"
     return 0

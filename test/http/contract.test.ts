@@ -7,6 +7,7 @@ import { queueKind } from '../../hooks/queue/index.js';
 import { buildApp } from '../../server/app.js';
 import { testApp, testConfig, TEST_TOKEN } from '../helpers/app.js';
 import type { Parent } from '../../hooks/core/types.js';
+import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 
 const queue = (spec: Record<string, unknown> = { region: 'eu-west-1' }, status?: Record<string, unknown>): Parent =>
   ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'shop', uid: 'uid-1', generation: 3 }, spec, ...(status ? { status } : {}) }) as Parent;
@@ -129,8 +130,8 @@ t.test('a converged parent inside the drift interval answers from status with ze
   // answer shape: status with lastSyncTime now and the same inputHash the service computes.
   const { hashOf } = await import('../../hooks/core/hash.js');
   const { validateSpec } = await import('../../hooks/core/spec-validation.js');
-  const spec = validateSpec<Record<string, unknown>>(queueKind.specSchema, { region: 'eu-west-1' });
-  const parent = queue({ region: 'eu-west-1' });
+  const spec = validateSpec<QueueSpec>(queueKind.specSchema, { region: 'eu-west-1' });
+  const parent = queue({ region: 'eu-west-1' }) as Parent<QueueSpec, QueueStatus>;
   const desired = queueKind.desired({ parent, spec, children: {}, related: {}, config: testConfig().hooks, owner: { cluster: 'default', namespace: 'shop', name: 'orders', uid: 'uid-1', kind: 'Queue' }, finalizing: false, now: app.clock.now() });
   const status = { ...readyStatus, lastSyncTime: app.clock.now().toISOString(), inputHash: hashOf(desired), observedGeneration: 3 };
   app.clock.advance(10);

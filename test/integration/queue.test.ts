@@ -37,7 +37,7 @@ t.test('create, then converged syncs make no write call and no call at all insid
   t.match(url, /awshooks-shop-orders$/);
   t.match(first.answer.status.queueArn, /^arn:aws:sqs:eu-west-1:\d{12}:awshooks-shop-orders$/);
   t.same(first.answer.children.map((c) => [c.kind, c.metadata.name]), [['ConfigMap', 'orders-queue']]);
-  t.same((first.answer.children[0] as { data: Record<string, string> }).data, {
+  t.same((first.answer.children[0] as unknown as { data: Record<string, string> }).data, {
     QUEUE_URL: url, QUEUE_ARN: first.answer.status.queueArn, QUEUE_NAME: 'awshooks-shop-orders', AWS_REGION: region,
   });
   const attrs = (await sqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes!;

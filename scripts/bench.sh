@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# `npm run bench`: start moto (installing it when missing), run bench/run.ts, stop moto.
+# The last line printed is the benchmark's JSON line.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+[[ -d node_modules ]] || npm ci
+export MOTO_PORT=${MOTO_PORT:-5056}
+STARTED=0
+if ! bash scripts/moto.sh status >/dev/null 2>&1; then STARTED=1; fi
+bash scripts/moto.sh install >&2
+ENV_LINE=$(bash scripts/moto.sh start "$MOTO_PORT" | grep '^AWS_ENDPOINT_URL=' | tail -n1)
+export "${ENV_LINE?}"
+trap '((STARTED)) && bash scripts/moto.sh stop >/dev/null 2>&1 || true' EXIT
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+node --import=tsx bench/run.ts
