@@ -27,17 +27,21 @@ export interface PolicyDesired {
 
 /** Pure: the desired policy. Throws InvalidSpecError (no AWS call is made then). */
 export function desiredPolicy(input: DesiredInput<PolicySpec, PolicyStatus>): PolicyDesired {
-  const { spec, config, owner } = input;
-  checkPolicyDocument(spec.document, 'spec.document', MANAGED_POLICY_MAX_CHARS);
-  if (spec.description !== undefined && /[^\t\n\r\x20-\x7E\xA1-\xFF]/.test(spec.description)) {
-    throw new InvalidSpecError('spec.description: only printable ASCII and Latin-1 characters are allowed by IAM');
+  const { spec, config, owner, finalizing } = input;
+  // While finalizing a policy that may exist, a spec made invalid since must not block deletion.
+  const checks = !(finalizing && input.parent.status?.arn);
+  if (checks) {
+    checkPolicyDocument(spec.document, 'spec.document', MANAGED_POLICY_MAX_CHARS);
+    if (spec.description !== undefined && /[^\t\n\r\x20-\x7E\xA1-\xFF]/.test(spec.description)) {
+      throw new InvalidSpecError('spec.description: only printable ASCII and Latin-1 characters are allowed by IAM');
+    }
   }
   return {
     policyName: policyNameFor(config.namePrefix, owner.namespace, owner.name),
     path: iamPath(config.namePrefix),
     document: spec.document,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
-    tags: validateUserTags(spec.tags),
+    tags: checks ? validateUserTags(spec.tags) : { ...(spec.tags ?? {}) },
     ownerTags: ownerTags(owner),
     adopt: spec.adopt,
     deletionPolicy: spec.deletionPolicy,

@@ -85,17 +85,36 @@ export function checkManagedPolicyArns(arns: readonly string[], allowList: reado
 
 /**
  * Pure: the desired role. Throws InvalidSpecError, TerminalError(NotConfigured) or
- * WaitError(DependencyNotReady); no AWS call is made then. While finalizing only the names
- * matter: a missing dependency or configuration must not block the deletion.
+ * WaitError(DependencyNotReady); no AWS call is made then.
+ *
+ * While finalizing only the names matter: when status shows a role may exist, a missing
+ * dependency, an invalid reference or a missing configuration must not block its deletion.
+ * When it shows none, the error is thrown so that the core finalizes without an AWS call,
+ * except NotConfigured, which would block forever: then one GetRole makes sure.
  */
 export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesired {
-  const { spec, config, owner, parent, finalizing } = input;
+  const base = baseOf(input);
+  if (!input.finalizing) return complete(input, base);
+  try {
+    return complete(input, base);
+  } catch (err) {
+    const exists = Boolean(input.parent.status?.roleArn);
+    if (!exists && (err instanceof InvalidSpecError || err instanceof WaitError)) throw err;
+    return { ...base, managedPolicyArns: [], inlinePolicies: {}, inlinePolicyHashes: {} };
+  }
+}
+
+type RoleBase = Omit<RoleDesired, 'trustPolicy' | 'managedPolicyArns' | 'inlinePolicies' | 'inlinePolicyHashes'>;
+
+/** The names and settings that need neither related objects nor the OIDC configuration. */
+function baseOf(input: DesiredInput<RoleSpec, RoleStatus>): RoleBase {
+  const { spec, config, owner, parent } = input;
   const namespace = owner.namespace;
   const serviceAccountName = spec.serviceAccountName ?? parent.metadata.name;
   if (!K8S_NAME.test(serviceAccountName) || serviceAccountName.length > 253) {
     throw new InvalidSpecError(`spec.serviceAccountName: "${serviceAccountName}" is not a valid ServiceAccount name (no ':' or '/')`);
   }
-  const base = {
+  return {
     roleName: roleNameFor(config.namePrefix, namespace, owner.name),
     path: iamPath(config.namePrefix),
     namespace,
@@ -109,10 +128,12 @@ export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesi
     adopt: spec.adopt,
     deletionPolicy: spec.deletionPolicy,
   };
-  if (finalizing) {
-    return { ...base, managedPolicyArns: [], inlinePolicies: {}, inlinePolicyHashes: {} };
-  }
+}
 
+/** Everything else: the allow-list, inline documents, the trust policy, the Policies' ARNs. */
+function complete(input: DesiredInput<RoleSpec, RoleStatus>, base: RoleBase): RoleDesired {
+  const { spec, config } = input;
+  const namespace = base.namespace;
   checkManagedPolicyArns(spec.managedPolicyArns ?? [], config.allowedManagedPolicyArns);
   const inlinePolicies = spec.inlinePolicies ?? {};
   const inlinePolicyHashes: Record<string, string> = {};
@@ -127,7 +148,7 @@ export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesi
   if (inlineSize > INLINE_POLICIES_MAX_CHARS) {
     throw new InvalidSpecError(`spec.inlinePolicies: together ${inlineSize} characters; IAM allows ${INLINE_POLICIES_MAX_CHARS} per role`);
   }
-  const trust = trustPolicy(config, namespace, serviceAccountName);
+  const trust = trustPolicy(config, namespace, base.serviceAccountName);
   const managedPolicyArns = [...new Set([...resolvePolicies(spec.policies ?? [], namespace, input.related), ...(spec.managedPolicyArns ?? [])])].sort();
   if (managedPolicyArns.length > MAX_ATTACHED_POLICIES) {
     throw new InvalidSpecError(`spec.policies + spec.managedPolicyArns: ${managedPolicyArns.length} policies; IAM attaches at most ${MAX_ATTACHED_POLICIES} to a role`);

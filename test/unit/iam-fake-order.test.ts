@@ -42,6 +42,17 @@ interface FakeRole {
   trust: string;
 }
 
+/** The request fields the fake reads (the SDK's inputs, loosely). */
+interface FakeInput {
+  PolicyArn: string;
+  RoleName: string;
+  VersionId: string;
+  PolicyName: string;
+  InstanceProfileName: string;
+  PolicyDocument: string;
+  SetAsDefault?: boolean;
+}
+
 /** A tiny IAM with AWS's refusals. Records every call as "Operation arg". */
 class FakeIam {
   calls: string[] = [];
@@ -79,7 +90,7 @@ class FakeIam {
   /** The SDK's `send`, dispatching on the command's class name. */
   send = async (command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> => {
     const op = command.constructor.name.replace(/Command$/, '');
-    const i = command.input as Record<string, string & string[] & boolean>;
+    const i = command.input as unknown as FakeInput;
     this.calls.push([op, i.RoleName ?? '', i.VersionId ?? '', i.PolicyName ?? '', i.InstanceProfileName ?? ''].filter(Boolean).join(' '));
     switch (op) {
       case 'GetCallerIdentity':
@@ -283,12 +294,12 @@ t.test('the fake refuses what AWS refuses (so the order tests above mean somethi
   fake.addRole('r', {}).attached.add(ARN);
   p.roles.add('r');
   const send = (name: string, input: Record<string, unknown>) => fake.send({ constructor: { name: `${name}Command` }, input });
-  await t.rejects(send('DeletePolicy', { PolicyArn: ARN }), { Code: 'DeleteConflict' }, 'attached');
+  await t.rejects(send('DeletePolicy', { PolicyArn: ARN }), { name: 'DeleteConflictException' }, 'attached');
   await send('DetachRolePolicy', { RoleName: 'r', PolicyArn: ARN });
-  await t.rejects(send('DeletePolicy', { PolicyArn: ARN }), { Code: 'DeleteConflict' }, 'extra versions');
-  await t.rejects(send('DeletePolicyVersion', { PolicyArn: ARN, VersionId: 'v2' }), { Code: 'DeleteConflict' }, 'the default version');
+  await t.rejects(send('DeletePolicy', { PolicyArn: ARN }), { name: 'DeleteConflictException' }, 'extra versions');
+  await t.rejects(send('DeletePolicyVersion', { PolicyArn: ARN, VersionId: 'v2' }), { name: 'DeleteConflictException' }, 'the default version');
   fake.addPolicy(`${ARN}5`, 5, 5);
-  await t.rejects(send('CreatePolicyVersion', { PolicyArn: `${ARN}5`, PolicyDocument: '{}' }), { Code: 'LimitExceeded' }, 'a sixth version');
+  await t.rejects(send('CreatePolicyVersion', { PolicyArn: `${ARN}5`, PolicyDocument: '{}' }), { name: 'LimitExceededException' }, 'a sixth version');
   fake.addRole('q', {}).inline.set('x', '{}');
-  await t.rejects(send('DeleteRole', { RoleName: 'q' }), { Code: 'DeleteConflict' }, 'a role with an inline policy');
+  await t.rejects(send('DeleteRole', { RoleName: 'q' }), { name: 'DeleteConflictException' }, 'a role with an inline policy');
 });

@@ -284,11 +284,33 @@ t.test('Role: isolation, allow-list, configuration and dependencies', async (t) 
   }
   const deleting = { ...readyPolicy('ddd'), metadata: { name: 'ddd', namespace: 'default', deletionTimestamp: '2026-01-01T00:00:00Z' } };
   t.equal(thrown(() => desiredRole(roleInput({ policies: ['ddd'] }, related(deleting as ReturnType<typeof readyPolicy>))))?.reason, 'DependencyNotReady', 'a Policy being deleted is not used');
-  // While finalizing, neither dependencies nor configuration may block the deletion.
-  const fin = desiredRole(roleInput({ policies: ['ddd'], managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, {}, { ...config, oidcProviderArn: undefined }, true));
-  t.equal(fin.roleName, 'awshooks-default-fff');
-  t.equal(fin.trustPolicy, undefined);
-  t.same(fin.managedPolicyArns, []);
+  // While finalizing a role that may exist, neither dependencies, references nor configuration
+  // may block the deletion.
+  const finalizing = (spec: Record<string, unknown>, cfg: HooksConfig, roleArn?: string) => {
+    const input = roleInput(spec, {}, cfg, true);
+    if (roleArn) input.parent.status = { roleArn };
+    return input;
+  };
+  const arn = 'arn:aws:iam::123456789012:role/awshooks/awshooks-default-fff';
+  for (const [name, spec, cfg] of [
+    ['missing Policy', { policies: ['ddd'] }, config],
+    ['ARN outside the allow-list', { managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, config],
+    ['no OIDC configuration', {}, { ...config, oidcProviderArn: undefined }],
+  ] as [string, Record<string, unknown>, HooksConfig][]) {
+    const fin = desiredRole(finalizing(spec, cfg, arn));
+    t.equal(fin.roleName, 'awshooks-default-fff', `finalizing, ${name}: the name`);
+    t.same(fin.managedPolicyArns, [], `finalizing, ${name}: nothing to attach`);
+  }
+  // Without a role in status: the error goes to the core, which finalizes without an AWS call…
+  t.equal(thrown(() => desiredRole(finalizing({ policies: ['ddd'] }, config)))?.reason, 'DependencyNotReady');
+  t.equal(thrown(() => desiredRole(finalizing({ managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, config)))?.reason, 'InvalidSpec');
+  // …except NotConfigured, which would block forever: one GetRole makes sure instead.
+  t.equal(desiredRole(finalizing({}, { ...config, oidcProviderArn: undefined })).trustPolicy, undefined);
+  // A converged Policy whose spec became invalid can still be deleted.
+  const policyFin = policyInput({ document: { Statement: [{ Effect: 'Allow', Resource: '*' }] }, tags: { 'awshooks.dev/x': 'y' } });
+  t.equal(thrown(() => desiredPolicy({ ...policyFin, finalizing: true }))?.reason, 'InvalidSpec', 'never created: the core finalizes without AWS');
+  policyFin.parent.status = { arn: 'arn:aws:iam::123456789012:policy/awshooks/awshooks-default-ddd' };
+  t.equal(desiredPolicy({ ...policyFin, finalizing: true }).policyName, 'awshooks-default-ddd', 'created: deletion goes on');
 });
 
 t.test('Role customize asks only for its own namespace\'s Policies', async (t) => {
