@@ -329,3 +329,14 @@ t.test('delta: only what changed, pending values count as done, versions', async
   const major = dbInstanceDelta({ ...d, engineVersion: '17', allowMajorVersionUpgrade: true }, { instance: base, tags }, prev);
   t.same(major.modify, { EngineVersion: '17', AllowMajorVersionUpgrade: true });
 });
+
+t.test('samples are valid specs', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  for (const file of ['dbinstance-postgres.yaml', 'dbinstance-mysql.yaml']) {
+    const doc = parse(readFileSync(new URL(`../../manifests/samples/${file}`, import.meta.url), 'utf8')) as { kind: string; spec: Record<string, unknown> };
+    t.equal(doc.kind, 'DBInstance', file);
+    const d = desiredDBInstance(input(doc.spec));
+    t.ok(d.identifier, `${file}: desired computed`);
+  }
+});
