@@ -80,6 +80,9 @@ function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: bo
     return { deadLetterTargetArn: dl.targetArn!, maxReceiveCount: dl.maxReceiveCount };
   }
   const ref = dl.queueRef!;
+  // Deleting needs no redrive target: never block a finalize on a dead-letter queue that may
+  // already be gone (both queues deleted together).
+  if (input.finalizing) return undefined;
   if (ref === input.parent.metadata.name) throw new InvalidSpecError('spec.deadLetter.queueRef: a queue cannot be its own dead-letter queue');
   const namespace = input.parent.metadata.namespace ?? '';
   const target = input.related[QUEUE_RELATED_KEY]?.[`${namespace}/${ref}`] as
@@ -137,7 +140,7 @@ export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): Queue
     fifo: spec.fifo,
     attributes,
     ...(spec.policy ? { policy: spec.policy } : {}),
-    ...(spec.deadLetter ? { redrive: resolveDeadLetter(input, spec.fifo) } : {}),
+    ...(spec.deadLetter && !input.finalizing ? { redrive: resolveDeadLetter(input, spec.fifo) } : {}),
     tags: validateUserTags(spec.tags),
     ownerTags: ownerTags(owner),
     adopt: spec.adopt,
