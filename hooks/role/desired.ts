@@ -87,19 +87,17 @@ export function checkManagedPolicyArns(arns: readonly string[], allowList: reado
  * Pure: the desired role. Throws InvalidSpecError, TerminalError(NotConfigured) or
  * WaitError(DependencyNotReady); no AWS call is made then.
  *
- * While finalizing only the names matter: when status shows a role may exist, a missing
- * dependency, an invalid reference or a missing configuration must not block its deletion.
- * When it shows none, the error is thrown so that the core finalizes without an AWS call,
- * except NotConfigured, which would block forever: then one GetRole makes sure.
+ * While finalizing only the role's name matters: a missing dependency, an invalid reference or
+ * a missing configuration never blocks the deletion. This holds even when status shows no role:
+ * CreateRole may have succeeded before an attachment failed (the status then keeps no ARN), and
+ * skipping AWS would leave that role behind. It costs one GetRole for a Role never created.
  */
 export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesired {
-  const base = baseOf(input);
-  if (!input.finalizing) return complete(input, base);
+  if (!input.finalizing) return complete(input, baseOf(input, false));
+  const base = baseOf(input, true);
   try {
     return complete(input, base);
-  } catch (err) {
-    const exists = Boolean(input.parent.status?.roleArn);
-    if (!exists && (err instanceof InvalidSpecError || err instanceof WaitError)) throw err;
+  } catch {
     return { ...base, managedPolicyArns: [], inlinePolicies: {}, inlinePolicyHashes: {} };
   }
 }
@@ -107,11 +105,11 @@ export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesi
 type RoleBase = Omit<RoleDesired, 'trustPolicy' | 'managedPolicyArns' | 'inlinePolicies' | 'inlinePolicyHashes'>;
 
 /** The names and settings that need neither related objects nor the OIDC configuration. */
-function baseOf(input: DesiredInput<RoleSpec, RoleStatus>): RoleBase {
+function baseOf(input: DesiredInput<RoleSpec, RoleStatus>, finalizing: boolean): RoleBase {
   const { spec, config, owner, parent } = input;
   const namespace = owner.namespace;
   const serviceAccountName = spec.serviceAccountName ?? parent.metadata.name;
-  if (!K8S_NAME.test(serviceAccountName) || serviceAccountName.length > 253) {
+  if (!finalizing && (!K8S_NAME.test(serviceAccountName) || serviceAccountName.length > 253)) {
     throw new InvalidSpecError(`spec.serviceAccountName: "${serviceAccountName}" is not a valid ServiceAccount name (no ':' or '/')`);
   }
   return {
@@ -123,7 +121,7 @@ function baseOf(input: DesiredInput<RoleSpec, RoleStatus>): RoleBase {
     maxSessionDuration: spec.maxSessionDuration,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     ...(config.permissionsBoundaryArn ? { permissionsBoundaryArn: config.permissionsBoundaryArn } : {}),
-    tags: validateUserTags(spec.tags),
+    tags: finalizing ? { ...(spec.tags ?? {}) } : validateUserTags(spec.tags),
     ownerTags: ownerTags(owner),
     adopt: spec.adopt,
     deletionPolicy: spec.deletionPolicy,

@@ -221,3 +221,27 @@ t.test('serviceAccount.manage: false → no child, the annotation in status', as
   t.equal(got.PermissionsBoundary, undefined, 'no boundary configured, none set');
   t.match(parsePolicyDocument(got.AssumeRolePolicyDocument), { Statement: [{ Condition: { StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:default:batch-runner' } } }] });
 });
+
+t.test('a role half-created (an attachment failed) is still deleted on finalize', async (t) => {
+  await resetMoto();
+  const app = await testApp({ oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER, allowedManagedPolicyArns: ['arn:aws:iam::123456789012:policy/*'] });
+  t.teardown(() => app.close());
+  const role = roleParent('half', { managedPolicyArns: ['arn:aws:iam::123456789012:policy/does-not-exist'] });
+  const failed = await app.sync('roles', { parent: role, children: { [SA_KEY]: {} }, related: relatedOf() });
+  t.equal(ready(failed)?.status, 'False');
+  t.equal(ready(failed)?.reason, 'NoSuchEntity', 'IAM\'s reason: the ARN does not exist');
+  t.equal(failed.status.roleArn, undefined, 'status does not know the role');
+  t.ok((await iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-half' }))).Role, 'but CreateRole succeeded');
+  const fed = applyAnswer(role, failed, [SA_KEY]);
+  const gone = await app.sync('roles', { parent: fed.parent, children: fed.children, related: relatedOf() }, 'finalize');
+  t.equal(gone.finalized, true);
+  await t.rejects(iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-half' })), { name: 'NoSuchEntityException' }, 'not left behind');
+
+  // A Role that never got anywhere (waiting for its Policy): one GetRole, then finalized.
+  const never = roleParent('never', { policies: ['missing'] });
+  const waiting = await app.sync('roles', { parent: never, children: { [SA_KEY]: {} }, related: relatedOf() });
+  const calls = await app.awsCalls();
+  const fin = await app.sync('roles', { parent: applyAnswer(never, waiting, [SA_KEY]).parent, children: { [SA_KEY]: {} }, related: relatedOf() }, 'finalize');
+  t.equal(fin.finalized, true);
+  t.equal((await app.awsCalls()) - calls, 1, 'one GetRole');
+});
