@@ -21,7 +21,8 @@ export function roleStatus(desired: RoleDesired, observed: RoleObserved): RoleSt
     inlinePolicyHashes,
     serviceAccountName: desired.serviceAccountName,
     serviceAccountAnnotation: `${ROLE_ARN_ANNOTATION}: ${observed.arn}`,
-    ...(observed.permissionsBoundaryArn ? { permissionsBoundaryArn: observed.permissionsBoundaryArn } : {}),
+    // Present even when undefined, so that a boundary gone from IAM does not linger from the previous status.
+    permissionsBoundaryArn: observed.permissionsBoundaryArn,
     managedTagKeys: Object.keys(desired.tags).sort(),
   };
 }
