@@ -72,7 +72,7 @@ t.test('dead-letter queueRef resolves through related and waits until Ready', as
   t.same(desiredQueue(input(spec, dlq(ready))).redrive, { deadLetterTargetArn: ready.queueArn, maxReceiveCount: 4 });
   t.throws(() => desiredQueue(input(spec, dlq(ready, true))), { reason: 'InvalidSpec', message: /must match/ }, 'FIFO-ness must match');
   const otherNs = { [QUEUE_RELATED_KEY]: { 'other/orders-dlq': { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders-dlq', namespace: 'other' }, spec: {}, status: ready } } };
-  t.throws(() => desiredQueue(input(spec, otherNs)), { reason: 'DependencyNotReady' }, 'a Queue of another namespace is never used');
+  t.throws(() => desiredQueue(input(spec, otherNs)), { reason: 'DependencyNotReady', message: /to exist/ }, 'a Queue of another namespace is never used');
   const finalizing = { ...input(spec), finalizing: true };
   t.equal(desiredQueue(finalizing).redrive, undefined, 'finalize never waits for the dead-letter queue (it may be gone already)');
 });
