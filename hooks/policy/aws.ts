@@ -56,6 +56,18 @@ async function listAttachments(iam: IAMClient, arn: string): Promise<{ roles: st
   return { roles, users, groups };
 }
 
+/** Names of the roles under `path` the policy is attached to (IAM filters by path for us). */
+async function rolesUnderPath(iam: IAMClient, arn: string, path: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  let marker: string | undefined;
+  do {
+    const page = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, EntityFilter: 'Role', PathPrefix: path, ...(marker ? { Marker: marker } : {}) }));
+    for (const r of page.PolicyRoles ?? []) if (r.RoleName) out.add(r.RoleName);
+    marker = page.IsTruncated ? page.Marker : undefined;
+  } while (marker);
+  return out;
+}
+
 async function roleTags(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
   let marker: string | undefined;
@@ -165,8 +177,16 @@ export function policyManager(ctx: KindContext): ResourceManager<PolicyDesired, 
      */
     async delete(_desired, observed) {
       const found = await listAttachments(iam, observed.arn);
+      // Only roles under our path can be ours: their tags are read; any other role is foreign
+      // without a look (the service's IAM policy only reaches roles under /<prefix>/).
+      const ourPath = found.roles.length > 0 ? await rolesUnderPath(iam, observed.arn, observed.path) : new Set<string>();
       const attachments: PolicyAttachments = {
-        roles: await Promise.all(found.roles.map(async (roleName) => ({ roleName, tags: await roleTags(iam, roleName).catch((err) => (isAwsError(err, NO_SUCH_ENTITY) ? {} : Promise.reject(err))) }))),
+        roles: await Promise.all(
+          found.roles.map(async (roleName) => ({
+            roleName,
+            tags: ourPath.has(roleName) ? await roleTags(iam, roleName).catch((err) => (isAwsError(err, NO_SUCH_ENTITY) ? {} : Promise.reject(err))) : {},
+          })),
+        ),
         users: found.users,
         groups: found.groups,
       };

@@ -35,6 +35,8 @@ interface FakePolicy {
   users: Set<string>;
 }
 interface FakeRole {
+  /** IAM path; roles awshooks creates live under /awshooks/. */
+  path?: string;
   tags: Record<string, string>;
   attached: Set<string>;
   inline: Map<string, string>;
@@ -69,8 +71,8 @@ class FakeIam {
     return p;
   }
 
-  addRole(name: string, tags: Record<string, string>): FakeRole {
-    const r: FakeRole = { tags, attached: new Set(), inline: new Map(), profiles: new Set(), trust: '{}' };
+  addRole(name: string, tags: Record<string, string>, path = '/awshooks/'): FakeRole {
+    const r: FakeRole = { path, tags, attached: new Set(), inline: new Map(), profiles: new Set(), trust: '{}' };
     this.roles.set(name, r);
     return r;
   }
@@ -126,7 +128,10 @@ class FakeIam {
       }
       case 'ListEntitiesForPolicy': {
         const p = this.policy(i.PolicyArn);
-        return { PolicyRoles: [...p.roles].map((RoleName) => ({ RoleName })), PolicyUsers: [...p.users].map((UserName) => ({ UserName })), PolicyGroups: [], IsTruncated: false };
+        const prefix = (i as { PathPrefix?: string }).PathPrefix ?? '/';
+        const roles = [...p.roles].filter((name) => (this.roles.get(name)?.path ?? '/').startsWith(prefix));
+        if ((i as { EntityFilter?: string }).EntityFilter === 'Role') return { PolicyRoles: roles.map((RoleName) => ({ RoleName })), IsTruncated: false };
+        return { PolicyRoles: roles.map((RoleName) => ({ RoleName })), PolicyUsers: prefix === '/' ? [...p.users].map((UserName) => ({ UserName })) : [], PolicyGroups: [], IsTruncated: false };
       }
       case 'DeletePolicy': {
         const p = this.policy(i.PolicyArn);
@@ -206,8 +211,11 @@ t.test('Policy finalize blocked by attachments we do not own: no write at all, e
   const p = fake.addPolicy(ARN, 2, 2);
   fake.addRole('mine', ownerTags(roleOwner('mine'))).attached.add(ARN);
   fake.addRole('prod-role', ownerTags(roleOwner('x', 'prod'))).attached.add(ARN);
+  // A role outside our path that even carries our owner tags: never ours, and never looked at.
+  fake.addRole('outside', ownerTags(roleOwner('outside')), '/').attached.add(ARN);
   p.roles.add('mine');
   p.roles.add('prod-role');
+  p.roles.add('outside');
   p.users.add('alice');
   const parent = policyParent({ arn: ARN, policyName: 'awshooks-default-ddd' });
   const { response, outcome } = await reconcile(policyKind, { controller: {} as never, parent, children: {}, finalizing: true }, { config, aws: fake.clients(), log: silent });
@@ -215,7 +223,10 @@ t.test('Policy finalize blocked by attachments we do not own: no write at all, e
   t.equal(response.finalized, false);
   const ready = (response.status.conditions as { type: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
   t.equal(ready.reason, 'AttachedElsewhere');
-  t.match(ready.message, /role prod-role, user alice/);
+  t.match(ready.message, /role prod-role/);
+  t.match(ready.message, /role outside/, 'a role outside /awshooks/ is foreign whatever its tags');
+  t.match(ready.message, /user alice/);
+  t.notOk(fake.calls.includes('ListRoleTags outside'), 'tags of roles outside our path are not read (the service may not)');
   t.notMatch(ready.message, /role mine/, 'our own role is not a blocker');
   t.same(fake.writes(), [], 'nothing detached or deleted before the blocker is gone');
   t.ok(response.resyncAfterSeconds, 'retried later');
