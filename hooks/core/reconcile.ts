@@ -155,7 +155,10 @@ export async function reconcile(kind: AnyKind, request: SyncRequest, deps: Recon
     spec = validateSpec<Record<string, unknown>>(kind.specSchema, parent.spec);
     desired = kind.desired({ parent, spec, children: request.children, related, config: deps.config, owner, finalizing, now });
   } catch (err) {
-    if (finalizing && err instanceof InvalidSpecError && !kind.existsPerStatus(previous)) {
+    // A spec that no longer validates must not trap the parent in deletion when the user asked
+    // to keep the AWS resource: the raw deletionPolicy is enough to know nothing is to be done.
+    const retain = (parent.spec as { deletionPolicy?: unknown } | undefined)?.deletionPolicy === 'Retain';
+    if (finalizing && err instanceof InvalidSpecError && (retain || !kind.existsPerStatus(previous))) {
       // Nothing was ever created for this parent: nothing to clean up.
       deps.tracker?.forget(owner.uid);
       return { outcome: 'finalized', response: { status: baseStatus() as Record<string, unknown>, children: childrenFor(baseStatus(), true), finalized: true } };

@@ -154,6 +154,8 @@ t.test('finalize semantics without AWS', async (t) => {
   t.equal(neverCreated.finalized, true, 'invalid spec and nothing ever created: nothing to clean up');
   const invalidButCreated = await post(queue({ region: 'eu-west-1', delaySeconds: -1 }, readyStatus));
   t.equal(invalidButCreated.finalized, false, 'invalid spec but a queue exists: never claim it is gone');
+  const invalidRetained = await post(queue({ region: 'eu-west-1', delaySeconds: -1, deletionPolicy: 'Retain' }, readyStatus));
+  t.equal(invalidRetained.finalized, true, 'invalid spec with deletionPolicy Retain: the way out of a stuck deletion');
   const down = await post(queue({ region: 'eu-west-1' }, readyStatus));
   t.equal(down.finalized, false, 'AWS unreachable: not finalized');
   t.equal(down.children.length, 1, 'children kept while finalizing');
