@@ -48,6 +48,11 @@ async function startService(driftSeconds: number): Promise<{ app: App; url: stri
     LOG_LEVEL: 'warn',
     DRIFT_CHECK_INTERVAL_SECONDS: String(driftSeconds),
     MAX_CONCURRENT_HOOKS: '4096',
+    // The local PostgreSQL stands in for RDS endpoints; the emulator's IAM needs an OIDC provider.
+    RDS_ENDPOINT_MAP: `*=${new URL(process.env.TEST_PG_URL ?? 'postgres://x@127.0.0.1:55432/').host}`,
+    OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/BENCH',
+    PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/awshooks-boundary',
+    ALLOWED_MANAGED_POLICY_ARNS: 'arn:aws:iam::aws:policy/*',
     // Production settings otherwise: auth on, the same body limit, metrics on.
   });
   const app = await buildApp({ config, logger: false });

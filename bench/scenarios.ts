@@ -1,9 +1,10 @@
 /**
  * Drift-check scenarios of the kinds other than Queue: each converges one parent through the
- * running service, then counts the AWS calls of one drift check (last AWS read long ago).
+ * running service (feeding answers back as Metacontroller does), then counts the AWS calls of
+ * one drift check (a sync whose last AWS read is long past).
  */
 import type { App } from '../server/app.js';
-import type { SyncResponse } from '../hooks/core/types.js';
+import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../hooks/core/types.js';
 
 /** What a scenario may use. */
 export interface ScenarioContext {
@@ -15,11 +16,131 @@ export interface ScenarioContext {
 /** One measured figure of the benchmark's JSON line. */
 export interface DriftScenario {
   key: string;
+  plural: string;
   measure(ctx: ScenarioContext): Promise<number>;
 }
 
+const ready = (answer: SyncResponse) => (answer.status.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+/** A parent driven like Metacontroller drives it. */
+class Driver {
+  children: ObjectMap;
+  related: ObjectMap = {};
+  constructor(
+    private readonly ctx: ScenarioContext,
+    readonly plural: string,
+    public parent: Parent,
+    childTypes: string[],
+  ) {
+    this.children = Object.fromEntries(childTypes.map((t) => [t, {}]));
+  }
+  async sync(): Promise<SyncResponse> {
+    const answer = await this.ctx.post(this.ctx.url, `/hooks/${this.plural}/sync`, { controller: {}, parent: this.parent, children: this.children, related: this.related });
+    const ns = this.parent.metadata.namespace!;
+    this.parent = { ...this.parent, status: answer.status } as Parent;
+    const children: ObjectMap = Object.fromEntries(Object.keys(this.children).map((k) => [k, {}]));
+    for (const child of answer.children) {
+      const key = `${child.kind}.${child.apiVersion}`;
+      (children[key] ??= {})[`${ns}/${child.metadata.name}`] = { ...child, metadata: { ...child.metadata, namespace: ns } } as KubeObject;
+    }
+    this.children = children;
+    return answer;
+  }
+  async converge(tweak?: (d: Driver) => void): Promise<SyncResponse> {
+    for (let i = 0; i < 6; i++) {
+      const answer = await this.sync();
+      if (ready(answer)) return answer;
+      tweak?.(this);
+    }
+    throw new Error(`${this.plural}/${this.parent.metadata.name} did not become Ready: ${JSON.stringify(this.parent.status)}`);
+  }
+  /** AWS calls of one drift check. */
+  async driftCheck(runs = 3): Promise<number> {
+    const before = await this.ctx.app.metrics.awsCallCount();
+    for (let i = 0; i < runs; i++) {
+      this.parent = { ...this.parent, status: { ...this.parent.status, lastSyncTime: '2000-01-01T00:00:00.000Z' } } as Parent;
+      const answer = await this.sync();
+      if (!ready(answer)) throw new Error(`drift check not Ready: ${JSON.stringify(answer.status)}`);
+    }
+    return Math.round((((await this.ctx.app.metrics.awsCallCount()) - before) / runs) * 100) / 100;
+  }
+}
+
+/** Credentials of the local PostgreSQL standing in for an RDS instance (scripts/databases.sh). */
+function localPostgres(): { user: string; password: string } {
+  const url = new URL(process.env.TEST_PG_URL ?? 'postgres://awshooks_admin:awshooks-local-pw@127.0.0.1:55432/postgres');
+  return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
+}
+
+const dbinstance = (backupEvery?: string): DriftScenario => ({
+  key: backupEvery ? 'aws_calls_drift_check_dbinstance_backup' : 'aws_calls_drift_check_dbinstance',
+  plural: 'dbinstances',
+  async measure(ctx) {
+    const pg = localPostgres();
+    const name = backupEvery ? 'bench-backup' : 'bench';
+    const d = new Driver(ctx, 'dbinstances', {
+      apiVersion: 'rds.awshooks.dev/v1alpha1',
+      kind: 'DBInstance',
+      metadata: { name, namespace: 'bench', uid: `00000000-0000-4000-8000-00000000000${backupEvery ? 2 : 1}`, generation: 1 },
+      spec: { region: 'us-east-1', engine: 'postgres', masterUsername: pg.user, deletionPolicy: 'Delete', ...(backupEvery ? { backup: { retentionDays: 7, every: backupEvery } } : {}) },
+    } as Parent, ['Secret.v1', 'Service.v1']);
+    // First sync returns the master Secret; the "person" sets its password to the local
+    // server's, standing in for the RDS master password.
+    await d.converge((drv) => {
+      const secret = drv.children['Secret.v1']?.[`bench/${name}-master`] as (KubeObject & { data: Record<string, string> }) | undefined;
+      if (secret) secret.data.password = Buffer.from(pg.password).toString('base64');
+    });
+    return d.driftCheck();
+  },
+});
+
+const s3ReadPolicy = (name: string): Parent =>
+  ({
+    apiVersion: 'iam.awshooks.dev/v1alpha1',
+    kind: 'Policy',
+    metadata: { name, namespace: 'bench', uid: `uid-policy-${name}`, generation: 1 },
+    spec: {
+      description: 'bench',
+      document: { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::bench/*', 'arn:aws:s3:::bench'] }] },
+      tags: { team: 'bench' },
+    },
+  }) as Parent;
+
+const policy: DriftScenario = {
+  key: 'aws_calls_drift_check_policy',
+  plural: 'policies',
+  async measure(ctx) {
+    const d = new Driver(ctx, 'policies', s3ReadPolicy('bench-read'), []);
+    await d.converge();
+    return d.driftCheck();
+  },
+};
+
+const role: DriftScenario = {
+  key: 'aws_calls_drift_check_role',
+  plural: 'roles',
+  async measure(ctx) {
+    const p = new Driver(ctx, 'policies', s3ReadPolicy('bench-role-read'), []);
+    await p.converge();
+    const d = new Driver(ctx, 'roles', {
+      apiVersion: 'iam.awshooks.dev/v1alpha1',
+      kind: 'Role',
+      metadata: { name: 'bench-app', namespace: 'bench', uid: 'uid-role-bench-app', generation: 1 },
+      spec: {
+        policies: ['bench-role-read'],
+        managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        inlinePolicies: { send: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] } },
+        tags: { team: 'bench' },
+      },
+    } as Parent, ['ServiceAccount.v1']);
+    d.related = { 'Policy.iam.awshooks.dev/v1alpha1': { 'bench/bench-role-read': p.parent as KubeObject } };
+    await d.converge();
+    return d.driftCheck();
+  },
+};
+
 /** The scenarios for the kinds the service has. */
 export function driftScenarios(plurals: string[]): DriftScenario[] {
-  const all: (DriftScenario & { plural: string })[] = [];
+  const all: DriftScenario[] = [policy, role, dbinstance(), dbinstance('24h')];
   return all.filter((s) => plurals.includes(s.plural));
 }
