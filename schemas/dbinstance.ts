@@ -8,7 +8,7 @@ const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${fie
 export const SQL_USER_PATTERN = '^[a-z][a-z0-9_]{0,31}$';
 export const SQL_DATABASE_PATTERN = '^[a-z][a-z0-9_]{0,62}$';
 
-/** Roles a user may get (mapped per engine to what RDS allows; see docs/rds.md). */
+/** Roles a user may get (mapped per engine to what RDS allows; see the README, DBInstance). */
 export const USER_ROLES = ['superuser', 'createdb'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 

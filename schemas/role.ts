@@ -67,7 +67,7 @@ export const RoleStatusSchema = Type.Object(
     roleName: Type.Optional(Type.String({ description: 'The IAM role name.' })),
     attachedPolicyArns: Type.Optional(Type.Array(Type.String(), { description: 'Managed policy ARNs attached to the role (from spec.policies and spec.managedPolicyArns).' })),
     inlinePolicyNames: Type.Optional(Type.Array(Type.String(), { description: 'Inline policy names on the role.' })),
-    inlinePolicyHashes: Type.Optional(StringMap(Type.String(), { description: 'Hash of each inline policy document awshooks applied (see docs/iam.md: drift of inline policies).' })),
+    inlinePolicyHashes: Type.Optional(StringMap(Type.String(), { description: 'Hash of each inline policy document awshooks applied (see the README, Role drift).' })),
     serviceAccountName: Type.Optional(Type.String({ description: 'The service account the trust policy admits.' })),
     serviceAccountAnnotation: Type.Optional(Type.String({ description: 'The annotation the ServiceAccount needs: eks.amazonaws.com/role-arn: <arn>.' })),
     permissionsBoundaryArn: Type.Optional(Type.String({ description: 'The permissions boundary on the role.' })),
