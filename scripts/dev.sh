@@ -33,6 +33,9 @@ AWS_ENDPOINT_URL=$(bash scripts/moto.sh start | sed -n 's/^AWS_ENDPOINT_URL=//p'
 export AWS_ENDPOINT_URL
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export HOOK_AUTH_DISABLED=true
+# An example EKS OIDC provider, so that Roles can be tried against the emulator too.
+export OIDC_PROVIDER_ARN=${OIDC_PROVIDER_ARN:-arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE}
+export ALLOWED_MANAGED_POLICY_ARNS=${ALLOWED_MANAGED_POLICY_ARNS:-arn:aws:iam::aws:policy/*}
 export LOG_LEVEL=${LOG_LEVEL:-info}
 export PORT=${PORT:-8080}
 export METRICS_PORT=${METRICS_PORT:-9090}
