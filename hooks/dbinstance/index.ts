@@ -2,7 +2,7 @@
 import { isTrue } from '../core/conditions.js';
 import type { ConditionInput } from '../core/conditions.js';
 import { hashOf } from '../core/hash.js';
-import type { AfterConvergeResult, KindContext, KindDefinition } from '../core/kind.js';
+import { type AfterConvergeResult, type KindContext, type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
 import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceManager, syncManualSnapshots, type RdsLike } from './aws.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, type DbWork } from './database.js';
@@ -160,10 +160,9 @@ export function makeDBInstanceKind(
       { name: 'Class', type: 'string', jsonPath: '.status.instanceClass', priority: 1 },
       { name: 'Status', type: 'string', jsonPath: '.status.dbInstanceStatus', description: 'The status RDS reports' },
       { name: 'Endpoint', type: 'string', jsonPath: '.status.endpoint', priority: 1 },
-      { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-      { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+      ...CONDITION_COLUMNS,
       { name: 'Connectable', type: 'string', jsonPath: '.status.conditions[?(@.type=="Connectable")].status', priority: 1 },
-      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+      AGE_COLUMN,
     ],
     childResources: [
       { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', updateStrategy: 'InPlace' },

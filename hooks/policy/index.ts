@@ -1,5 +1,5 @@
 /** The `Policy` kind: a customer-managed IAM policy that Roles of the same namespace attach. */
-import type { KindDefinition } from '../core/kind.js';
+import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
 import { POLICY_SPEC_VALIDATIONS, PolicySpecSchema, PolicyStatusSchema, type PolicySpec, type PolicyStatus } from '../../schemas/policy.js';
 import { policyManager } from './aws.js';
@@ -29,9 +29,8 @@ export const policyKind: KindDefinition<PolicySpec, PolicyDesired, PolicyObserve
     { name: 'ARN', type: 'string', jsonPath: '.status.arn', description: 'The policy ARN' },
     { name: 'Version', type: 'string', jsonPath: '.status.defaultVersionId', description: 'The default version' },
     { name: 'Attachments', type: 'integer', jsonPath: '.status.attachmentCount', description: 'Entities the policy is attached to' },
-    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-    { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
-    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ...CONDITION_COLUMNS,
+    AGE_COLUMN,
   ],
   childResources: [],
   terminalCodes: IAM_TERMINAL_CODES,

@@ -1,5 +1,5 @@
 /** The `Queue` kind: an SQS queue plus a ConfigMap apps read with envFrom. */
-import type { KindDefinition } from '../core/kind.js';
+import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
 import { QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
 import { queueManager } from './aws.js';
 import { queueDelta, type QueueObserved } from './delta.js';
@@ -41,9 +41,8 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
   printerColumns: [
     { name: 'URL', type: 'string', jsonPath: '.status.queueUrl', description: 'The queue URL' },
     { name: 'Messages', type: 'integer', jsonPath: '.status.messages', description: 'Approximate number of visible messages' },
-    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-    { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
-    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ...CONDITION_COLUMNS,
+    AGE_COLUMN,
   ],
   childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
   relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues' }],

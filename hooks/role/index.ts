@@ -1,5 +1,5 @@
 /** The `Role` kind: an IAM role for one service account of the Role's namespace (IRSA). */
-import type { KindDefinition } from '../core/kind.js';
+import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
 import { RoleSpecSchema, RoleStatusSchema, type RoleSpec, type RoleStatus } from '../../schemas/role.js';
 import { roleManager } from './aws.js';
@@ -32,9 +32,8 @@ export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleS
   printerColumns: [
     { name: 'ARN', type: 'string', jsonPath: '.status.roleArn', description: 'The role ARN' },
     { name: 'ServiceAccount', type: 'string', jsonPath: '.status.serviceAccountName', description: 'The service account that may assume the role' },
-    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-    { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
-    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ...CONDITION_COLUMNS,
+    AGE_COLUMN,
   ],
   childResources: [{ apiVersion: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', updateStrategy: 'InPlace' }],
   relatedResources: [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies' }],
