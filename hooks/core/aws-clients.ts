@@ -15,6 +15,11 @@ export interface AwsClientsOptions {
   onCall?: AwsCallObserver;
   /** SDK retry attempts (default 3, the SDK's standard mode). */
   maxAttempts?: number;
+  /**
+   * Per-attempt socket timeout in ms (default 4000). The SDK has none by default: one hung
+   * connection would outlast Metacontroller's 10-second hook timeout.
+   */
+  requestTimeoutMs?: number;
 }
 
 interface Middlewareable {
@@ -60,7 +65,7 @@ export class AwsClients {
   private get<C extends Middlewareable>(
     service: string,
     region: string,
-    make: (cfg: { region: string; endpoint?: string; maxAttempts?: number }) => C,
+    make: (cfg: { region: string; endpoint?: string; maxAttempts?: number; requestHandler?: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean } }) => C,
   ): C {
     const key = `${service}/${region}`;
     let client = this.clients.get(key) as C | undefined;
@@ -69,6 +74,7 @@ export class AwsClients {
         region,
         ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
         maxAttempts: this.options.maxAttempts ?? 3,
+        requestHandler: { connectionTimeout: 2000, requestTimeout: this.options.requestTimeoutMs ?? 4000, throwOnRequestTimeout: true },
       });
       const onCall = this.options.onCall;
       if (onCall) {

@@ -237,3 +237,17 @@ t.test('logs carry the parent identity and never the token', async (t) => {
   t.equal(entry.generation, 3);
   t.equal(entry.kind, 'Queue');
 });
+
+t.test('a hung AWS endpoint times out and becomes a condition, not a hung hook', async (t) => {
+  const server: Server = createServer(() => { /* never answers */ });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const app = await buildApp({ config: testConfig(), aws: new AwsClients({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1, requestTimeoutMs: 300 }), logger: false, defaultMetrics: false });
+  t.teardown(async () => { await app.close(); server.closeAllConnections(); server.close(); });
+  const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue({ region: 'eu-west-1' }, { ...readyStatus, lastSyncTime: '2020-01-01T00:00:00.000Z' }), children: observedConfigMap } });
+  t.equal(res.statusCode, 200);
+  const ready = res.json().status.conditions.find((c: { type: string }) => c.type === 'Ready');
+  t.equal(ready.status, 'False');
+  t.match(ready.reason, /TIMEDOUT|Timeout/i, 'a timeout reason');
+  t.equal(res.json().children.length, 1, 'children kept');
+});
