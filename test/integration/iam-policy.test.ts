@@ -20,23 +20,13 @@ import {
   UntagPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { motoEndpoint, resetMoto } from '../helpers/moto.js';
+import { s3Read } from '../helpers/iam.js';
 import { applyAnswer, testApp } from '../helpers/app.js';
 import type { Parent, SyncResponse } from '../../hooks/core/types.js';
 
 const endpoint = motoEndpoint();
 const iam = new IAMClient({ region: 'us-east-1', endpoint });
 
-const s3Read = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'AllowExampleBucket',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:ListBucket', 's3:GetObjectVersion'],
-      Resource: ['arn:aws:s3:::example-bucket/*', 'arn:aws:s3:::example-bucket'],
-    },
-  ],
-};
 
 const policy = (spec: Record<string, unknown>, name = 'ddd'): Parent =>
   ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 }, spec }) as Parent;

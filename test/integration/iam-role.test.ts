@@ -26,6 +26,7 @@ import {
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
 import { motoEndpoint, resetMoto } from '../helpers/moto.js';
+import { s3Read } from '../helpers/iam.js';
 import { applyAnswer, testApp } from '../helpers/app.js';
 import { parsePolicyDocument } from '../../hooks/core/policy-document.js';
 import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
@@ -37,17 +38,6 @@ const ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXA
 const OIDC_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 
-const s3Read = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'AllowExampleBucket',
-      Effect: 'Allow',
-      Action: ['s3:GetObject', 's3:ListBucket', 's3:GetObjectVersion'],
-      Resource: ['arn:aws:s3:::example-bucket/*', 'arn:aws:s3:::example-bucket'],
-    },
-  ],
-};
 const queueSend = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:awshooks-default-*' }] };
 
 const meta = (name: string, generation = 1) => ({ name, namespace: 'default', uid: `uid-${name}`, generation });
