@@ -3,7 +3,8 @@
 #
 #   scripts/databases.sh install   apt-get install postgresql mariadb-server, only if their binaries are missing
 #   scripts/databases.sh start     init (once) and start both on 127.0.0.1, or reuse them when already running;
-#                                  prints TEST_PG_URL=... and TEST_MYSQL_URL=...
+#                                  prints TEST_PG_URL=..., TEST_MYSQL_URL=... and TEST_DB_CA_FILE=...
+#                                  (both servers speak TLS with a self-signed localhost certificate)
 #   scripts/databases.sh stop      stop both and delete their data directories
 #   scripts/databases.sh status    exit 0 when both answer with the admin credentials
 #
@@ -188,6 +189,32 @@ find_data_root() {
   MY_DIR=$DATA_ROOT/mysql
 }
 
+# ---------------------------------------------------------------- TLS
+
+# A self-signed certificate for localhost/127.0.0.1, used by both servers (RDS requires TLS for
+# PostgreSQL 15+, so the tests connect with TLS too). The certificate is its own CA: tests pass it
+# as TEST_DB_CA_FILE to check certificate verification (DB_TLS=verify-full).
+make_tls() {
+  local dir=$DATA_ROOT/tls
+  if [[ ! -s $dir/server.crt || ! -s $dir/server.key ]]; then
+    mkdir -p "$dir"
+    chmod 755 "$dir"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=localhost \
+      -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' \
+      -keyout "$dir/server.key" -out "$dir/server.crt" >/dev/null 2>&1 || die "openssl could not make the test certificate"
+    chmod 644 "$dir/server.crt"
+    chmod 600 "$dir/server.key"
+  fi
+  local to owner
+  for pair in "$PG_DIR:$PG_USER" "$MY_DIR:$MY_USER"; do
+    to=${pair%%:*} owner=${pair##*:}
+    mkdir -p "$to"
+    install -m 600 "$dir/server.key" "$to/server.key"
+    install -m 644 "$dir/server.crt" "$to/server.crt"
+    if [[ $EUID -eq 0 ]]; then chown "$owner:" "$to/server.key" "$to/server.crt"; fi
+  done
+}
+
 # ---------------------------------------------------------------- PostgreSQL
 
 pg_url() { echo "postgres://$ADMIN_USER:$ADMIN_PASSWORD@127.0.0.1:$PG_PORT/postgres"; }
@@ -254,7 +281,8 @@ EOF
   fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT (log: ${PG_DIR#"$ROOT"/}/postgres.log)"
   if ! as_user "$PG_USER" "$PG_BIN/pg_ctl" -D "$data" -l "$PG_DIR/postgres.log" \
-    -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1" -w -t "$START_TIMEOUT" start >/dev/null; then
+    -o "-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c ssl=on -c ssl_cert_file=$PG_DIR/server.crt -c ssl_key_file=$PG_DIR/server.key" \
+    -w -t "$START_TIMEOUT" start >/dev/null; then
     tail -n 30 "$PG_DIR/postgres.log" >&2 || true
     die "PostgreSQL did not start (log above)"
   fi
@@ -358,6 +386,7 @@ my_start() {
   # --no-defaults must come first: ignore /etc/mysql/*.cnf of the packaged server.
   setsid "$MYSQLD" --no-defaults --user="$MY_USER" --datadir="$data" \
     --bind-address=127.0.0.1 --port="$MY_PORT" --socket="$socket" \
+    --ssl-cert="$MY_DIR/server.crt" --ssl-key="$MY_DIR/server.key" \
     --pid-file="$MY_DIR/mysqld.pid" --log-error="$MY_DIR/mysqld.log" \
     --skip-name-resolve --skip-log-bin --performance-schema=OFF \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
@@ -410,12 +439,14 @@ cmd_start() {
   ensure_service_users
   find_data_root
   if [[ ! -d $PG_DIR && ! -d $MY_DIR ]]; then pick_data_root; fi
+  make_tls
   pg_start
   my_start
   pg_wait
   my_wait
   echo "TEST_PG_URL=$(pg_url)"
   echo "TEST_MYSQL_URL=$(my_url)"
+  echo "TEST_DB_CA_FILE=$DATA_ROOT/tls/server.crt"
 }
 
 cmd_stop() {

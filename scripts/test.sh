@@ -92,9 +92,10 @@ env_value() { sed -n "s/^$1=//p" "$2" | tail -n1; }
 AWS_ENDPOINT_URL=$(env_value AWS_ENDPOINT_URL "$RUN_DIR/test-moto.env")
 TEST_PG_URL=$(env_value TEST_PG_URL "$RUN_DIR/test-db.env")
 TEST_MYSQL_URL=$(env_value TEST_MYSQL_URL "$RUN_DIR/test-db.env")
+TEST_DB_CA_FILE=$(env_value TEST_DB_CA_FILE "$RUN_DIR/test-db.env")
 [[ -n $AWS_ENDPOINT_URL ]] || setup_fail "scripts/moto.sh start printed no AWS_ENDPOINT_URL"
 [[ -n $TEST_PG_URL && -n $TEST_MYSQL_URL ]] || setup_fail "scripts/databases.sh start printed no TEST_PG_URL/TEST_MYSQL_URL"
-export AWS_ENDPOINT_URL TEST_PG_URL TEST_MYSQL_URL
+export AWS_ENDPOINT_URL TEST_PG_URL TEST_MYSQL_URL TEST_DB_CA_FILE
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 log "services ready in $((SECONDS - T0))s: AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL TEST_PG_URL=$TEST_PG_URL TEST_MYSQL_URL=$TEST_MYSQL_URL"
 

@@ -51,6 +51,8 @@ const schema = {
     RDS_DEFAULT_SECURITY_GROUP_IDS: { type: 'string', default: '' },
     RDS_ENDPOINT_MAP: { type: 'string', default: '' },
     DB_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 5000 },
+    DB_TLS: { type: 'string', enum: ['disable', 'require', 'verify-full'], default: 'require' },
+    DB_TLS_CA_FILE: { type: 'string' },
   },
 } as const;
 
@@ -80,6 +82,8 @@ interface RawEnv {
   RDS_DEFAULT_SECURITY_GROUP_IDS: string;
   RDS_ENDPOINT_MAP: string;
   DB_CONNECT_TIMEOUT_MS: number;
+  DB_TLS: 'disable' | 'require' | 'verify-full';
+  DB_TLS_CA_FILE?: string;
 }
 
 /** A configuration error: the message names the variable. */
@@ -142,6 +146,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     // The issuer is the provider ARN's resource part; derive it rather than fail.
     raw.OIDC_ISSUER = raw.OIDC_PROVIDER_ARN.replace(/^arn:[^:]+:iam::\d{12}:oidc-provider\//, '');
   }
+  let dbTlsCa: string | undefined;
+  if (raw.DB_TLS === 'verify-full') {
+    if (!raw.DB_TLS_CA_FILE) throw new ConfigError('DB_TLS=verify-full needs DB_TLS_CA_FILE (the RDS CA bundle, PEM)');
+    try {
+      dbTlsCa = readFileSync(raw.DB_TLS_CA_FILE, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`DB_TLS_CA_FILE: ${(err as Error).message}`);
+    }
+  }
   let tls: ServiceConfig['tls'];
   if (raw.TLS_CERT_FILE && raw.TLS_KEY_FILE) {
     try {
@@ -160,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     rdsDefaultSecurityGroupIds: list(raw.RDS_DEFAULT_SECURITY_GROUP_IDS),
     rdsEndpointMap: parseEndpointMap(raw.RDS_ENDPOINT_MAP),
     dbConnectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,
+    dbTls: raw.DB_TLS,
+    ...(dbTlsCa ? { dbTlsCa } : {}),
     ...(raw.AWS_ACCOUNT_ID ? { accountId: raw.AWS_ACCOUNT_ID } : {}),
     ...(raw.OIDC_PROVIDER_ARN ? { oidcProviderArn: raw.OIDC_PROVIDER_ARN } : {}),
     ...(raw.OIDC_ISSUER ? { oidcIssuer: raw.OIDC_ISSUER } : {}),

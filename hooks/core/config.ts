@@ -32,6 +32,13 @@ export interface HooksConfig {
   rdsEndpointMap: Record<string, string>;
   /** Timeout of in-database connections. */
   dbConnectTimeoutMs: number;
+  /**
+   * TLS of in-database connections: `verify-full` (encrypt, verify the certificate against
+   * `dbTlsCa` and the instance endpoint's name), `require` (encrypt, no verification), `disable`.
+   */
+  dbTls: 'disable' | 'require' | 'verify-full';
+  /** PEM CA bundle for `verify-full` (the RDS global bundle). */
+  dbTlsCa?: string;
 }
 
 /** Defaults for every optional setting; tests start from these. */
@@ -44,4 +51,5 @@ export const DEFAULT_HOOKS_CONFIG: HooksConfig = {
   rdsDefaultSecurityGroupIds: [],
   rdsEndpointMap: {},
   dbConnectTimeoutMs: 5000,
+  dbTls: 'require',
 };

@@ -34,6 +34,18 @@ export interface DbWork {
   /** Users we manage: grants of these not listed for a database are revoked. */
   managedUsers: string[];
   connectTimeoutMs: number;
+  /** TLS options for the driver (both take Node's tls options), or undefined for plain TCP. */
+  tls?: { rejectUnauthorized: boolean; ca?: string; servername?: string };
+}
+
+/**
+ * The drivers' TLS options for a DB_TLS mode. `servername` is the instance endpoint, so that
+ * `verify-full` checks the certificate against the RDS name even through an endpoint mapping.
+ */
+export function tlsOptions(mode: 'disable' | 'require' | 'verify-full', endpoint: string, ca?: string): DbWork['tls'] {
+  if (mode === 'disable') return undefined;
+  if (mode === 'require') return { rejectUnauthorized: false };
+  return { rejectUnauthorized: true, ...(ca ? { ca } : {}), servername: endpoint };
 }
 
 /** An in-database failure, with a condition reason and a message free of passwords. */
@@ -103,6 +115,8 @@ async function pgConnect(work: DbWork, database: string): Promise<pg.Client> {
     database,
     connectionTimeoutMillis: work.connectTimeoutMs,
     query_timeout: work.connectTimeoutMs * 2,
+    // NOTE: RDS for PostgreSQL 15+ refuses unencrypted connections by default (rds.force_ssl).
+    ...(work.tls ? { ssl: work.tls } : {}),
     application_name: 'awshooks',
   });
   // A connection dropped later emits 'error' on the client; without a listener it would crash the process.
@@ -201,6 +215,7 @@ async function mysqlWork(work: DbWork): Promise<void> {
     password: work.masterPassword,
     connectTimeout: work.connectTimeoutMs,
     multipleStatements: false,
+    ...(work.tls ? { ssl: work.tls } : {}),
   });
   conn.on('error', () => undefined);
   const revoke = async (sql: string) => {

@@ -5,7 +5,7 @@ import { hashOf } from '../core/hash.js';
 import { type AfterConvergeResult, type KindContext, type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
 import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceManager, syncManualSnapshots, type RdsLike } from './aws.js';
-import { DatabaseError, resolveTarget, runDatabaseWork, type DbWork } from './database.js';
+import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';
 import { dbInstanceDelta, type DBInstanceObserved } from './delta.js';
 import { dbInstanceFingerprint, desiredDBInstance, SECRET_WAIT_SECONDS, type DBInstanceDesired } from './desired.js';
 import { BUSY_REQUEUE_SECONDS, instanceReadiness } from './state.js';
@@ -106,6 +106,7 @@ export async function dbInstanceAfterConverge(
       databases: desired.databases.map((d) => ({ name: d.name, users: d.users.filter((u) => !pendingUsers.includes(u) || previouslyManaged.includes(u)) })),
       managedUsers,
       connectTimeoutMs: ctx.config.dbConnectTimeoutMs,
+      ...(ctx.config.dbTls !== 'disable' ? { tls: tlsOptions(ctx.config.dbTls, endpoint, ctx.config.dbTlsCa) } : {}),
     };
     try {
       await run(work);

@@ -20,6 +20,7 @@ t.test('defaults with a token file', async (t) => {
   t.equal(c.hooks.namePrefix, 'awshooks');
   t.equal(c.hooks.clusterName, 'default');
   t.equal(c.tls, undefined);
+  t.equal(c.hooks.dbTls, 'require', 'in-database connections are encrypted by default');
 });
 
 t.test('every setting is read and typed', async (t) => {
@@ -53,6 +54,9 @@ t.test('bad configuration fails at start with a message naming the variable', as
     [{ HOOK_TOKEN_FILE: tokenFile, TLS_CERT_FILE: '/nope', TLS_KEY_FILE: '/nope' }, /TLS_CERT_FILE/],
     [{ HOOK_TOKEN_FILE: tokenFile, RDS_ENDPOINT_MAP: 'db.example.com' }, /RDS_ENDPOINT_MAP/],
     [{ HOOK_TOKEN_FILE: tokenFile, LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ HOOK_TOKEN_FILE: tokenFile, DB_TLS: 'verify-full' }, /DB_TLS=verify-full needs DB_TLS_CA_FILE/],
+    [{ HOOK_TOKEN_FILE: tokenFile, DB_TLS: 'verify-full', DB_TLS_CA_FILE: '/nope' }, /DB_TLS_CA_FILE/],
+    [{ HOOK_TOKEN_FILE: tokenFile, DB_TLS: 'maybe' }, /DB_TLS/],
   ];
   for (const [env, message] of cases) t.throws(() => loadConfig(env), { name: 'ConfigError', message }, JSON.stringify(env));
   const short = join(dir, 'short');

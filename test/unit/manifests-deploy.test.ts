@@ -315,6 +315,7 @@ t.test('ConfigMap holds every setting with string values', async (t) => {
       'AWS_ACCOUNT_ID',
       'AWS_REGION',
       'CLUSTER_NAME',
+      'DB_TLS',
       'DRIFT_CHECK_INTERVAL_SECONDS',
       'LOG_LEVEL',
       'NAME_PREFIX',
