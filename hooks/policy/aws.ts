@@ -7,11 +7,11 @@ import {
   DetachRolePolicyCommand,
   GetPolicyCommand,
   GetPolicyVersionCommand,
-  ListEntitiesForPolicyCommand,
-  ListPolicyVersionsCommand,
-  ListRoleTagsCommand,
   TagPolicyCommand,
   UntagPolicyCommand,
+  paginateListEntitiesForPolicy,
+  paginateListPolicyVersions,
+  paginateListRoleTags,
   type IAMClient,
   type Policy,
 } from '@aws-sdk/client-iam';
@@ -28,16 +28,15 @@ import type { PolicyDelta, PolicyObserved } from './delta.js';
 import type { PolicyDesired } from './desired.js';
 import { versionsToDeleteBeforePolicy, versionToPrune, type PolicyVersionInfo } from './versions.js';
 
+// Listing uses the SDK's paginators (they follow IsTruncated/Marker for us).
+
 async function listVersions(iam: IAMClient, arn: string): Promise<PolicyVersionInfo[]> {
   const out: PolicyVersionInfo[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn, ...(marker ? { Marker: marker } : {}) }));
+  for await (const page of paginateListPolicyVersions({ client: iam }, { PolicyArn: arn })) {
     for (const v of page.Versions ?? []) {
       if (v.VersionId) out.push({ versionId: v.VersionId, isDefault: v.IsDefaultVersion === true, ...(v.CreateDate ? { createDate: new Date(v.CreateDate) } : {}) });
     }
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return out;
 }
 
@@ -45,37 +44,26 @@ async function listAttachments(iam: IAMClient, arn: string): Promise<{ roles: st
   const roles: string[] = [];
   const users: string[] = [];
   const groups: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, ...(marker ? { Marker: marker } : {}) }));
+  for await (const page of paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn })) {
     for (const r of page.PolicyRoles ?? []) if (r.RoleName) roles.push(r.RoleName);
     for (const u of page.PolicyUsers ?? []) if (u.UserName) users.push(u.UserName);
     for (const g of page.PolicyGroups ?? []) if (g.GroupName) groups.push(g.GroupName);
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return { roles, users, groups };
 }
 
 /** Names of the roles under `path` the policy is attached to (IAM filters by path for us). */
 async function rolesUnderPath(iam: IAMClient, arn: string, path: string): Promise<Set<string>> {
   const out = new Set<string>();
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListEntitiesForPolicyCommand({ PolicyArn: arn, EntityFilter: 'Role', PathPrefix: path, ...(marker ? { Marker: marker } : {}) }));
+  for await (const page of paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn, EntityFilter: 'Role', PathPrefix: path })) {
     for (const r of page.PolicyRoles ?? []) if (r.RoleName) out.add(r.RoleName);
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return out;
 }
 
 async function roleTags(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListRoleTagsCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
-    Object.assign(tags, tagsFromList(page.Tags));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  for await (const page of paginateListRoleTags({ client: iam }, { RoleName: roleName })) Object.assign(tags, tagsFromList(page.Tags));
   return tags;
 }
 

@@ -6,9 +6,6 @@ import {
   DeleteRoleCommand,
   DetachRolePolicyCommand,
   GetRoleCommand,
-  ListAttachedRolePoliciesCommand,
-  ListInstanceProfilesForRoleCommand,
-  ListRolePoliciesCommand,
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   RemoveRoleFromInstanceProfileCommand,
@@ -16,6 +13,9 @@ import {
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
+  paginateListAttachedRolePolicies,
+  paginateListInstanceProfilesForRole,
+  paginateListRolePolicies,
   type IAMClient,
   type Role,
 } from '@aws-sdk/client-iam';
@@ -28,36 +28,27 @@ import type { RoleStatus } from '../../schemas/role.js';
 import type { RoleDelta, RoleObserved } from './delta.js';
 import type { RoleDesired } from './desired.js';
 
+// Listing uses the SDK's paginators (they follow IsTruncated/Marker for us).
+
 async function listAttached(iam: IAMClient, roleName: string): Promise<string[]> {
   const out: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
+  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) {
     for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) out.push(p.PolicyArn);
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return out.sort();
 }
 
 async function listInline(iam: IAMClient, roleName: string): Promise<string[]> {
   const out: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
-    out.push(...(page.PolicyNames ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) out.push(...(page.PolicyNames ?? []));
   return out.sort();
 }
 
 async function listInstanceProfiles(iam: IAMClient, roleName: string): Promise<string[]> {
   const out: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
+  for await (const page of paginateListInstanceProfilesForRole({ client: iam }, { RoleName: roleName })) {
     for (const p of page.InstanceProfiles ?? []) if (p.InstanceProfileName) out.push(p.InstanceProfileName);
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return out.sort();
 }
 

@@ -4,6 +4,7 @@
  * or instance profiles, a sixth policy version, deleting the default version.
  */
 import t from 'tap';
+import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../../hooks/core/aws-clients.js';
 import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../../hooks/core/config.js';
 import type { KindContext, Logger } from '../../hooks/core/kind.js';
@@ -177,7 +178,9 @@ class FakeIam {
 
   /** AwsClients whose IAM and STS clients are this fake. */
   clients(): AwsClients {
-    return { iam: () => ({ send: this.send }), sts: () => ({ send: this.send }) } as unknown as AwsClients;
+    // A real IAMClient (the SDK's paginators check the class) whose send is the fake's.
+    const iam = Object.assign(new IAMClient({ region: 'us-east-1' }), { send: this.send });
+    return { iam: () => iam, sts: () => ({ send: this.send }) } as unknown as AwsClients;
   }
 
   /** The write calls, in order. */
