@@ -9,7 +9,7 @@
 # (`FROM image:tag@sha256:...`).
 
 # ---- build: compile TypeScript to dist/ ------------------------------------
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # Manifests first, so the dependency layer is cached until they change.
 COPY package.json package-lock.json ./
@@ -22,7 +22,7 @@ COPY schemas ./schemas
 RUN npm run build
 
 # ---- deps: production node_modules only ------------------------------------
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # No lifecycle scripts: no production dependency needs one, and this keeps a
@@ -32,7 +32,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 
 # ---- runtime ----------------------------------------------------------------
 # The image's entrypoint is /nodejs/bin/node; CMD is the script it runs.
-FROM gcr.io/distroless/nodejs20-debian12:nonroot
+FROM gcr.io/distroless/nodejs24-debian12:nonroot
 WORKDIR /app
 ENV NODE_ENV=production
 # Files stay owned by root: the service user can read but never modify its code.

@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+export PATH="$(bash scripts/node.sh):$PATH" # Node 24, as in the image
 [[ -d node_modules ]] || npm ci
 export MOTO_PORT=${MOTO_PORT:-5056}
 STARTED=0

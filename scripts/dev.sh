@@ -7,6 +7,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
+export PATH="$(bash scripts/node.sh):$PATH" # Node 24, as in the image
 
 log() { printf '[dev] %s\n' "$*" >&2; }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): services, type check, tap.
 #
-#   1. npm ci when node_modules/ is missing
+#   1. Node 24 (scripts/node.sh), npm ci when node_modules/ is missing
 #   2. install + start moto (scripts/moto.sh) and PostgreSQL + MariaDB (scripts/databases.sh),
 #      reusing ones already running; type check (tsc --noEmit) runs meanwhile
 #   3. tap (raw TAP output, also saved to .run/tap-output.tap); extra arguments go to tap,
@@ -62,6 +62,10 @@ setup_fail() {
 }
 
 # ---------------------------------------------------------------- 1. dependencies
+# Tests run on the image's Node major (24): a project-local copy when the machine's is another.
+NODE_BIN=$(bash scripts/node.sh) || setup_fail "Node 24 (scripts/node.sh)"
+export PATH="$NODE_BIN:$PATH"
+log "node $(node --version) from $NODE_BIN"
 if [[ ! -d node_modules ]]; then
   log "node_modules/ missing: running npm ci"
   npm ci || setup_fail "npm ci"
