@@ -5,7 +5,8 @@
 import type { AwsClients } from './aws-clients.js';
 import { keepObservedChildren, sortChildren } from './children.js';
 import type { HooksConfig } from './config.js';
-import type { AnyKind, DesiredBase, KindContext, Logger } from './kind.js';
+import type { AnyKind, DesiredBase, KindContext } from './kind.js';
+import type { Logger } from './logger.js';
 import type { BaseStatus, Owner, Parent, SyncRequest, SyncResponse } from './types.js';
 
 /** Keeps track of the parents this replica manages, for the managed-resources metric. */

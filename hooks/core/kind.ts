@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { AwsClients } from './aws-clients.js';
 import type { HooksConfig } from './config.js';
 import type { ConditionInput } from './conditions.js';
+import type { Logger } from './logger.js';
 import type { BaseStatus, KubeObject, ObjectMap, Owner, Parent, RelatedResourceRule } from './types.js';
 
 /** Names of a kind, as in its CRD. */
@@ -25,15 +26,6 @@ export interface PrinterColumn {
   priority?: number;
 }
 
-/** The condition columns every kind shows: READY, and REASON with `-o wide`. */
-export const CONDITION_COLUMNS: PrinterColumn[] = [
-  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-  { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
-];
-
-/** The AGE column, last by kubectl convention. */
-export const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
-
 /** A child resource type, as declared in the CompositeController. */
 export interface ChildResource {
   apiVersion: string;
@@ -46,14 +38,6 @@ export interface ChildResource {
 export interface RelatedResource {
   apiVersion: string;
   resource: string;
-}
-
-/** Minimal structured logger (pino's interface). */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 /** What a kind's I/O code may use. */

@@ -2,7 +2,8 @@
 import { isTrue } from '../core/conditions.js';
 import type { ConditionInput } from '../core/conditions.js';
 import { hashOf } from '../core/hash.js';
-import { type AfterConvergeResult, type KindContext, type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
+import type { AfterConvergeResult, KindContext, KindDefinition } from '../core/kind.js';
+import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceManager, syncManualSnapshots, type RdsLike } from './aws.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';

@@ -17,11 +17,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { isAwsError, TerminalError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
-import { parsePolicyDocument } from '../core/policy-document.js';
+import { parsePolicyDocument } from '../shared/policy-document.js';
 import { accountInfo } from '../iam-common/account.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
 import { policyArn } from '../iam-common/names.js';
-import { tagsFromList, tagsToList } from '../iam-common/tags.js';
+import { tagsFromList, tagsToList } from '../shared/tags.js';
 import type { PolicyStatus } from '../../schemas/policy.js';
 import { planDetach, type PolicyAttachments } from './attachments.js';
 import type { PolicyDelta, PolicyObserved } from './delta.js';

@@ -1,5 +1,6 @@
 /** The `Policy` kind: a customer-managed IAM policy that Roles of the same namespace attach. */
-import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
+import type { KindDefinition } from '../core/kind.js';
+import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
 import { POLICY_SPEC_VALIDATIONS, PolicySpecSchema, PolicyStatusSchema, type PolicySpec, type PolicyStatus } from '../../schemas/policy.js';
 import { policyManager } from './aws.js';

@@ -4,7 +4,8 @@ import { InvalidSpecError, WaitError } from '../core/errors.js';
 import { isTrue } from '../core/conditions.js';
 import type { DesiredInput } from '../core/kind.js';
 import { deriveName } from '../core/naming.js';
-import { ownerTags, RESERVED_TAG_PREFIX } from '../core/ownership.js';
+import { ownerTags } from '../core/ownership.js';
+import { validateUserTags } from '../shared/tags.js';
 import type { Owner } from '../core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 
@@ -55,16 +56,6 @@ export function queueNameFor(spec: QueueSpec, config: HooksConfig, owner: Owner)
     throw new InvalidSpecError(`spec.queueName: must start with "${config.namePrefix}-" (the service may only manage queues under its prefix)`);
   }
   return name;
-}
-
-/** Check user tags: no reserved keys. */
-export function validateUserTags(tags: Record<string, string> | undefined, field = 'spec.tags'): Record<string, string> {
-  const out = { ...(tags ?? {}) };
-  for (const key of Object.keys(out)) {
-    if (key.startsWith(RESERVED_TAG_PREFIX)) throw new InvalidSpecError(`${field}: key "${key}" is reserved for awshooks owner tags`);
-    if (key.length === 0 || key.length > 128) throw new InvalidSpecError(`${field}: key "${key}" must be 1-128 characters`);
-  }
-  return out;
 }
 
 function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: boolean): DesiredRedrive | undefined {

@@ -1,5 +1,6 @@
 /** The `Queue` kind: an SQS queue plus a ConfigMap apps read with envFrom. */
-import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
+import type { KindDefinition } from '../core/kind.js';
+import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
 import { queueManager } from './aws.js';
 import { queueDelta, type QueueObserved } from './delta.js';

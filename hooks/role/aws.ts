@@ -21,9 +21,9 @@ import {
 } from '@aws-sdk/client-iam';
 import { isAwsError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
-import { parsePolicyDocument } from '../core/policy-document.js';
+import { parsePolicyDocument } from '../shared/policy-document.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
-import { tagsFromList, tagsToList } from '../iam-common/tags.js';
+import { tagsFromList, tagsToList } from '../shared/tags.js';
 import type { RoleStatus } from '../../schemas/role.js';
 import type { RoleDelta, RoleObserved } from './delta.js';
 import type { RoleDesired } from './desired.js';

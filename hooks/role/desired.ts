@@ -5,7 +5,7 @@ import { hashOf } from '../core/hash.js';
 import type { DesiredInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
 import type { KubeObject } from '../core/types.js';
-import { validateUserTags } from '../queue/desired.js';
+import { validateUserTags } from '../shared/tags.js';
 import { checkPolicyDocument, documentSize } from '../iam-common/documents.js';
 import { iamPath, IAM_NAME_PATTERN, isAllowedManagedPolicy, roleNameFor } from '../iam-common/names.js';
 import type { PolicyDocument, PolicyStatus } from '../../schemas/policy.js';

@@ -1,5 +1,6 @@
 /** The `Role` kind: an IAM role for one service account of the Role's namespace (IRSA). */
-import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
+import type { KindDefinition } from '../core/kind.js';
+import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
 import { RoleSpecSchema, RoleStatusSchema, type RoleSpec, type RoleStatus } from '../../schemas/role.js';
 import { roleManager } from './aws.js';

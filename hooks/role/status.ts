@@ -1,6 +1,7 @@
 /** Pure: a Role's status fields and its ServiceAccount child. */
 import type { ChildrenInput } from '../core/kind.js';
 import type { KubeObject } from '../core/types.js';
+import { childLabels } from '../shared/child-labels.js';
 import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
 import type { RoleObserved } from './delta.js';
 import type { RoleDesired } from './desired.js';
@@ -27,11 +28,6 @@ export function roleStatus(desired: RoleDesired, observed: RoleObserved): RoleSt
   };
 }
 
-/** Labels on every child, so `kubectl get -l` finds them. */
-function childLabels(parentName: string): Record<string, string> {
-  return { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Role', 'awshooks.dev/owner-name': parentName };
-}
-
 /**
  * The ServiceAccount, annotated with the role ARN, once the ARN is known and when
  * spec.serviceAccount.manage is true. Computed from status and spec only: never throws.
@@ -46,7 +42,7 @@ export function roleChildren(input: ChildrenInput<RoleSpec, RoleStatus, RoleDesi
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name, labels: childLabels(parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
+      metadata: { name, labels: childLabels('Role', parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
     },
   ];
 }

@@ -28,7 +28,7 @@ import {
 import { motoEndpoint, resetMoto } from '../helpers/moto.js';
 import { s3Read } from '../helpers/iam.js';
 import { applyAnswer, testApp } from '../helpers/app.js';
-import { parsePolicyDocument } from '../../hooks/core/policy-document.js';
+import { parsePolicyDocument } from '../../hooks/shared/policy-document.js';
 import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
 
 const endpoint = motoEndpoint();

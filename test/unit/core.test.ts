@@ -2,7 +2,7 @@ import t from 'tap';
 import { deriveName } from '../../hooks/core/naming.js';
 import { mergeConditions } from '../../hooks/core/conditions.js';
 import { ownership, tagDelta, ownerTags, OWNER_TAGS } from '../../hooks/core/ownership.js';
-import { normalizePolicyDocument, parsePolicyDocument, samePolicyDocument } from '../../hooks/core/policy-document.js';
+import { normalizePolicyDocument, parsePolicyDocument, samePolicyDocument } from '../../hooks/shared/policy-document.js';
 import { keepObservedChildren } from '../../hooks/core/children.js';
 import { backoffSeconds } from '../../hooks/core/error-answer.js';
 import { classifyError, RecoverableError, TerminalError, WaitError, outcomeOf, safeMessage } from '../../hooks/core/errors.js';

@@ -5,11 +5,11 @@ import { InvalidSpecError, TerminalError, WaitError } from '../../hooks/core/err
 import { hashOf } from '../../hooks/core/hash.js';
 import type { DesiredInput } from '../../hooks/core/kind.js';
 import { ownerTags } from '../../hooks/core/ownership.js';
-import { parsePolicyDocument, samePolicyDocument } from '../../hooks/core/policy-document.js';
+import { parsePolicyDocument, samePolicyDocument } from '../../hooks/shared/policy-document.js';
 import { validateSpec } from '../../hooks/core/spec-validation.js';
 import type { ObjectMap, Owner, Parent } from '../../hooks/core/types.js';
 import { globMatches, iamPath, isAllowedManagedPolicy, policyArn, policyNameFor, roleNameFor } from '../../hooks/iam-common/names.js';
-import { tagsFromList, tagsToList } from '../../hooks/iam-common/tags.js';
+import { tagsFromList, tagsToList } from '../../hooks/shared/tags.js';
 import { planDetach } from '../../hooks/policy/attachments.js';
 import { policyDelta, type PolicyObserved } from '../../hooks/policy/delta.js';
 import { desiredPolicy } from '../../hooks/policy/desired.js';

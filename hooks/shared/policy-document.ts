@@ -3,7 +3,7 @@
  * array vs a bare string, key order, duplicate values and number-vs-string do not count as
  * differences. Used by SQS queue policies and the IAM kinds.
  */
-import { stableStringify } from './hash.js';
+import { stableStringify } from '../core/hash.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
