@@ -17,6 +17,44 @@ export interface KindNames {
   categories?: string[];
 }
 
+/** The categories every awshooks kind is listed under (`kubectl get awshooks`). */
+export const AWSHOOKS_CATEGORIES = ['awshooks', 'aws'];
+
+/**
+ * The English plural of a kind's lower-cased name, the way Kubernetes spells CRD plurals:
+ * policy → policies, address → addresses, queue → queues.
+ */
+export function pluralOf(singular: string): string {
+  if (/[^aeiou]y$/.test(singular)) return `${singular.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(singular)) return `${singular}es`;
+  return `${singular}s`;
+}
+
+/**
+ * A kind's names from its kind and group: singular and plural lower-cased (`plural` only for an
+ * irregular one), listKind `<Kind>List`, categories {@link AWSHOOKS_CATEGORIES} unless given.
+ */
+export function kindNames(names: {
+  kind: string;
+  group: string;
+  version: string;
+  shortNames: string[];
+  categories?: string[];
+  plural?: string;
+}): KindNames {
+  const singular = names.kind.toLowerCase();
+  return {
+    group: names.group,
+    version: names.version,
+    kind: names.kind,
+    plural: names.plural ?? pluralOf(singular),
+    singular,
+    listKind: `${names.kind}List`,
+    shortNames: names.shortNames,
+    categories: names.categories ?? AWSHOOKS_CATEGORIES,
+  };
+}
+
 /** A CRD printer column. */
 export interface PrinterColumn {
   name: string;

@@ -2,7 +2,7 @@
 import { isTrue } from '../core/conditions.js';
 import type { ConditionInput } from '../core/conditions.js';
 import { hashOf } from '../core/hash.js';
-import type { AfterConvergeResult, KindContext, KindDefinition } from '../core/kind.js';
+import { kindNames, type AfterConvergeResult, type KindContext, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceManager, syncManualSnapshots, type RdsLike } from './aws.js';
@@ -139,16 +139,7 @@ export function makeDBInstanceKind(
   run?: (work: DbWork) => Promise<void>,
 ): KindDefinition<DBInstanceSpec, DBInstanceDesired, DBInstanceObserved, DBInstanceStatus> {
   return {
-    names: {
-      group: 'rds.awshooks.dev',
-      version: 'v1alpha1',
-      kind: 'DBInstance',
-      plural: 'dbinstances',
-      singular: 'dbinstance',
-      listKind: 'DBInstanceList',
-      shortNames: ['rdsdb', 'dbi'],
-      categories: ['awshooks', 'aws'],
-    },
+    names: kindNames({ kind: 'DBInstance', group: 'rds.awshooks.dev', version: 'v1alpha1', shortNames: ['rdsdb', 'dbi'] }),
     specSchema: DBInstanceSpecSchema,
     statusSchema: DBInstanceStatusSchema,
     // Field-level `self == oldSelf` rules do not fire when an optional field is removed.
