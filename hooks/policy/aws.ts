@@ -21,6 +21,7 @@ import { parsePolicyDocument } from '../shared/policy-document.js';
 import { accountInfo } from '../iam-common/account.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
 import { policyArn } from '../iam-common/names.js';
+import { allPages, collect } from '../shared/paginate.js';
 import { tagsFromList, tagsToList } from '../shared/tags.js';
 import type { PolicyStatus } from '../../schemas/policy.js';
 import { planDetach, type PolicyAttachments } from './attachments.js';
@@ -28,43 +29,30 @@ import type { PolicyDelta, PolicyObserved } from './delta.js';
 import type { PolicyDesired } from './desired.js';
 import { versionsToDeleteBeforePolicy, versionToPrune, type PolicyVersionInfo } from './versions.js';
 
-// Listing uses the SDK's paginators (they follow IsTruncated/Marker for us).
-
 async function listVersions(iam: IAMClient, arn: string): Promise<PolicyVersionInfo[]> {
-  const out: PolicyVersionInfo[] = [];
-  for await (const page of paginateListPolicyVersions({ client: iam }, { PolicyArn: arn })) {
-    for (const v of page.Versions ?? []) {
-      if (v.VersionId) out.push({ versionId: v.VersionId, isDefault: v.IsDefaultVersion === true, ...(v.CreateDate ? { createDate: new Date(v.CreateDate) } : {}) });
-    }
-  }
-  return out;
+  const versions = await collect(paginateListPolicyVersions({ client: iam }, { PolicyArn: arn }), (page) => page.Versions);
+  return versions.flatMap((v) =>
+    v.VersionId ? [{ versionId: v.VersionId, isDefault: v.IsDefaultVersion === true, ...(v.CreateDate ? { createDate: new Date(v.CreateDate) } : {}) }] : [],
+  );
 }
 
 async function listAttachments(iam: IAMClient, arn: string): Promise<{ roles: string[]; users: string[]; groups: string[] }> {
-  const roles: string[] = [];
-  const users: string[] = [];
-  const groups: string[] = [];
-  for await (const page of paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn })) {
-    for (const r of page.PolicyRoles ?? []) if (r.RoleName) roles.push(r.RoleName);
-    for (const u of page.PolicyUsers ?? []) if (u.UserName) users.push(u.UserName);
-    for (const g of page.PolicyGroups ?? []) if (g.GroupName) groups.push(g.GroupName);
-  }
-  return { roles, users, groups };
+  const pages = await allPages(paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn }));
+  return {
+    roles: pages.flatMap((page) => (page.PolicyRoles ?? []).flatMap((r) => (r.RoleName ? [r.RoleName] : []))),
+    users: pages.flatMap((page) => (page.PolicyUsers ?? []).flatMap((u) => (u.UserName ? [u.UserName] : []))),
+    groups: pages.flatMap((page) => (page.PolicyGroups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : []))),
+  };
 }
 
 /** Names of the roles under `path` the policy is attached to (IAM filters by path for us). */
 async function rolesUnderPath(iam: IAMClient, arn: string, path: string): Promise<Set<string>> {
-  const out = new Set<string>();
-  for await (const page of paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn, EntityFilter: 'Role', PathPrefix: path })) {
-    for (const r of page.PolicyRoles ?? []) if (r.RoleName) out.add(r.RoleName);
-  }
-  return out;
+  const pages = paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn, EntityFilter: 'Role', PathPrefix: path });
+  return new Set(await collect(pages, (page) => page.PolicyRoles?.map((r) => r.RoleName)));
 }
 
 async function roleTags(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {};
-  for await (const page of paginateListRoleTags({ client: iam }, { RoleName: roleName })) Object.assign(tags, tagsFromList(page.Tags));
-  return tags;
+  return tagsFromList(await collect(paginateListRoleTags({ client: iam }, { RoleName: roleName }), (page) => page.Tags));
 }
 
 function observedFrom(policy: Policy, document: unknown, fallback: PolicyDesired): PolicyObserved {
