@@ -28,6 +28,7 @@ import {
 import { motoEndpoint, resetMoto } from '../helpers/moto.js';
 import { s3Read } from '../helpers/iam.js';
 import { applyAnswer, testApp } from '../helpers/app.js';
+import { condition } from '../helpers/integration.js';
 import { parsePolicyDocument } from '../../hooks/shared/policy-document.js';
 import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
 
@@ -43,7 +44,7 @@ const queueSend = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action
 const meta = (name: string, generation = 1) => ({ name, namespace: 'default', uid: `uid-${name}`, generation });
 const policyParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: meta(name), spec }) as Parent;
 const roleParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: meta(name), spec }) as Parent;
-const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready');
+const ready = (a: SyncResponse) => condition(a, 'Ready');
 /** The related map Metacontroller sends a Role: its namespace's Policies, with their status. */
 const relatedOf = (...policies: Parent[]): ObjectMap => ({
   'Policy.iam.awshooks.dev/v1alpha1': Object.fromEntries(policies.map((p) => [`default/${p.metadata.name}`, p as KubeObject])),

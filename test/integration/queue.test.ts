@@ -1,7 +1,8 @@
 /** The Queue kind against the moto server: what crosses the wire. */
 import t from 'tap';
 import { GetQueueAttributesCommand, CreateQueueCommand, ListQueueTagsCommand, SetQueueAttributesCommand, TagQueueCommand, UntagQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { motoEndpoint, resetMoto } from '../helpers/moto.js';
+import { condition, resetMotoBeforeEach } from '../helpers/integration.js';
+import { motoEndpoint } from '../helpers/moto.js';
 import { applyAnswer, testApp, type TestApp } from '../helpers/app.js';
 import type { Parent, SyncResponse } from '../../hooks/core/types.js';
 
@@ -13,7 +14,7 @@ function queueParent(name: string, spec: Record<string, unknown>, namespace = 's
   return { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec } } as Parent;
 }
 
-const cond = (answer: SyncResponse, type: string) => (answer.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === type)!;
+const cond = (answer: SyncResponse, type: string) => condition(answer, type)!;
 
 /** Sync until converged, feeding answers back like Metacontroller. */
 async function converge(app: TestApp, parent: Parent, related = {}) {
@@ -23,9 +24,7 @@ async function converge(app: TestApp, parent: Parent, related = {}) {
   return { answer, ...state } as { answer: SyncResponse; parent: Parent; children: Record<string, Record<string, never>> };
 }
 
-t.beforeEach(async () => {
-  await resetMoto();
-});
+resetMotoBeforeEach();
 
 t.test('create, then converged syncs make no write call and no call at all inside the interval', async (t) => {
   const app = await testApp();
