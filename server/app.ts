@@ -58,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     options.aws ??
     new AwsClients({
       ...(config.awsEndpointUrl ? { endpoint: config.awsEndpointUrl } : {}),
-      onCall: (service, operation, outcome) => metrics.awsCalls.inc({ service, operation, outcome }),
+      onCall: (service, operation, outcome) => { metrics.awsCalls.inc({ service, operation, outcome }); },
     });
   const logger = options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[Redacted]' } };
   let draining = false;

@@ -8,7 +8,7 @@
  * up after its webhook timeout) while the work goes on; a counter decremented there would leak
  * until every call got a 429. The wrapper's `finally` runs when the work itself ends.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Metrics } from './metrics.js';
 
@@ -73,7 +73,7 @@ async function hookCallsPlugin(app: FastifyInstance, opts: HookCallOptions): Pro
         metrics.hooksInFlight.dec();
       }
     };
-    route.handler = wrapped as RouteHandlerMethod;
+    route.handler = wrapped;
   });
 }
 

@@ -46,7 +46,7 @@ export interface Call {
   deps: ReconcileDeps;
   /** One clock reading for the whole call: every timestamp of the answer agrees. */
   now: Date;
-  parent: Parent<Record<string, unknown>, BaseStatus>;
+  parent: Parent;
   /** The parent's status; undefined when it has none yet (an empty object counts as none). */
   previous: BaseStatus | undefined;
   finalizing: boolean;
@@ -81,7 +81,7 @@ export function ownerOf(kind: AnyKind, parent: Parent, config: HooksConfig): Own
 /** Read a request once into a {@link Call}. */
 export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDeps): Call {
   const now = (deps.now ?? (() => new Date()))();
-  const parent = request.parent as Parent<Record<string, unknown>, BaseStatus>;
+  const parent = request.parent;
   const previous = parent.status && Object.keys(parent.status).length > 0 ? parent.status : undefined;
   const owner = ownerOf(kind, parent, deps.config);
   return {

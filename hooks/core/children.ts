@@ -11,7 +11,9 @@ import type { KubeObject, ObjectMap } from './types.js';
 export function asDesiredChild(obj: KubeObject): KubeObject {
   const { status: _status, metadata, ...rest } = obj as KubeObject & { status?: unknown };
   const annotations = Object.fromEntries(
-    Object.entries(metadata.annotations ?? {}).filter(([k]) => !k.startsWith('metacontroller.k8s.io/') && k !== 'kubectl.kubernetes.io/last-applied-configuration'),
+    Object.entries(metadata.annotations ?? {}).filter(
+      ([k]) => !k.startsWith('metacontroller.k8s.io/') && k !== 'kubectl.kubernetes.io/last-applied-configuration',
+    ),
   );
   return {
     ...rest,
@@ -20,7 +22,7 @@ export function asDesiredChild(obj: KubeObject): KubeObject {
       ...(metadata.labels ? { labels: metadata.labels } : {}),
       ...(Object.keys(annotations).length ? { annotations } : {}),
     },
-  } as KubeObject;
+  };
 }
 
 /**

@@ -21,7 +21,7 @@ const BACKOFF_MAX_SECONDS = 300;
  */
 export function backoffSeconds(previous: Condition[] | undefined, reason: string, now: Date): number {
   const synced = findCondition(previous, 'Synced');
-  if (!synced || synced.status !== 'False' || synced.reason !== reason) return BACKOFF_MIN_SECONDS;
+  if (synced?.status !== 'False' || synced.reason !== reason) return BACKOFF_MIN_SECONDS;
   const elapsed = (now.getTime() - Date.parse(synced.lastTransitionTime)) / 1000;
   if (!Number.isFinite(elapsed)) return BACKOFF_MIN_SECONDS;
   return Math.min(BACKOFF_MAX_SECONDS, Math.max(BACKOFF_MIN_SECONDS, Math.round(elapsed)));

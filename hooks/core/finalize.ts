@@ -66,7 +66,11 @@ function deleting(p: Prepared, observed: unknown): ReconcileResult {
   const status: BaseStatus = {
     ...baseStatus(p),
     ...p.kind.status(p.desired, observed, p.previous),
-    conditions: mergeConditions(p.previous?.conditions, [{ type: 'Ready', status: 'False', reason: 'Deleting', message: 'waiting for AWS to confirm the deletion' }], p.now),
+    conditions: mergeConditions(
+      p.previous?.conditions,
+      [{ type: 'Ready', status: 'False', reason: 'Deleting', message: 'waiting for AWS to confirm the deletion' }],
+      p.now,
+    ),
   };
   return answer(p, 'finalizing', status, 'keep observed', { finalized: false, resyncAfterSeconds: p.kind.deletePollSeconds ?? DEFAULT_DELETE_POLL_SECONDS });
 }

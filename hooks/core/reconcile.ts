@@ -10,14 +10,14 @@
  *
  * Errors become conditions; only bugs escape (→ 500).
  */
-import { answer, baseStatus, generationOf, openCall, type Call, type Prepared, type ReconcileDeps, type ReconcileResult } from './call.js';
+import { answer, baseStatus, generationOf, openCall, type AnyDesired, type Call, type Prepared, type ReconcileDeps, type ReconcileResult } from './call.js';
 import { isTrue, mergeConditions, type ConditionInput } from './conditions.js';
 import type { HooksConfig } from './config.js';
 import { errorAnswer } from './error-answer.js';
 import { InvalidSpecError, TerminalError, WaitError } from './errors.js';
 import { finalize, finalizeUnprepared } from './finalize.js';
 import { hashOf } from './hash.js';
-import type { AnyKind, Readiness, ResourceManager } from './kind.js';
+import type { AnyKind, Readiness } from './kind.js';
 import { describeOwner, ownership } from './ownership.js';
 import { validateSpec } from './spec-validation.js';
 import type { BaseStatus, CustomizeResponse, Parent, SyncRequest } from './types.js';
@@ -64,7 +64,7 @@ function prepare(call: Call): Prepared {
   const { kind, parent, request, deps } = call;
   // Recorded on the call as soon as known: an error answer's children use them.
   const spec = (call.spec = validateSpec<Record<string, unknown>>(kind.specSchema, parent.spec));
-  const desired = (call.desired = kind.desired({
+  const desired: AnyDesired = (call.desired = kind.desired({
     parent,
     spec,
     children: request.children,
@@ -73,7 +73,7 @@ function prepare(call: Call): Prepared {
     owner: call.owner,
     finalizing: call.finalizing,
     now: call.now,
-  }));
+  }) as AnyDesired);
   const inputHash = hashOf(kind.fingerprint ? kind.fingerprint(desired) : desired);
   return { ...call, spec, desired, inputHash };
 }
@@ -83,7 +83,7 @@ function prepare(call: Call): Prepared {
 /** Converged, nothing changed, AWS read recently: answer from status with zero AWS calls. */
 function steadyAnswer(p: Prepared): ReconcileResult | undefined {
   const { previous, now, deps } = p;
-  if (!previous || previous.inputHash !== p.inputHash || previous.lastSyncTime === undefined) return undefined;
+  if (previous?.inputHash !== p.inputHash || previous.lastSyncTime === undefined) return undefined;
   if (!isTrue(previous.conditions, 'Ready') || !isTrue(previous.conditions, 'Synced')) return undefined;
   const age = (now.getTime() - Date.parse(previous.lastSyncTime)) / 1000;
   const interval = deps.config.driftCheckIntervalSeconds;
@@ -129,7 +129,7 @@ function checkOwnership(p: Prepared, observed: unknown): void {
 }
 
 /** Compute the delta and write only what differs. @throws WaitError while the resource refuses updates. */
-async function updateIfDifferent(p: Prepared, manager: ResourceManager<unknown, unknown, BaseStatus>, observed: unknown): Promise<Converged> {
+async function updateIfDifferent(p: Prepared, manager: ReturnType<AnyKind['resource']>, observed: unknown): Promise<Converged> {
   const delta = p.kind.delta(p.desired, observed, p.previous);
   if (delta.paths.length === 0) return { observed, changed: false };
   const readiness = readinessOf(p.kind, observed);
@@ -144,7 +144,7 @@ async function updateIfDifferent(p: Prepared, manager: ResourceManager<unknown, 
 
 /** The kind's readiness of an observed resource; ready when the kind does not say. */
 function readinessOf(kind: AnyKind, observed: unknown): Readiness {
-  return kind.readiness ? (kind.readiness(observed) as Readiness) : { ready: true };
+  return kind.readiness ? kind.readiness(observed) : { ready: true };
 }
 
 // ---------------------------------------------------------------- 4. report

@@ -12,7 +12,7 @@ import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { syncManualSnapshots, type RdsLike } from './aws.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';
 import type { DBInstanceObserved } from './delta.js';
-import { SECRET_WAIT_SECONDS, type DBInstanceDesired } from './desired.js';
+import { SECRET_WAIT_SECONDS, type DBInstanceDesired, type DesiredUser } from './desired.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
 
 /** The in-database work one sync should do, and what the status records once it is done. */
@@ -24,6 +24,11 @@ export interface DatabasePlan {
   pendingUsers: string[];
   /** Users with a password, now created or updated. */
   readyUsers: { name: string; passwordHash: string }[];
+}
+
+/** A user whose Secret was observed: its password (and the password's hash) are known. */
+function isReady(user: DesiredUser): user is DesiredUser & { password: string; passwordHash: string } {
+  return user.password !== undefined && user.passwordHash !== undefined;
 }
 
 /**
@@ -39,8 +44,8 @@ export function planDatabaseWork(
   previous: DBInstanceStatus | undefined,
 ): DatabasePlan {
   const specUsers = desired.users.map((u) => u.name);
-  const readyUsers = desired.users.filter((u) => u.password !== undefined);
-  const pendingUsers = desired.users.filter((u) => u.password === undefined).map((u) => u.name);
+  const readyUsers = desired.users.filter(isReady);
+  const pendingUsers = desired.users.filter((u) => !isReady(u)).map((u) => u.name);
   const previouslyManaged = previous?.managedUsers ?? [];
   const lockUsers = previouslyManaged.filter((u) => !specUsers.includes(u)).sort();
   const managedUsers = [...new Set([...previouslyManaged, ...readyUsers.map((u) => u.name)])].sort();
@@ -59,14 +64,14 @@ export function planDatabaseWork(
     port: target.port,
     masterUsername: desired.masterUsername,
     masterPassword: desired.masterPassword,
-    users: readyUsers.map((u) => ({ name: u.name, roles: u.roles, password: u.password! })),
+    users: readyUsers.map((u) => ({ name: u.name, roles: u.roles, password: u.password })),
     lockUsers,
     databases: desired.databases.map((d) => ({ name: d.name, users: d.users.filter((u) => !pendingUsers.includes(u) || previouslyManaged.includes(u)) })),
     managedUsers,
     connectTimeoutMs: config.dbConnectTimeoutMs,
     ...(config.dbTls !== 'disable' ? { tls: tlsOptions(config.dbTls, endpoint, config.dbTlsCa) } : {}),
   };
-  return { work, workHash, pendingUsers, readyUsers: readyUsers.map((u) => ({ name: u.name, passwordHash: u.passwordHash! })) };
+  return { work, workHash, pendingUsers, readyUsers: readyUsers.map((u) => ({ name: u.name, passwordHash: u.passwordHash })) };
 }
 
 /** Run the planned work; Connectable says how it went. Never throws: a failure is a condition. */
@@ -85,7 +90,10 @@ async function applyDatabasePlan(
     return { status: {}, condition: { type: 'Connectable', status: 'False', reason: e.reason, message: e.message }, failed: e };
   }
   const { work } = plan;
-  ctx.log.info({ event: 'database_work', users: work.users.length, locked: work.lockUsers.length, databases: work.databases.length }, 'in-database users and databases reconciled');
+  ctx.log.info(
+    { event: 'database_work', users: work.users.length, locked: work.lockUsers.length, databases: work.databases.length },
+    'in-database users and databases reconciled',
+  );
   return {
     status: {
       managedUsers: work.managedUsers,
@@ -95,7 +103,12 @@ async function applyDatabasePlan(
       // Only complete work is remembered: pending users make the next sync try again.
       ...(plan.pendingUsers.length === 0 ? { dbWorkHash: plan.workHash } : {}),
     },
-    condition: { type: 'Connectable', status: 'True', reason: 'Connected', message: `logged in as ${desired.masterUsername}; users, databases and grants are in place` },
+    condition: {
+      type: 'Connectable',
+      status: 'True',
+      reason: 'Connected',
+      message: `logged in as ${desired.masterUsername}; users, databases and grants are in place`,
+    },
   };
 }
 
@@ -131,7 +144,12 @@ export async function dbInstanceAfterConverge(
     Object.assign(status, applied.status);
     conditions.push(applied.condition);
     if (applied.failed) {
-      return { status, conditions, ready: { reason: 'NotConnectable', message: `in-database work failed: ${applied.failed.message}` }, requeueSeconds: BUSY_REQUEUE_SECONDS };
+      return {
+        status,
+        conditions,
+        ready: { reason: 'NotConnectable', message: `in-database work failed: ${applied.failed.message}` },
+        requeueSeconds: BUSY_REQUEUE_SECONDS,
+      };
     }
   }
   if (plan.pendingUsers.length > 0) {

@@ -16,7 +16,7 @@ import {
 import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import { ownership } from '../core/ownership.js';
-import { tagsFromList, tagsToList } from '../shared/tags.js';
+import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import type { DBInstanceDesired } from './desired.js';
@@ -91,7 +91,7 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
       const d = delta as DBInstanceDelta;
       const client = rds(desired.region);
       let instance = observed.instance;
-      const tags = { ...observed.tags };
+      let tags = { ...observed.tags };
       if (Object.keys(d.modify).length > 0) {
         try {
           const out = await client.send(
@@ -113,7 +113,7 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
         }
         if (d.tagsToRemove.length > 0) {
           await client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: d.tagsToRemove }));
-          for (const k of d.tagsToRemove) delete tags[k];
+          tags = withoutKeys(tags, d.tagsToRemove);
         }
       }
       return { instance, tags };
@@ -206,21 +206,20 @@ export async function syncManualSnapshots(
   desired: DBInstanceDesired,
   client?: RdsLike,
 ): Promise<{ lastSnapshotIdentifier?: string; lastSnapshotTime?: string; took: boolean }> {
+  const everySeconds = desired.backupEverySeconds;
+  if (everySeconds === undefined) return { took: false }; // no backup.every: nothing to do
   const rds = client ?? ctx.aws.rds(desired.region);
   const now = ctx.now();
   const prefix = manualSnapshotPrefix(desired.identifier);
   const out = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: desired.identifier, SnapshotType: 'manual' }));
-  const own: OwnSnapshot[] = (out.DBSnapshots ?? [])
-    .filter((s: DBSnapshot) => (s.DBSnapshotIdentifier ?? '').startsWith(prefix))
+  const own: OwnSnapshot[] = (out.DBSnapshots ?? []).flatMap((s: DBSnapshot) => {
+    const id = s.DBSnapshotIdentifier ?? '';
+    const owner = ownership(tagsFromList(s.TagList), ctx.owner);
     // A snapshot whose tags name another owner is not ours, whatever its name.
-    .filter((s: DBSnapshot) => ownership(tagsFromList(s.TagList), ctx.owner) !== 'foreign')
-    .map((s: DBSnapshot) => ({
-      owned: ownership(tagsFromList(s.TagList), ctx.owner) === 'ours',
-      id: s.DBSnapshotIdentifier!,
-      createdAt: s.SnapshotCreateTime ? new Date(s.SnapshotCreateTime) : new Date(0),
-      status: s.Status ?? 'unknown',
-    }));
-  const plan = planSnapshots(own, desired.backupEverySeconds!, desired.backupRetentionDays, now);
+    if (!id.startsWith(prefix) || owner === 'foreign') return [];
+    return [{ owned: owner === 'ours', id, createdAt: s.SnapshotCreateTime ? new Date(s.SnapshotCreateTime) : new Date(0), status: s.Status ?? 'unknown' }];
+  });
+  const plan = planSnapshots(own, everySeconds, desired.backupRetentionDays, now);
   let newest = plan.newest;
   if (plan.take) {
     const id = manualSnapshotIdentifier(desired.identifier, now);

@@ -178,7 +178,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     const password = observedPassword(children, namespace, secretName);
     return {
       name,
-      roles: [...new Set(spec.users![name] ?? [])].sort() as UserRole[],
+      roles: [...new Set(spec.users?.[name] ?? [])].sort(),
       secretName,
       ...(password !== undefined ? { password, passwordHash: passwordHash(password, salt) } : {}),
     };

@@ -22,7 +22,7 @@ import { accountInfo } from '../iam-common/account.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
 import { policyArn } from '../iam-common/names.js';
 import { allPages, collect } from '../shared/paginate.js';
-import { tagsFromList, tagsToList } from '../shared/tags.js';
+import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { PolicyStatus } from '../../schemas/policy.js';
 import { planDetach, type PolicyAttachments } from './attachments.js';
 import type { PolicyDelta, PolicyObserved } from './delta.js';
@@ -53,6 +53,16 @@ async function rolesUnderPath(iam: IAMClient, arn: string, path: string): Promis
 
 async function roleTags(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
   return tagsFromList(await collect(paginateListRoleTags({ client: iam }, { RoleName: roleName }), (page) => page.Tags));
+}
+
+/** A role's tags; none when the role was deleted meanwhile. */
+async function roleTagsUnlessGone(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
+  try {
+    return await roleTags(iam, roleName);
+  } catch (err) {
+    if (isAwsError(err, NO_SUCH_ENTITY)) return {};
+    throw err;
+  }
 }
 
 function observedFrom(policy: Policy, document: unknown, fallback: PolicyDesired): PolicyObserved {
@@ -141,7 +151,7 @@ export function policyManager(ctx: KindContext): ResourceManager<PolicyDesired, 
       }
       if (d.tagsToRemove.length > 0) {
         await iam.send(new UntagPolicyCommand({ PolicyArn: observed.arn, TagKeys: d.tagsToRemove }));
-        for (const k of d.tagsToRemove) delete next.tags[k];
+        next.tags = withoutKeys(next.tags, d.tagsToRemove);
       }
       return next;
     },
@@ -160,7 +170,7 @@ export function policyManager(ctx: KindContext): ResourceManager<PolicyDesired, 
         roles: await Promise.all(
           found.roles.map(async (roleName) => ({
             roleName,
-            tags: ourPath.has(roleName) ? await roleTags(iam, roleName).catch((err) => (isAwsError(err, NO_SUCH_ENTITY) ? {} : Promise.reject(err))) : {},
+            tags: ourPath.has(roleName) ? await roleTagsUnlessGone(iam, roleName) : {},
           })),
         ),
         users: found.users,

@@ -61,16 +61,15 @@ export function queueNameFor(spec: QueueSpec, config: HooksConfig, owner: Owner)
 function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: boolean): DesiredRedrive | undefined {
   const dl = input.spec.deadLetter;
   if (!dl) return undefined;
-  const hasRef = dl.queueRef !== undefined;
-  const hasArn = dl.targetArn !== undefined;
-  if (hasRef === hasArn) throw new InvalidSpecError('spec.deadLetter: set exactly one of queueRef and targetArn');
-  if (hasArn) {
-    if (dl.targetArn!.endsWith(FIFO_SUFFIX) !== fifo) {
+  const { queueRef: ref, targetArn } = dl;
+  if ((ref === undefined) === (targetArn === undefined)) throw new InvalidSpecError('spec.deadLetter: set exactly one of queueRef and targetArn');
+  if (targetArn !== undefined) {
+    if (targetArn.endsWith(FIFO_SUFFIX) !== fifo) {
       throw new InvalidSpecError('spec.deadLetter.targetArn: the dead-letter queue of a FIFO queue must be FIFO, and of a standard queue standard');
     }
-    return { deadLetterTargetArn: dl.targetArn!, maxReceiveCount: dl.maxReceiveCount };
+    return { deadLetterTargetArn: targetArn, maxReceiveCount: dl.maxReceiveCount };
   }
-  const ref = dl.queueRef!;
+  if (ref === undefined) return undefined; // excluded above; the type system cannot tell
   // Deleting needs no redrive target: never block a finalize on a dead-letter queue that may
   // already be gone (both queues deleted together).
   if (input.finalizing) return undefined;

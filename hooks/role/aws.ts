@@ -24,7 +24,7 @@ import type { KindContext, ResourceManager } from '../core/kind.js';
 import { parsePolicyDocument } from '../shared/policy-document.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
 import { collect } from '../shared/paginate.js';
-import { tagsFromList, tagsToList } from '../shared/tags.js';
+import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { RoleStatus } from '../../schemas/role.js';
 import type { RoleDelta, RoleObserved } from './delta.js';
 import type { RoleDesired } from './desired.js';
@@ -164,7 +164,7 @@ export function roleManager(ctx: KindContext): ResourceManager<RoleDesired, Role
       }
       if (d.tagsToRemove.length > 0) {
         await iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: d.tagsToRemove }));
-        for (const k of d.tagsToRemove) delete next.tags[k];
+        next.tags = withoutKeys(next.tags, d.tagsToRemove);
       }
       return next;
     },

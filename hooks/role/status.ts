@@ -28,14 +28,19 @@ export function roleStatus(desired: RoleDesired, observed: RoleObserved): RoleSt
   };
 }
 
+/** Whether the ServiceAccount is the Role's child: unless spec.serviceAccount.manage is false. */
+function managesServiceAccount(spec: Partial<RoleSpec> | undefined): boolean {
+  return spec?.serviceAccount?.manage !== false;
+}
+
 /**
  * The ServiceAccount, annotated with the role ARN, once the ARN is known and when
  * spec.serviceAccount.manage is true. Computed from status and spec only: never throws.
  */
 export function roleChildren(input: ChildrenInput<RoleSpec, RoleStatus, RoleDesired>): KubeObject[] {
   const { status, parent, spec } = input;
-  const rawSpec = (parent.spec ?? {}) as Partial<RoleSpec>;
-  const manage = spec ? spec.serviceAccount?.manage !== false : rawSpec.serviceAccount?.manage !== false;
+  // Without a valid spec, the raw one: anything may be there.
+  const manage = managesServiceAccount(spec ?? parent.spec);
   if (!manage || !status.roleArn) return [];
   const name = status.serviceAccountName ?? spec?.serviceAccountName ?? parent.metadata.name;
   return [

@@ -30,7 +30,12 @@ export function tagsFromList(list: readonly AwsTag[] | undefined): Record<string
 
 /** A map as `[{Key, Value}]`, sorted by key (deterministic requests). */
 export function tagsToList(tags: Record<string, string>): { Key: string; Value: string }[] {
-  return Object.keys(tags)
-    .sort()
-    .map((Key) => ({ Key, Value: tags[Key]! }));
+  return Object.entries(tags)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** A copy of a tag map without `keys` (what an untag call leaves). */
+export function withoutKeys(tags: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !keys.includes(key)));
 }

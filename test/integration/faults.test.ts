@@ -20,7 +20,7 @@ t.test('throttling: the SDK retries with backoff; past its retries the sync back
   const sync = async (p: Parent, children = {}) => {
     const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: p, children } });
     t.equal(res.statusCode, 200);
-    return res.json() as SyncResponse;
+    return res.json<SyncResponse>();
   };
 
   // One throttled CreateQueue: absorbed by the SDK's retry.
@@ -44,7 +44,7 @@ t.test('throttling: the SDK retries with backoff; past its retries the sync back
 
   // AWS recovers: the next sync converges again.
   proxy.faults.length = 0;
-  const recovered = await sync({ ...stale, status: throttled.status } as Parent, state.children);
+  const recovered = await sync({ ...stale, status: throttled.status }, state.children);
   t.equal(ready(recovered).status, 'True');
 });
 

@@ -30,7 +30,7 @@ const iam = new IAMClient({ region: 'us-east-1', endpoint });
 
 
 const policy = (spec: Record<string, unknown>, name = 'ddd'): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 }, spec }) as Parent;
+  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 }, spec });
 
 const ready = (a: SyncResponse) => condition(a, 'Ready');
 

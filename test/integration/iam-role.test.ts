@@ -42,8 +42,8 @@ const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 const queueSend = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:awshooks-default-*' }] };
 
 const meta = (name: string, generation = 1) => ({ name, namespace: 'default', uid: `uid-${name}`, generation });
-const policyParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: meta(name), spec }) as Parent;
-const roleParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: meta(name), spec }) as Parent;
+const policyParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: meta(name), spec });
+const roleParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: meta(name), spec });
 const ready = (a: SyncResponse) => condition(a, 'Ready');
 /** The related map Metacontroller sends a Role: its namespace's Policies, with their status. */
 const relatedOf = (...policies: Parent[]): ObjectMap => ({

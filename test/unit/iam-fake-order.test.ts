@@ -95,7 +95,8 @@ class FakeIam {
   send = async (command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> => {
     const op = command.constructor.name.replace(/Command$/, '');
     const i = command.input as unknown as FakeInput;
-    this.calls.push([op, i.RoleName ?? '', i.VersionId ?? '', i.PolicyName ?? '', i.InstanceProfileName ?? ''].filter(Boolean).join(' '));
+    // A call names only some of these; the others are undefined (FakeInput is the union of all calls' inputs).
+    this.calls.push([op, i.RoleName, i.VersionId, i.PolicyName, i.InstanceProfileName].filter(Boolean).join(' '));
     switch (op) {
       case 'GetCallerIdentity':
         this.stsCalls++;
@@ -191,7 +192,7 @@ class FakeIam {
 }
 
 const policyParent = (status: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'ddd', namespace: 'default', uid: 'uid-ddd' }, spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }, status }) as Parent;
+  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'ddd', namespace: 'default', uid: 'uid-ddd' }, spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }, status });
 
 t.test('Policy finalize: detach from our roles, delete non-default versions, then DeletePolicy', async (t) => {
   const fake = new FakeIam();

@@ -40,7 +40,7 @@ t.test('beyond the limit: 429 with Retry-After, counted as overloaded; admitted 
   held[0]!();
   const done = await first;
   t.equal(done.statusCode, 200);
-  t.same(done.json(), { done: true }, 'the handler\'s body, without the outcome');
+  t.same(done.json(), { done: true }, "the handler's body, without the outcome");
   t.equal(await inFlight(), 0, 'back to zero');
   const timed = (await metrics.hookDuration.get()).values.find((v) => v.metricName === 'awshooks_hook_duration_seconds_count');
   t.match(timed?.labels, { kind: 'Thing', hook: 'sync', outcome: 'converged' }, 'timed with the outcome');
