@@ -75,12 +75,15 @@ function queueParent(name: string, status?: Record<string, unknown>): Parent {
     metadata: { name, namespace: 'bench', uid: `uid-${name}`, generation: 1, resourceVersion: '1000', creationTimestamp: '2026-11-22T00:00:00Z', labels: { app: 'bench' }, annotations: { note: 'x'.repeat(200) } },
     spec: { region: 'us-east-1', visibilityTimeout: 60, messageRetentionPeriod: 86400, tags: { team: 'bench', env: 'perf' } },
     ...(status ? { status } : {}),
-  } as Parent;
+  };
 }
 
 function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon(opts, (err: unknown, result) => {
+      if (err) reject(err instanceof Error ? err : new Error('autocannon failed', { cause: err }));
+      else resolve(result);
+    });
   });
 }
 
@@ -155,7 +158,7 @@ async function main(): Promise<void> {
         syncs++;
         if (ready(answer)) break;
         if (attempt > 5) throw new Error(`${name} did not converge: ${JSON.stringify(answer.status)}`);
-        parent = { ...parent, status: answer.status } as Parent;
+        parent = { ...parent, status: answer.status };
       }
     }
   };

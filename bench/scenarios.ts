@@ -37,11 +37,11 @@ class Driver {
   async sync(): Promise<SyncResponse> {
     const answer = await this.ctx.post(this.ctx.url, `/hooks/${this.plural}/sync`, { controller: {}, parent: this.parent, children: this.children, related: this.related });
     const ns = this.parent.metadata.namespace!;
-    this.parent = { ...this.parent, status: answer.status } as Parent;
+    this.parent = { ...this.parent, status: answer.status };
     const children: ObjectMap = Object.fromEntries(Object.keys(this.children).map((k) => [k, {}]));
     for (const child of answer.children) {
       const key = `${child.kind}.${child.apiVersion}`;
-      (children[key] ??= {})[`${ns}/${child.metadata.name}`] = { ...child, metadata: { ...child.metadata, namespace: ns } } as KubeObject;
+      (children[key] ??= {})[`${ns}/${child.metadata.name}`] = { ...child, metadata: { ...child.metadata, namespace: ns } };
     }
     this.children = children;
     return answer;
@@ -58,7 +58,7 @@ class Driver {
   async driftCheck(runs = 3): Promise<number> {
     const before = await this.ctx.app.metrics.awsCallCount();
     for (let i = 0; i < runs; i++) {
-      this.parent = { ...this.parent, status: { ...this.parent.status, lastSyncTime: '2000-01-01T00:00:00.000Z' } } as Parent;
+      this.parent = { ...this.parent, status: { ...this.parent.status, lastSyncTime: '2000-01-01T00:00:00.000Z' } };
       const answer = await this.sync();
       if (!ready(answer)) throw new Error(`drift check not Ready: ${JSON.stringify(answer.status)}`);
     }
@@ -83,7 +83,7 @@ const dbinstance = (backupEvery?: string): DriftScenario => ({
       kind: 'DBInstance',
       metadata: { name, namespace: 'bench', uid: `00000000-0000-4000-8000-00000000000${backupEvery ? 2 : 1}`, generation: 1 },
       spec: { region: 'us-east-1', engine: 'postgres', masterUsername: pg.user, deletionPolicy: 'Delete', ...(backupEvery ? { backup: { retentionDays: 7, every: backupEvery } } : {}) },
-    } as Parent, ['Secret.v1', 'Service.v1']);
+    }, ['Secret.v1', 'Service.v1']);
     // First sync returns the master Secret; the "person" sets its password to the local
     // server's, standing in for the RDS master password.
     await d.converge((drv) => {
@@ -104,7 +104,7 @@ const s3ReadPolicy = (name: string): Parent =>
       document: { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::bench/*', 'arn:aws:s3:::bench'] }] },
       tags: { team: 'bench' },
     },
-  }) as Parent;
+  });
 
 const policy: DriftScenario = {
   key: 'aws_calls_drift_check_policy',
@@ -132,8 +132,8 @@ const role: DriftScenario = {
         inlinePolicies: { send: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] } },
         tags: { team: 'bench' },
       },
-    } as Parent, ['ServiceAccount.v1']);
-    d.related = { 'Policy.iam.awshooks.dev/v1alpha1': { 'bench/bench-role-read': p.parent as KubeObject } };
+    }, ['ServiceAccount.v1']);
+    d.related = { 'Policy.iam.awshooks.dev/v1alpha1': { 'bench/bench-role-read': p.parent } };
     await d.converge();
     return d.driftCheck();
   },

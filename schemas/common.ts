@@ -7,7 +7,7 @@
  * `additionalProperties`), so the CRD generator can copy them as they are. Where ajv needs
  * more than a CRD can say, a node carries `x-awshooks-crd` with the schema the CRD gets.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TProperties, type TSchema } from '@sinclair/typebox';
 
 /** A string enum as `{type: string, enum}` (TypeBox's Union of literals is not structural). */
 export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
@@ -66,3 +66,14 @@ export const BaseStatusProperties = {
   lastSyncTime: Type.Optional(Type.String({ format: 'date-time', description: 'When AWS was last read (the last drift check).' })),
   inputHash: Type.Optional(Type.String({ description: 'Hash of the inputs the last successful sync converged on.' })),
 };
+
+/** The user tag keys awshooks applied, kept in status: only these are ever removed. */
+export const ManagedTagKeys = Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' }));
+
+/**
+ * A kind's status schema: the fields every kind has ({@link BaseStatusProperties}), then the
+ * kind's own. Unknown fields are kept: status is written by Metacontroller from our answer.
+ */
+export function KindStatusSchema<P extends TProperties>(properties: P) {
+  return Type.Object({ ...BaseStatusProperties, ...properties }, { additionalProperties: true });
+}

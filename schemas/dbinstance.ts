@@ -1,6 +1,6 @@
 /** The `DBInstance` kind (rds.awshooks.dev/v1alpha1): spec and status schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, StringEnum, StringMap, Tags } from './common.js';
+import { Adopt, KindStatusSchema, ManagedTagKeys, StringEnum, StringMap, Tags } from './common.js';
 
 const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${field} is immutable` }];
 
@@ -112,31 +112,27 @@ export const DBInstanceSpecSchema = Type.Object(
 export type DBInstanceSpec = Static<typeof DBInstanceSpecSchema>;
 
 /** DBInstance status. */
-export const DBInstanceStatusSchema = Type.Object(
-  {
-    ...BaseStatusProperties,
-    dbInstanceIdentifier: Type.Optional(Type.String({ description: 'The RDS DB instance identifier.' })),
-    dbInstanceArn: Type.Optional(Type.String()),
-    region: Type.Optional(Type.String()),
-    dbInstanceStatus: Type.Optional(Type.String({ description: 'The status RDS reports (available, creating, modifying, ...).' })),
-    endpoint: Type.Optional(Type.String({ description: 'The instance endpoint host.' })),
-    port: Type.Optional(Type.Integer()),
-    engine: Type.Optional(Type.String()),
-    engineVersion: Type.Optional(Type.String()),
-    instanceClass: Type.Optional(Type.String()),
-    storageGB: Type.Optional(Type.Integer({ description: 'Allocated storage RDS reports.' })),
-    pendingModifications: Type.Optional(Type.Array(Type.String(), { description: 'Fields with a modification pending (applied in the maintenance window unless applyImmediately).' })),
-    masterPasswordHash: Type.Optional(Type.String({ description: 'Salted hash of the master password last applied (never the password).' })),
-    userPasswordHashes: Type.Optional(StringMap(Type.String(), { description: 'Salted hash of each user password last applied.' })),
-    managedUsers: Type.Optional(Type.Array(Type.String(), { description: 'Users awshooks created (removed ones stay here, locked).' })),
-    lockedUsers: Type.Optional(Type.Array(Type.String(), { description: 'Users removed from the spec that can no longer log in.' })),
-    managedDatabases: Type.Optional(Type.Array(Type.String(), { description: 'Databases awshooks created or granted on.' })),
-    dbWorkHash: Type.Optional(Type.String({ description: 'Hash of the in-database work last done.' })),
-    managedTagKeys: Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' })),
-    lastSnapshotIdentifier: Type.Optional(Type.String({ description: 'The newest manual snapshot awshooks took (backup.every).' })),
-    lastSnapshotTime: Type.Optional(Type.String({ description: 'When it was taken.' })),
-    finalSnapshotIdentifier: Type.Optional(Type.String({ description: 'The final snapshot taken at deletion (deletionPolicy: Snapshot).' })),
-  },
-  { additionalProperties: true },
-);
+export const DBInstanceStatusSchema = KindStatusSchema({
+  dbInstanceIdentifier: Type.Optional(Type.String({ description: 'The RDS DB instance identifier.' })),
+  dbInstanceArn: Type.Optional(Type.String()),
+  region: Type.Optional(Type.String()),
+  dbInstanceStatus: Type.Optional(Type.String({ description: 'The status RDS reports (available, creating, modifying, ...).' })),
+  endpoint: Type.Optional(Type.String({ description: 'The instance endpoint host.' })),
+  port: Type.Optional(Type.Integer()),
+  engine: Type.Optional(Type.String()),
+  engineVersion: Type.Optional(Type.String()),
+  instanceClass: Type.Optional(Type.String()),
+  storageGB: Type.Optional(Type.Integer({ description: 'Allocated storage RDS reports.' })),
+  pendingModifications: Type.Optional(Type.Array(Type.String(), { description: 'Fields with a modification pending (applied in the maintenance window unless applyImmediately).' })),
+  masterPasswordHash: Type.Optional(Type.String({ description: 'Salted hash of the master password last applied (never the password).' })),
+  userPasswordHashes: Type.Optional(StringMap(Type.String(), { description: 'Salted hash of each user password last applied.' })),
+  managedUsers: Type.Optional(Type.Array(Type.String(), { description: 'Users awshooks created (removed ones stay here, locked).' })),
+  lockedUsers: Type.Optional(Type.Array(Type.String(), { description: 'Users removed from the spec that can no longer log in.' })),
+  managedDatabases: Type.Optional(Type.Array(Type.String(), { description: 'Databases awshooks created or granted on.' })),
+  dbWorkHash: Type.Optional(Type.String({ description: 'Hash of the in-database work last done.' })),
+  managedTagKeys: ManagedTagKeys,
+  lastSnapshotIdentifier: Type.Optional(Type.String({ description: 'The newest manual snapshot awshooks took (backup.every).' })),
+  lastSnapshotTime: Type.Optional(Type.String({ description: 'When it was taken.' })),
+  finalSnapshotIdentifier: Type.Optional(Type.String({ description: 'The final snapshot taken at deletion (deletionPolicy: Snapshot).' })),
+});
 export type DBInstanceStatus = Static<typeof DBInstanceStatusSchema>;

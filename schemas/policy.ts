@@ -8,7 +8,7 @@
  * (allowed by the structural rules) and the hook reports anything else as InvalidSpec.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, DeletionPolicy, StringEnum, StringMap, Tags } from './common.js';
+import { Adopt, DeletionPolicy, KindStatusSchema, ManagedTagKeys, StringEnum, StringMap, Tags } from './common.js';
 
 /** A string, or a non-empty list of strings (IAM's `Action`, `Resource`, ...). */
 export function StringOrList(description: string) {
@@ -102,18 +102,14 @@ export const POLICY_SPEC_VALIDATIONS = [
 ];
 
 /** Policy status. */
-export const PolicyStatusSchema = Type.Object(
-  {
-    ...BaseStatusProperties,
-    arn: Type.Optional(Type.String({ description: 'The policy ARN: give it to Roles (spec.policies does it for you).' })),
-    policyName: Type.Optional(Type.String({ description: 'The IAM policy name.' })),
-    path: Type.Optional(Type.String({ description: 'The IAM path, /<prefix>/.' })),
-    defaultVersionId: Type.Optional(Type.String({ description: 'The default (effective) version, for example v3.' })),
-    attachmentCount: Type.Optional(Type.Integer({ description: 'Roles, users and groups the policy is attached to (refreshed at each drift check).' })),
-    managedTagKeys: Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' })),
-  },
-  { additionalProperties: true },
-);
+export const PolicyStatusSchema = KindStatusSchema({
+  arn: Type.Optional(Type.String({ description: 'The policy ARN: give it to Roles (spec.policies does it for you).' })),
+  policyName: Type.Optional(Type.String({ description: 'The IAM policy name.' })),
+  path: Type.Optional(Type.String({ description: 'The IAM path, /<prefix>/.' })),
+  defaultVersionId: Type.Optional(Type.String({ description: 'The default (effective) version, for example v3.' })),
+  attachmentCount: Type.Optional(Type.Integer({ description: 'Roles, users and groups the policy is attached to (refreshed at each drift check).' })),
+  managedTagKeys: ManagedTagKeys,
+});
 export type PolicyStatus = Static<typeof PolicyStatusSchema>;
 
 /** Inline policies of a Role: policy name → document. */

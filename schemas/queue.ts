@@ -1,6 +1,6 @@
 /** The `Queue` kind (sqs.awshooks.dev/v1alpha1): spec and status schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, DeletionPolicy, FreeObject, Region, Tags } from './common.js';
+import { Adopt, DeletionPolicy, FreeObject, KindStatusSchema, ManagedTagKeys, Region, Tags } from './common.js';
 
 const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${field} is immutable` }];
 
@@ -64,19 +64,15 @@ export const QueueSpecSchema = Type.Object(
 export type QueueSpec = Static<typeof QueueSpecSchema>;
 
 /** Queue status. */
-export const QueueStatusSchema = Type.Object(
-  {
-    ...BaseStatusProperties,
-    queueUrl: Type.Optional(Type.String({ description: 'The queue URL.' })),
-    queueArn: Type.Optional(Type.String({ description: 'The queue ARN.' })),
-    queueName: Type.Optional(Type.String({ description: 'The AWS queue name.' })),
-    region: Type.Optional(Type.String()),
-    messages: Type.Optional(Type.Integer({ description: 'Approximate number of visible messages (refreshed at each drift check).' })),
-    messagesInFlight: Type.Optional(Type.Integer({ description: 'Approximate number of messages received but not deleted.' })),
-    messagesDelayed: Type.Optional(Type.Integer({ description: 'Approximate number of delayed messages.' })),
-    managedTagKeys: Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' })),
-  },
-  { additionalProperties: true },
-);
+export const QueueStatusSchema = KindStatusSchema({
+  queueUrl: Type.Optional(Type.String({ description: 'The queue URL.' })),
+  queueArn: Type.Optional(Type.String({ description: 'The queue ARN.' })),
+  queueName: Type.Optional(Type.String({ description: 'The AWS queue name.' })),
+  region: Type.Optional(Type.String()),
+  messages: Type.Optional(Type.Integer({ description: 'Approximate number of visible messages (refreshed at each drift check).' })),
+  messagesInFlight: Type.Optional(Type.Integer({ description: 'Approximate number of messages received but not deleted.' })),
+  messagesDelayed: Type.Optional(Type.Integer({ description: 'Approximate number of delayed messages.' })),
+  managedTagKeys: ManagedTagKeys,
+});
 export type QueueStatus = Static<typeof QueueStatusSchema>;
 

@@ -1,6 +1,6 @@
 /** The `Role` kind (iam.awshooks.dev/v1alpha1): an IAM role for one Kubernetes service account. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, DeletionPolicy, StringMap, Tags } from './common.js';
+import { Adopt, DeletionPolicy, KindStatusSchema, ManagedTagKeys, StringMap, Tags } from './common.js';
 import { InlinePoliciesSchema } from './policy.js';
 
 /** What to do with the ServiceAccount. */
@@ -60,19 +60,15 @@ export const RoleSpecSchema = Type.Object(
 export type RoleSpec = Static<typeof RoleSpecSchema>;
 
 /** Role status. */
-export const RoleStatusSchema = Type.Object(
-  {
-    ...BaseStatusProperties,
-    roleArn: Type.Optional(Type.String({ description: 'The role ARN.' })),
-    roleName: Type.Optional(Type.String({ description: 'The IAM role name.' })),
-    attachedPolicyArns: Type.Optional(Type.Array(Type.String(), { description: 'Managed policy ARNs attached to the role (from spec.policies and spec.managedPolicyArns).' })),
-    inlinePolicyNames: Type.Optional(Type.Array(Type.String(), { description: 'Inline policy names on the role.' })),
-    inlinePolicyHashes: Type.Optional(StringMap(Type.String(), { description: 'Hash of each inline policy document awshooks applied (see the README, Role drift).' })),
-    serviceAccountName: Type.Optional(Type.String({ description: 'The service account the trust policy admits.' })),
-    serviceAccountAnnotation: Type.Optional(Type.String({ description: 'The annotation the ServiceAccount needs: eks.amazonaws.com/role-arn: <arn>.' })),
-    permissionsBoundaryArn: Type.Optional(Type.String({ description: 'The permissions boundary on the role.' })),
-    managedTagKeys: Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' })),
-  },
-  { additionalProperties: true },
-);
+export const RoleStatusSchema = KindStatusSchema({
+  roleArn: Type.Optional(Type.String({ description: 'The role ARN.' })),
+  roleName: Type.Optional(Type.String({ description: 'The IAM role name.' })),
+  attachedPolicyArns: Type.Optional(Type.Array(Type.String(), { description: 'Managed policy ARNs attached to the role (from spec.policies and spec.managedPolicyArns).' })),
+  inlinePolicyNames: Type.Optional(Type.Array(Type.String(), { description: 'Inline policy names on the role.' })),
+  inlinePolicyHashes: Type.Optional(StringMap(Type.String(), { description: 'Hash of each inline policy document awshooks applied (see the README, Role drift).' })),
+  serviceAccountName: Type.Optional(Type.String({ description: 'The service account the trust policy admits.' })),
+  serviceAccountAnnotation: Type.Optional(Type.String({ description: 'The annotation the ServiceAccount needs: eks.amazonaws.com/role-arn: <arn>.' })),
+  permissionsBoundaryArn: Type.Optional(Type.String({ description: 'The permissions boundary on the role.' })),
+  managedTagKeys: ManagedTagKeys,
+});
 export type RoleStatus = Static<typeof RoleStatusSchema>;

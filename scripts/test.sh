@@ -3,13 +3,13 @@
 #
 #   1. Node 24 (scripts/node.sh), npm ci when node_modules/ is missing
 #   2. install + start moto (scripts/moto.sh) and PostgreSQL + MariaDB (scripts/databases.sh),
-#      reusing ones already running; type check (tsc --noEmit) runs meanwhile
+#      reusing ones already running; type check (tsc --noEmit) and lint (npm run lint) run meanwhile
 #   3. tap (raw TAP output, also saved to .run/tap-output.tap); extra arguments go to tap,
 #      e.g. `npm test -- test/sqs.test.ts`
 #   4. stop the services this run started (KEEP_SERVICES=1 leaves them running for the next run)
 #
-# The last line printed is always `N passed, N failed` (tap's assert totals; a failed type check, a
-# failed set-up, or a tap exit code that its totals do not explain, each count as 1 failed); it is also
+# The last line printed is always `N passed, N failed` (tap's assert totals; a failed type check, a failed
+# lint, a failed set-up, or a tap exit code that its totals do not explain, each count as 1 failed); it is also
 # written to .run/test-summary.txt. Exit status is non-zero when anything failed.
 set -uo pipefail
 
@@ -27,6 +27,7 @@ FAILED=0
 STOP_MOTO=0
 STOP_DBS=0
 TSC_PID=''
+LINT_PID=''
 MOTO_JOB=''
 DB_JOB=''
 
@@ -34,6 +35,7 @@ finish() {
   local rc=$? pids=()
   trap - EXIT INT TERM
   [[ -n $TSC_PID ]] && kill "$TSC_PID" 2>/dev/null
+  [[ -n $LINT_PID ]] && kill "$LINT_PID" 2>/dev/null
   # Interrupted during start-up: let the start scripts finish (they are bounded) before stopping.
   [[ -n $MOTO_JOB ]] && wait "$MOTO_JOB" 2>/dev/null
   [[ -n $DB_JOB ]] && wait "$DB_JOB" 2>/dev/null
@@ -79,6 +81,9 @@ bash scripts/databases.sh status >/dev/null 2>&1 || STOP_DBS=1
 log "type check: npx tsc -p tsconfig.json --noEmit (in the background)"
 npx tsc -p tsconfig.json --noEmit >"$RUN_DIR/tsc.log" 2>&1 &
 TSC_PID=$!
+log "lint: npm run lint (in the background)"
+npm run --silent lint >"$RUN_DIR/lint.log" 2>&1 &
+LINT_PID=$!
 
 log "starting moto and the databases"
 { bash scripts/moto.sh install && bash scripts/moto.sh start; } >"$RUN_DIR/test-moto.env" &
@@ -111,6 +116,16 @@ if ((TSC_RC == 0)); then
 else
   cat "$RUN_DIR/tsc.log"
   log "TYPE CHECK FAILED (tsc exit $TSC_RC): counted as 1 failed"
+  FAILED=$((FAILED + 1))
+fi
+wait "$LINT_PID"
+LINT_RC=$?
+LINT_PID=''
+if ((LINT_RC == 0)); then
+  log "lint passed"
+else
+  cat "$RUN_DIR/lint.log"
+  log "LINT FAILED (npm run lint exit $LINT_RC): counted as 1 failed"
   FAILED=$((FAILED + 1))
 fi
 

@@ -9,6 +9,7 @@ import { AwsClients } from '../hooks/core/aws-clients.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { KINDS } from '../hooks/registry.js';
 import type { ServiceConfig } from './config.js';
+import { hookCalls } from './hook-calls.js';
 import { hookRoutes } from './hooks-routes.js';
 import { MemoryTracker, Metrics } from './metrics.js';
 
@@ -57,7 +58,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     options.aws ??
     new AwsClients({
       ...(config.awsEndpointUrl ? { endpoint: config.awsEndpointUrl } : {}),
-      onCall: (service, operation, outcome) => metrics.awsCalls.inc({ service, operation, outcome }),
+      onCall: (service, operation, outcome) => { metrics.awsCalls.inc({ service, operation, outcome }); },
     });
   const logger = options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[Redacted]' } };
   let draining = false;
@@ -106,12 +107,12 @@ export async function buildApp(options: AppOptions): Promise<App> {
         verifyErrorLogLevel: 'warn',
       });
     }
+    await scope.register(hookCalls, { metrics, maxConcurrentHooks: config.maxConcurrentHooks });
     await scope.register(hookRoutes, {
       kinds: options.kinds ?? KINDS,
       config: config.hooks,
       aws,
       metrics,
-      maxConcurrentHooks: config.maxConcurrentHooks,
       ...(options.now ? { now: options.now } : {}),
     });
   });

@@ -136,7 +136,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
   } catch (err) {
     throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
   }
-  if (!raw.HOOK_AUTH_DISABLED && !raw.HOOK_TOKEN_FILE) {
+  const tokenFile = raw.HOOK_AUTH_DISABLED ? undefined : raw.HOOK_TOKEN_FILE;
+  if (!raw.HOOK_AUTH_DISABLED && !tokenFile) {
     throw new ConfigError('HOOK_TOKEN_FILE is required (hooks require a bearer token); set HOOK_AUTH_DISABLED=true only for local runs');
   }
   if (Boolean(raw.TLS_CERT_FILE) !== Boolean(raw.TLS_KEY_FILE)) {
@@ -186,7 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     port: raw.PORT,
     metricsPort: raw.METRICS_PORT,
     logLevel: raw.LOG_LEVEL,
-    hookTokens: raw.HOOK_AUTH_DISABLED ? [] : readTokens(raw.HOOK_TOKEN_FILE!),
+    hookTokens: tokenFile ? readTokens(tokenFile) : [],
     authDisabled: raw.HOOK_AUTH_DISABLED,
     ...(tls ? { tls } : {}),
     bodyLimitBytes: raw.BODY_LIMIT_BYTES,

@@ -1,10 +1,15 @@
-/** POST /hooks/<plural>/{sync,finalize,customize} for every kind. No reconcile logic here. */
+/**
+ * POST /hooks/<plural>/{sync,finalize,customize} for every kind: routing only. Admission,
+ * in-flight counting and timing are the hook-calls plugin's (hook-calls.ts); reconcile logic is
+ * in hooks/.
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AwsClients } from '../hooks/core/aws-clients.js';
 import type { HooksConfig } from '../hooks/core/config.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { customize, reconcile } from '../hooks/core/reconcile.js';
 import type { CustomizeRequest, SyncRequest } from '../hooks/core/types.js';
+import type { HookAnswer, HookCall } from './hook-calls.js';
 import type { Metrics } from './metrics.js';
 import { customizeRequestSchema, syncRequestSchema } from './schemas.js';
 
@@ -14,80 +19,52 @@ export interface HookRouteOptions {
   config: HooksConfig;
   aws: AwsClients;
   metrics: Metrics;
-  maxConcurrentHooks: number;
   now?: () => Date;
 }
 
-type Hook = 'sync' | 'finalize' | 'customize';
-
 /** Register the hook routes of every kind. */
 export async function hookRoutes(app: FastifyInstance, opts: HookRouteOptions): Promise<void> {
-  let inFlight = 0;
-
-  /** Refuse work beyond the concurrency limit with 429 + Retry-After (Metacontroller waits). */
-  const admit = (reply: FastifyReply): boolean => {
-    if (inFlight >= opts.maxConcurrentHooks) {
-      opts.metrics.rejected.inc({ reason: 'overloaded' });
-      void reply.code(429).header('retry-after', '2').send({ error: 'overloaded', message: `more than ${opts.maxConcurrentHooks} hook calls in flight` });
-      return false;
-    }
-    return true;
-  };
-
-  /** The parent must be of the route's kind: a misrouted controller is a 400, not an AWS call. */
-  const checkParent = (kind: AnyKind, parent: { apiVersion: string; kind: string }, reply: FastifyReply): boolean => {
-    const apiVersion = `${kind.names.group}/${kind.names.version}`;
-    if (parent.apiVersion !== apiVersion || parent.kind !== kind.names.kind) {
-      opts.metrics.rejected.inc({ reason: 'bad_request' });
-      void reply.code(400).send({
-        error: 'Bad Request',
-        message: `this hook serves ${kind.names.kind}.${apiVersion}, got parent ${parent.kind}.${parent.apiVersion}`,
-      });
-      return false;
-    }
-    return true;
-  };
-
   for (const kind of opts.kinds) {
     const base = `/hooks/${kind.names.plural}`;
-    const run = async (hook: Hook, request: FastifyRequest, reply: FastifyReply, work: () => Promise<{ response: unknown; outcome: string }>) => {
-      const body = request.body as { parent: { apiVersion: string; kind: string } };
-      if (!checkParent(kind, body.parent, reply)) return reply;
-      if (!admit(reply)) return reply;
-      inFlight++;
-      opts.metrics.hooksInFlight.inc();
-      const end = opts.metrics.hookDuration.startTimer({ kind: kind.names.kind, hook });
-      try {
-        const { response, outcome } = await work();
-        end({ outcome });
-        return response;
-      } catch (err) {
-        end({ outcome: 'error' });
-        throw err;
-      } finally {
-        inFlight--;
-        opts.metrics.hooksInFlight.dec();
-      }
-    };
-
-    const syncLike = (hook: 'sync' | 'finalize') => async (request: FastifyRequest, reply: FastifyReply) => {
-      const body = request.body as SyncRequest;
-      const meta = body.parent.metadata;
-      const log = request.log.child({ kind: kind.names.kind, hook, namespace: meta.namespace, name: meta.name, generation: meta.generation });
-      return run(hook, request, reply, async () => {
-        const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
-        const result = await reconcile(kind, input, { config: opts.config, aws: opts.aws, log, tracker: opts.metrics.tracker, ...(opts.now ? { now: opts.now } : {}) });
-        log.debug({ outcome: result.outcome, resyncAfterSeconds: result.response.resyncAfterSeconds, finalized: result.response.finalized }, 'hook answered');
-        return result;
-      });
-    };
-
-    const route = { schema: { body: syncRequestSchema } };
-    app.post(`${base}/sync`, route, syncLike('sync'));
-    app.post(`${base}/finalize`, route, syncLike('finalize'));
-    app.post(`${base}/customize`, { schema: { body: customizeRequestSchema } }, async (request, reply) => {
+    const route = (hook: HookCall['hook'], schema: object) => ({
+      schema: { body: schema },
+      preHandler: parentCheck(kind, opts.metrics),
+      config: { hookCall: { kind: kind.names.kind, hook } },
+    });
+    app.post(`${base}/sync`, route('sync', syncRequestSchema), syncHandler(kind, 'sync', opts));
+    app.post(`${base}/finalize`, route('finalize', syncRequestSchema), syncHandler(kind, 'finalize', opts));
+    app.post(`${base}/customize`, route('customize', customizeRequestSchema), async (request): Promise<HookAnswer> => {
       const body = request.body as CustomizeRequest;
-      return run('customize', request, reply, async () => ({ response: customize(kind, body.parent, opts.config), outcome: 'ok' }));
+      return { body: customize(kind, body.parent, opts.config), outcome: 'ok' };
     });
   }
+}
+
+/** The parent must be of the route's kind: a misrouted controller is a 400, not an AWS call. */
+function parentCheck(kind: AnyKind, metrics: Metrics) {
+  const apiVersion = `${kind.names.group}/${kind.names.version}`;
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const { parent } = request.body as { parent: { apiVersion: string; kind: string } };
+    if (parent.apiVersion === apiVersion && parent.kind === kind.names.kind) return undefined;
+    metrics.rejected.inc({ reason: 'bad_request' });
+    // Answered here: fastify runs no handler after a hook that sent the reply.
+    return reply.code(400).send({
+      error: 'Bad Request',
+      message: `this hook serves ${kind.names.kind}.${apiVersion}, got parent ${parent.kind}.${parent.apiVersion}`,
+    });
+  };
+}
+
+/** sync and finalize: reconcile, logging with the parent's identity. */
+function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOptions) {
+  return async (request: FastifyRequest): Promise<HookAnswer> => {
+    const body = request.body as SyncRequest;
+    const meta = body.parent.metadata;
+    const log = request.log.child({ kind: kind.names.kind, hook, namespace: meta.namespace, name: meta.name, generation: meta.generation });
+    const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
+    const deps = { config: opts.config, aws: opts.aws, log, tracker: opts.metrics.tracker, ...(opts.now ? { now: opts.now } : {}) };
+    const { response, outcome } = await reconcile(kind, input, deps);
+    log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
+    return { body: response, outcome };
+  };
 }

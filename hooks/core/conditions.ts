@@ -12,7 +12,7 @@ export function mergeConditions(previous: Condition[] | undefined, next: Conditi
   const prev = new Map((previous ?? []).map((c) => [c.type, c]));
   const out: Condition[] = next.map((c) => {
     const old = prev.get(c.type);
-    const lastTransitionTime = old && old.status === c.status ? old.lastTransitionTime : now.toISOString();
+    const lastTransitionTime = old?.status === c.status ? old.lastTransitionTime : now.toISOString();
     return { ...c, lastTransitionTime };
   });
   // Keep conditions the kind did not mention this time (for example Connectable while waiting).

@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { AwsClients } from './aws-clients.js';
 import type { HooksConfig } from './config.js';
 import type { ConditionInput } from './conditions.js';
+import type { Logger } from './logger.js';
 import type { BaseStatus, KubeObject, ObjectMap, Owner, Parent, RelatedResourceRule } from './types.js';
 
 /** Names of a kind, as in its CRD. */
@@ -16,6 +17,44 @@ export interface KindNames {
   categories?: string[];
 }
 
+/** The categories every awshooks kind is listed under (`kubectl get awshooks`). */
+export const AWSHOOKS_CATEGORIES = ['awshooks', 'aws'];
+
+/**
+ * The English plural of a kind's lower-cased name, the way Kubernetes spells CRD plurals:
+ * policy → policies, address → addresses, queue → queues.
+ */
+export function pluralOf(singular: string): string {
+  if (/[^aeiou]y$/.test(singular)) return `${singular.slice(0, -1)}ies`;
+  if (/(s|x|z|ch|sh)$/.test(singular)) return `${singular}es`;
+  return `${singular}s`;
+}
+
+/**
+ * A kind's names from its kind and group: singular and plural lower-cased (`plural` only for an
+ * irregular one), listKind `<Kind>List`, categories {@link AWSHOOKS_CATEGORIES} unless given.
+ */
+export function kindNames(names: {
+  kind: string;
+  group: string;
+  version: string;
+  shortNames: string[];
+  categories?: string[];
+  plural?: string;
+}): KindNames {
+  const singular = names.kind.toLowerCase();
+  return {
+    group: names.group,
+    version: names.version,
+    kind: names.kind,
+    plural: names.plural ?? pluralOf(singular),
+    singular,
+    listKind: `${names.kind}List`,
+    shortNames: names.shortNames,
+    categories: names.categories ?? AWSHOOKS_CATEGORIES,
+  };
+}
+
 /** A CRD printer column. */
 export interface PrinterColumn {
   name: string;
@@ -24,15 +63,6 @@ export interface PrinterColumn {
   description?: string;
   priority?: number;
 }
-
-/** The condition columns every kind shows: READY, and REASON with `-o wide`. */
-export const CONDITION_COLUMNS: PrinterColumn[] = [
-  { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-  { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
-];
-
-/** The AGE column, last by kubectl convention. */
-export const AGE_COLUMN: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 
 /** A child resource type, as declared in the CompositeController. */
 export interface ChildResource {
@@ -46,14 +76,6 @@ export interface ChildResource {
 export interface RelatedResource {
   apiVersion: string;
   resource: string;
-}
-
-/** Minimal structured logger (pino's interface). */
-export interface Logger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 /** What a kind's I/O code may use. */

@@ -43,6 +43,7 @@ export function formatErrors(errors: ErrorObject[] | null | undefined, root: str
  * Validate a spec against its schema and return a copy with defaults applied.
  * @throws InvalidSpecError naming every offending field.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the type its schema describes (TSchema erases it)
 export function validateSpec<Spec>(schema: TSchema, spec: unknown): Spec {
   let validate = cache.get(schema);
   if (!validate) {

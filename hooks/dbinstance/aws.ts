@@ -12,11 +12,11 @@ import {
   type DBInstance,
   type DBSnapshot,
   type RDSClient,
-  type Tag,
 } from '@aws-sdk/client-rds';
 import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import { ownership } from '../core/ownership.js';
+import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import type { DBInstanceDesired } from './desired.js';
@@ -30,20 +30,8 @@ const INVALID_STATE = ['InvalidDBInstanceState', 'InvalidDBInstanceStateFault'];
 /** The subset of RDSClient we use, so that unit tests can pass a fake. */
 export type RdsLike = Pick<RDSClient, 'send'>;
 
-/** Tag list → map. */
-export function tagMap(tags: Tag[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const t of tags ?? []) if (t.Key !== undefined) out[t.Key] = t.Value ?? '';
-  return out;
-}
-
-/** Map → tag list, sorted by key. */
-export function tagList(tags: Record<string, string>): Tag[] {
-  return Object.keys(tags).sort().map((Key) => ({ Key, Value: tags[Key]! }));
-}
-
 function observedOf(instance: DBInstance): DBInstanceObserved {
-  return { instance, tags: tagMap(instance.TagList) };
+  return { instance, tags: tagsFromList(instance.TagList) };
 }
 
 /**
@@ -89,7 +77,7 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
           // Snapshots (final ones included) carry the owner tags: they say whose data they hold.
           CopyTagsToSnapshot: true,
           // Tags at creation, so the instance is never seen without its owner tags.
-          Tags: tagList({ ...desired.tags, ...desired.ownerTags }),
+          Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }),
         }),
       );
       if (!out.DBInstance) throw new Error('CreateDBInstance returned no DBInstance');
@@ -103,7 +91,7 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
       const d = delta as DBInstanceDelta;
       const client = rds(desired.region);
       let instance = observed.instance;
-      const tags = { ...observed.tags };
+      let tags = { ...observed.tags };
       if (Object.keys(d.modify).length > 0) {
         try {
           const out = await client.send(
@@ -120,12 +108,12 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
       if (Object.keys(d.tagsToAdd).length > 0 || d.tagsToRemove.length > 0) {
         if (!arn) throw new Error('the DB instance has no ARN to tag');
         if (Object.keys(d.tagsToAdd).length > 0) {
-          await client.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagList(d.tagsToAdd) }));
+          await client.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: tagsToList(d.tagsToAdd) }));
           Object.assign(tags, d.tagsToAdd);
         }
         if (d.tagsToRemove.length > 0) {
           await client.send(new RemoveTagsFromResourceCommand({ ResourceName: arn, TagKeys: d.tagsToRemove }));
-          for (const k of d.tagsToRemove) delete tags[k];
+          tags = withoutKeys(tags, d.tagsToRemove);
         }
       }
       return { instance, tags };
@@ -218,26 +206,25 @@ export async function syncManualSnapshots(
   desired: DBInstanceDesired,
   client?: RdsLike,
 ): Promise<{ lastSnapshotIdentifier?: string; lastSnapshotTime?: string; took: boolean }> {
+  const everySeconds = desired.backupEverySeconds;
+  if (everySeconds === undefined) return { took: false }; // no backup.every: nothing to do
   const rds = client ?? ctx.aws.rds(desired.region);
   const now = ctx.now();
   const prefix = manualSnapshotPrefix(desired.identifier);
   const out = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: desired.identifier, SnapshotType: 'manual' }));
-  const own: OwnSnapshot[] = (out.DBSnapshots ?? [])
-    .filter((s: DBSnapshot) => (s.DBSnapshotIdentifier ?? '').startsWith(prefix))
+  const own: OwnSnapshot[] = (out.DBSnapshots ?? []).flatMap((s: DBSnapshot) => {
+    const id = s.DBSnapshotIdentifier ?? '';
+    const owner = ownership(tagsFromList(s.TagList), ctx.owner);
     // A snapshot whose tags name another owner is not ours, whatever its name.
-    .filter((s: DBSnapshot) => ownership(tagMap(s.TagList), ctx.owner) !== 'foreign')
-    .map((s: DBSnapshot) => ({
-      owned: ownership(tagMap(s.TagList), ctx.owner) === 'ours',
-      id: s.DBSnapshotIdentifier!,
-      createdAt: s.SnapshotCreateTime ? new Date(s.SnapshotCreateTime) : new Date(0),
-      status: s.Status ?? 'unknown',
-    }));
-  const plan = planSnapshots(own, desired.backupEverySeconds!, desired.backupRetentionDays, now);
+    if (!id.startsWith(prefix) || owner === 'foreign') return [];
+    return [{ owned: owner === 'ours', id, createdAt: s.SnapshotCreateTime ? new Date(s.SnapshotCreateTime) : new Date(0), status: s.Status ?? 'unknown' }];
+  });
+  const plan = planSnapshots(own, everySeconds, desired.backupRetentionDays, now);
   let newest = plan.newest;
   if (plan.take) {
     const id = manualSnapshotIdentifier(desired.identifier, now);
     if (!own.some((s) => s.id === id)) {
-      await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: desired.identifier, DBSnapshotIdentifier: id, Tags: tagList({ ...desired.tags, ...desired.ownerTags }) }));
+      await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: desired.identifier, DBSnapshotIdentifier: id, Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }) }));
       ctx.log.info({ event: 'snapshot_created', snapshot: id }, 'manual DB snapshot taken');
     }
     newest = { id, createdAt: now, status: 'creating', owned: true };

@@ -83,10 +83,11 @@ function scrub(message: string, work: DbWork): string {
 
 /** Classify a driver error into a condition reason. */
 export function classifyDbError(err: unknown, work: DbWork): DatabaseError {
-  const e = err as { code?: string | number; errno?: number; message?: string };
-  const message = scrub(e?.message ?? String(err), work);
-  const code = String(e?.code ?? '');
-  if (code === '28P01' || code === '28000' || code === 'ER_ACCESS_DENIED_ERROR' || e?.errno === 1045) return new DatabaseError('AuthenticationFailed', message);
+  // Anything may be thrown, null included.
+  const e = (err ?? {}) as { code?: string | number; errno?: number; message?: string };
+  const message = scrub(e.message ?? String(err), work);
+  const code = String(e.code ?? '');
+  if (code === '28P01' || code === '28000' || code === 'ER_ACCESS_DENIED_ERROR' || e.errno === 1045) return new DatabaseError('AuthenticationFailed', message);
   if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|PROTOCOL_CONNECTION_LOST)$/.test(code) || /timeout|terminated/i.test(message)) {
     return new DatabaseError('ConnectionFailed', message);
   }

@@ -4,7 +4,7 @@ import { InvalidSpecError, TerminalError, WaitError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
 import type { ObjectMap, Owner } from '../core/types.js';
-import { validateUserTags } from '../queue/desired.js';
+import { validateUserTags } from '../shared/tags.js';
 import type { DBInstanceSpec, DBInstanceStatus, UserRole } from '../../schemas/dbinstance.js';
 import {
   defaultInstanceIdentifier,
@@ -178,7 +178,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     const password = observedPassword(children, namespace, secretName);
     return {
       name,
-      roles: [...new Set(spec.users![name] ?? [])].sort() as UserRole[],
+      roles: [...new Set(spec.users?.[name] ?? [])].sort(),
       secretName,
       ...(password !== undefined ? { password, passwordHash: passwordHash(password, salt) } : {}),
     };

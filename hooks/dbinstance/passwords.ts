@@ -22,7 +22,7 @@ export function generatePassword(length = PASSWORD_LENGTH, random: (n: number) =
   let out = '';
   while (out.length < length) {
     for (const byte of random(length * 2)) {
-      if (byte < limit) out += PASSWORD_ALPHABET[byte % n];
+      if (byte < limit) out += PASSWORD_ALPHABET.charAt(byte % n);
       if (out.length === length) break;
     }
   }

@@ -55,7 +55,7 @@ const MODIFIABLE_WHILE_NOT_READY = new Set(['storage-full']);
 export function reasonOf(status: string): string {
   const parts = status.split(/[^A-Za-z0-9]+/).filter(Boolean);
   if (parts.length === 0) return 'Unknown';
-  return parts.map((p) => p[0]!.toUpperCase() + p.slice(1).toLowerCase()).join('');
+  return parts.map((p) => p.charAt(0).toUpperCase() + p.slice(1).toLowerCase()).join('');
 }
 
 /** What a DB instance status means for the parent: Ready, or why not and when to look again. */

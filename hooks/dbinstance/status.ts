@@ -1,7 +1,7 @@
 /** Pure: a DBInstance's status fields and its children (Secrets, Service). */
 import type { ChildrenInput } from '../core/kind.js';
 import type { KubeObject, ObjectMap } from '../core/types.js';
-import { childLabels } from '../queue/status.js';
+import { childLabels } from '../shared/child-labels.js';
 import type { DBInstanceSpec, DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import { SECRET_KEY, SERVICE_KEY, secretObserved, secretValue, type DBInstanceDesired } from './desired.js';
@@ -12,7 +12,7 @@ import { connectionUrl, generatePassword } from './passwords.js';
 export function pendingFields(observed: DBInstanceObserved): string[] {
   const p = observed.instance.PendingModifiedValues ?? {};
   return Object.entries(p)
-    .filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0))
+    .filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0))
     .map(([k]) => k)
     .sort();
 }
@@ -96,7 +96,7 @@ export function dbInstanceChildren(
     kind: 'Secret',
     metadata: { name: secretName, labels },
     type: 'Opaque',
-    data: secretData({ engine, username, password: childPassword(children ?? {}, namespace, secretName, generate), host, port, dbname }),
+    data: secretData({ engine, username, password: childPassword(children, namespace, secretName, generate), host, port, dbname }),
   });
 
   out.push(secret(masterSecretName(name), spec.masterUsername, engine === 'postgres' ? 'postgres' : ''));
@@ -108,7 +108,7 @@ export function dbInstanceChildren(
   }
 
   // The Service appears once the instance was available, and stays through later modifications.
-  const serviceObserved = children?.[SERVICE_KEY]?.[`${namespace}/${name}`] !== undefined;
+  const serviceObserved = children[SERVICE_KEY]?.[`${namespace}/${name}`] !== undefined;
   if (status.endpoint && (status.dbInstanceStatus === 'available' || serviceObserved)) {
     out.push({
       apiVersion: 'v1',

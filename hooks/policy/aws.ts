@@ -17,54 +17,52 @@ import {
 } from '@aws-sdk/client-iam';
 import { isAwsError, TerminalError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
-import { parsePolicyDocument } from '../core/policy-document.js';
+import { parsePolicyDocument } from '../shared/policy-document.js';
 import { accountInfo } from '../iam-common/account.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
 import { policyArn } from '../iam-common/names.js';
-import { tagsFromList, tagsToList } from '../iam-common/tags.js';
+import { allPages, collect } from '../shared/paginate.js';
+import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { PolicyStatus } from '../../schemas/policy.js';
 import { planDetach, type PolicyAttachments } from './attachments.js';
 import type { PolicyDelta, PolicyObserved } from './delta.js';
 import type { PolicyDesired } from './desired.js';
 import { versionsToDeleteBeforePolicy, versionToPrune, type PolicyVersionInfo } from './versions.js';
 
-// Listing uses the SDK's paginators (they follow IsTruncated/Marker for us).
-
 async function listVersions(iam: IAMClient, arn: string): Promise<PolicyVersionInfo[]> {
-  const out: PolicyVersionInfo[] = [];
-  for await (const page of paginateListPolicyVersions({ client: iam }, { PolicyArn: arn })) {
-    for (const v of page.Versions ?? []) {
-      if (v.VersionId) out.push({ versionId: v.VersionId, isDefault: v.IsDefaultVersion === true, ...(v.CreateDate ? { createDate: new Date(v.CreateDate) } : {}) });
-    }
-  }
-  return out;
+  const versions = await collect(paginateListPolicyVersions({ client: iam }, { PolicyArn: arn }), (page) => page.Versions);
+  return versions.flatMap((v) =>
+    v.VersionId ? [{ versionId: v.VersionId, isDefault: v.IsDefaultVersion === true, ...(v.CreateDate ? { createDate: new Date(v.CreateDate) } : {}) }] : [],
+  );
 }
 
 async function listAttachments(iam: IAMClient, arn: string): Promise<{ roles: string[]; users: string[]; groups: string[] }> {
-  const roles: string[] = [];
-  const users: string[] = [];
-  const groups: string[] = [];
-  for await (const page of paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn })) {
-    for (const r of page.PolicyRoles ?? []) if (r.RoleName) roles.push(r.RoleName);
-    for (const u of page.PolicyUsers ?? []) if (u.UserName) users.push(u.UserName);
-    for (const g of page.PolicyGroups ?? []) if (g.GroupName) groups.push(g.GroupName);
-  }
-  return { roles, users, groups };
+  const pages = await allPages(paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn }));
+  return {
+    roles: pages.flatMap((page) => (page.PolicyRoles ?? []).flatMap((r) => (r.RoleName ? [r.RoleName] : []))),
+    users: pages.flatMap((page) => (page.PolicyUsers ?? []).flatMap((u) => (u.UserName ? [u.UserName] : []))),
+    groups: pages.flatMap((page) => (page.PolicyGroups ?? []).flatMap((g) => (g.GroupName ? [g.GroupName] : []))),
+  };
 }
 
 /** Names of the roles under `path` the policy is attached to (IAM filters by path for us). */
 async function rolesUnderPath(iam: IAMClient, arn: string, path: string): Promise<Set<string>> {
-  const out = new Set<string>();
-  for await (const page of paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn, EntityFilter: 'Role', PathPrefix: path })) {
-    for (const r of page.PolicyRoles ?? []) if (r.RoleName) out.add(r.RoleName);
-  }
-  return out;
+  const pages = paginateListEntitiesForPolicy({ client: iam }, { PolicyArn: arn, EntityFilter: 'Role', PathPrefix: path });
+  return new Set(await collect(pages, (page) => page.PolicyRoles?.map((r) => r.RoleName)));
 }
 
 async function roleTags(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {};
-  for await (const page of paginateListRoleTags({ client: iam }, { RoleName: roleName })) Object.assign(tags, tagsFromList(page.Tags));
-  return tags;
+  return tagsFromList(await collect(paginateListRoleTags({ client: iam }, { RoleName: roleName }), (page) => page.Tags));
+}
+
+/** A role's tags; none when the role was deleted meanwhile. */
+async function roleTagsUnlessGone(iam: IAMClient, roleName: string): Promise<Record<string, string>> {
+  try {
+    return await roleTags(iam, roleName);
+  } catch (err) {
+    if (isAwsError(err, NO_SUCH_ENTITY)) return {};
+    throw err;
+  }
 }
 
 function observedFrom(policy: Policy, document: unknown, fallback: PolicyDesired): PolicyObserved {
@@ -153,7 +151,7 @@ export function policyManager(ctx: KindContext): ResourceManager<PolicyDesired, 
       }
       if (d.tagsToRemove.length > 0) {
         await iam.send(new UntagPolicyCommand({ PolicyArn: observed.arn, TagKeys: d.tagsToRemove }));
-        for (const k of d.tagsToRemove) delete next.tags[k];
+        next.tags = withoutKeys(next.tags, d.tagsToRemove);
       }
       return next;
     },
@@ -172,7 +170,7 @@ export function policyManager(ctx: KindContext): ResourceManager<PolicyDesired, 
         roles: await Promise.all(
           found.roles.map(async (roleName) => ({
             roleName,
-            tags: ourPath.has(roleName) ? await roleTags(iam, roleName).catch((err) => (isAwsError(err, NO_SUCH_ENTITY) ? {} : Promise.reject(err))) : {},
+            tags: ourPath.has(roleName) ? await roleTagsUnlessGone(iam, roleName) : {},
           })),
         ),
         users: found.users,

@@ -1,7 +1,7 @@
 /** Pure: what differs between a desired and an observed IAM policy. */
 import type { Delta } from '../core/kind.js';
 import { tagDelta } from '../core/ownership.js';
-import { samePolicyDocument } from '../core/policy-document.js';
+import { samePolicyDocument } from '../shared/policy-document.js';
 import type { PolicyDesired } from './desired.js';
 
 /** An IAM managed policy as read (GetPolicy + GetPolicyVersion of the default version). */

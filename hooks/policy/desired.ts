@@ -2,7 +2,7 @@
 import { InvalidSpecError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import { validateUserTags } from '../queue/desired.js';
+import { validateUserTags } from '../shared/tags.js';
 import { iamPath, policyNameFor } from '../iam-common/names.js';
 import { checkPolicyDocument } from '../iam-common/documents.js';
 import type { PolicyDocument, PolicySpec, PolicyStatus } from '../../schemas/policy.js';

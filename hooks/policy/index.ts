@@ -1,5 +1,6 @@
 /** The `Policy` kind: a customer-managed IAM policy that Roles of the same namespace attach. */
-import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
+import { kindNames, type KindDefinition } from '../core/kind.js';
+import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
 import { POLICY_SPEC_VALIDATIONS, PolicySpecSchema, PolicyStatusSchema, type PolicySpec, type PolicyStatus } from '../../schemas/policy.js';
 import { policyManager } from './aws.js';
@@ -12,16 +13,7 @@ export const POLICY_RELATED_KEY = 'Policy.iam.awshooks.dev/v1alpha1';
 
 /** The Policy kind definition. */
 export const policyKind: KindDefinition<PolicySpec, PolicyDesired, PolicyObserved, PolicyStatus> = {
-  names: {
-    group: 'iam.awshooks.dev',
-    version: 'v1alpha1',
-    kind: 'Policy',
-    plural: 'policies',
-    singular: 'policy',
-    listKind: 'PolicyList',
-    shortNames: ['iampolicy'],
-    categories: ['awshooks', 'aws'],
-  },
+  names: kindNames({ kind: 'Policy', group: 'iam.awshooks.dev', version: 'v1alpha1', shortNames: ['iampolicy'] }),
   specSchema: PolicySpecSchema,
   statusSchema: PolicyStatusSchema,
   specValidations: POLICY_SPEC_VALIDATIONS,

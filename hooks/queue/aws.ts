@@ -13,6 +13,7 @@ import {
 import { isAwsError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import type { QueueStatus } from '../../schemas/queue.js';
+import { withoutKeys } from '../shared/tags.js';
 import { redrivePolicyJson, type QueueDelta, type QueueObserved } from './delta.js';
 import type { QueueDesired } from './desired.js';
 
@@ -88,7 +89,7 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
       const sqs = ctx.aws.sqs(desired.region);
       const d = delta as QueueDelta;
       const attributes = { ...observed.attributes };
-      const tags = { ...observed.tags };
+      let tags = { ...observed.tags };
       if (Object.keys(d.attributes).length > 0) {
         await sqs.send(new SetQueueAttributesCommand({ QueueUrl: observed.url, Attributes: d.attributes }));
         Object.assign(attributes, d.attributes);
@@ -99,7 +100,7 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
       }
       if (d.tagsToRemove.length > 0) {
         await sqs.send(new UntagQueueCommand({ QueueUrl: observed.url, TagKeys: d.tagsToRemove }));
-        for (const k of d.tagsToRemove) delete tags[k];
+        tags = withoutKeys(tags, d.tagsToRemove);
       }
       return { url: observed.url, attributes, tags };
     },

@@ -1,7 +1,7 @@
 /** Pure: what differs between a desired and an observed queue. */
 import type { Delta } from '../core/kind.js';
 import { tagDelta } from '../core/ownership.js';
-import { parsePolicyDocument, samePolicyDocument } from '../core/policy-document.js';
+import { parsePolicyDocument, samePolicyDocument } from '../shared/policy-document.js';
 import type { QueueDesired } from './desired.js';
 
 /** A queue as read from SQS. */

@@ -4,7 +4,8 @@ import { InvalidSpecError, WaitError } from '../core/errors.js';
 import { isTrue } from '../core/conditions.js';
 import type { DesiredInput } from '../core/kind.js';
 import { deriveName } from '../core/naming.js';
-import { ownerTags, RESERVED_TAG_PREFIX } from '../core/ownership.js';
+import { ownerTags } from '../core/ownership.js';
+import { validateUserTags } from '../shared/tags.js';
 import type { Owner } from '../core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 
@@ -57,29 +58,18 @@ export function queueNameFor(spec: QueueSpec, config: HooksConfig, owner: Owner)
   return name;
 }
 
-/** Check user tags: no reserved keys. */
-export function validateUserTags(tags: Record<string, string> | undefined, field = 'spec.tags'): Record<string, string> {
-  const out = { ...(tags ?? {}) };
-  for (const key of Object.keys(out)) {
-    if (key.startsWith(RESERVED_TAG_PREFIX)) throw new InvalidSpecError(`${field}: key "${key}" is reserved for awshooks owner tags`);
-    if (key.length === 0 || key.length > 128) throw new InvalidSpecError(`${field}: key "${key}" must be 1-128 characters`);
-  }
-  return out;
-}
-
 function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: boolean): DesiredRedrive | undefined {
   const dl = input.spec.deadLetter;
   if (!dl) return undefined;
-  const hasRef = dl.queueRef !== undefined;
-  const hasArn = dl.targetArn !== undefined;
-  if (hasRef === hasArn) throw new InvalidSpecError('spec.deadLetter: set exactly one of queueRef and targetArn');
-  if (hasArn) {
-    if (dl.targetArn!.endsWith(FIFO_SUFFIX) !== fifo) {
+  const { queueRef: ref, targetArn } = dl;
+  if ((ref === undefined) === (targetArn === undefined)) throw new InvalidSpecError('spec.deadLetter: set exactly one of queueRef and targetArn');
+  if (targetArn !== undefined) {
+    if (targetArn.endsWith(FIFO_SUFFIX) !== fifo) {
       throw new InvalidSpecError('spec.deadLetter.targetArn: the dead-letter queue of a FIFO queue must be FIFO, and of a standard queue standard');
     }
-    return { deadLetterTargetArn: dl.targetArn!, maxReceiveCount: dl.maxReceiveCount };
+    return { deadLetterTargetArn: targetArn, maxReceiveCount: dl.maxReceiveCount };
   }
-  const ref = dl.queueRef!;
+  if (ref === undefined) return undefined; // excluded above; the type system cannot tell
   // Deleting needs no redrive target: never block a finalize on a dead-letter queue that may
   // already be gone (both queues deleted together).
   if (input.finalizing) return undefined;

@@ -1,5 +1,6 @@
 /** The `Queue` kind: an SQS queue plus a ConfigMap apps read with envFrom. */
-import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
+import { kindNames, type KindDefinition } from '../core/kind.js';
+import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
 import { queueManager } from './aws.js';
 import { queueDelta, type QueueObserved } from './delta.js';
@@ -26,16 +27,7 @@ const TERMINAL_CODES = new Set([
 
 /** The Queue kind definition. */
 export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, QueueStatus> = {
-  names: {
-    group: 'sqs.awshooks.dev',
-    version: 'v1alpha1',
-    kind: 'Queue',
-    plural: 'queues',
-    singular: 'queue',
-    listKind: 'QueueList',
-    shortNames: ['sqs'],
-    categories: ['awshooks', 'aws'],
-  },
+  names: kindNames({ kind: 'Queue', group: 'sqs.awshooks.dev', version: 'v1alpha1', shortNames: ['sqs'] }),
   specSchema: QueueSpecSchema,
   statusSchema: QueueStatusSchema,
   printerColumns: [

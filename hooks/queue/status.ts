@@ -1,6 +1,7 @@
 /** Pure: a Queue's status fields and its children. */
 import type { ChildrenInput } from '../core/kind.js';
 import type { KubeObject } from '../core/types.js';
+import { childLabels } from '../shared/child-labels.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 import type { QueueObserved } from './delta.js';
 import type { QueueDesired } from './desired.js';
@@ -22,11 +23,6 @@ export function queueStatus(desired: QueueDesired, observed: QueueObserved): Que
     messagesDelayed: count(observed.attributes.ApproximateNumberOfMessagesDelayed),
     managedTagKeys: Object.keys(desired.tags).sort(),
   };
-}
-
-/** Labels on every child, so `kubectl get -l` finds them. */
-export function childLabels(kind: string, parentName: string): Record<string, string> {
-  return { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': kind, 'awshooks.dev/owner-name': parentName };
 }
 
 /** The ConfigMap child's name. */

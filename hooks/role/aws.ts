@@ -21,35 +21,26 @@ import {
 } from '@aws-sdk/client-iam';
 import { isAwsError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
-import { parsePolicyDocument } from '../core/policy-document.js';
+import { parsePolicyDocument } from '../shared/policy-document.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
-import { tagsFromList, tagsToList } from '../iam-common/tags.js';
+import { collect } from '../shared/paginate.js';
+import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { RoleStatus } from '../../schemas/role.js';
 import type { RoleDelta, RoleObserved } from './delta.js';
 import type { RoleDesired } from './desired.js';
 
-// Listing uses the SDK's paginators (they follow IsTruncated/Marker for us).
-
 async function listAttached(iam: IAMClient, roleName: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) {
-    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) out.push(p.PolicyArn);
-  }
-  return out.sort();
+  const pages = paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName });
+  return (await collect(pages, (page) => page.AttachedPolicies?.map((p) => p.PolicyArn))).sort();
 }
 
 async function listInline(iam: IAMClient, roleName: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const page of paginateListRolePolicies({ client: iam }, { RoleName: roleName })) out.push(...(page.PolicyNames ?? []));
-  return out.sort();
+  return (await collect(paginateListRolePolicies({ client: iam }, { RoleName: roleName }), (page) => page.PolicyNames)).sort();
 }
 
 async function listInstanceProfiles(iam: IAMClient, roleName: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const page of paginateListInstanceProfilesForRole({ client: iam }, { RoleName: roleName })) {
-    for (const p of page.InstanceProfiles ?? []) if (p.InstanceProfileName) out.push(p.InstanceProfileName);
-  }
-  return out.sort();
+  const pages = paginateListInstanceProfilesForRole({ client: iam }, { RoleName: roleName });
+  return (await collect(pages, (page) => page.InstanceProfiles?.map((p) => p.InstanceProfileName))).sort();
 }
 
 function fromRole(role: Role, attachedPolicyArns: string[], inlinePolicyNames: string[]): RoleObserved {
@@ -173,7 +164,7 @@ export function roleManager(ctx: KindContext): ResourceManager<RoleDesired, Role
       }
       if (d.tagsToRemove.length > 0) {
         await iam.send(new UntagRoleCommand({ RoleName: roleName, TagKeys: d.tagsToRemove }));
-        for (const k of d.tagsToRemove) delete next.tags[k];
+        next.tags = withoutKeys(next.tags, d.tagsToRemove);
       }
       return next;
     },

@@ -4,8 +4,7 @@ import { InvalidSpecError, WaitError } from '../core/errors.js';
 import { hashOf } from '../core/hash.js';
 import type { DesiredInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import type { KubeObject } from '../core/types.js';
-import { validateUserTags } from '../queue/desired.js';
+import { validateUserTags } from '../shared/tags.js';
 import { checkPolicyDocument, documentSize } from '../iam-common/documents.js';
 import { iamPath, IAM_NAME_PATTERN, isAllowedManagedPolicy, roleNameFor } from '../iam-common/names.js';
 import type { PolicyDocument, PolicyStatus } from '../../schemas/policy.js';
@@ -56,16 +55,17 @@ export function resolvePolicies(names: readonly string[], namespace: string, rel
     }
     if (!K8S_NAME.test(name)) throw new InvalidSpecError(`spec.policies[${i}]: "${name}" is not a valid object name`);
     // Only the Role's own namespace is looked at, whatever else `related` holds.
-    const policy = byKey[`${namespace}/${name}`] as (KubeObject & { status?: PolicyStatus }) | undefined;
+    const policy = byKey[`${namespace}/${name}`];
     if (!policy || (policy.metadata.namespace !== undefined && policy.metadata.namespace !== namespace)) {
       throw new WaitError('DependencyNotReady', `waiting for Policy "${name}" in namespace "${namespace}" to exist`, DEPENDENCY_WAIT_SECONDS);
     }
     if (policy.metadata.deletionTimestamp) {
       throw new WaitError('DependencyNotReady', `Policy "${name}" is being deleted`, DEPENDENCY_WAIT_SECONDS);
     }
-    const arn = policy.status?.arn;
-    if (!arn || !isTrue(policy.status?.conditions, 'Ready')) {
-      const ready = policy.status?.conditions?.find((c) => c.type === 'Ready');
+    const policyStatus = policy.status as PolicyStatus | undefined;
+    const arn = policyStatus?.arn;
+    if (!arn || !isTrue(policyStatus.conditions, 'Ready')) {
+      const ready = policyStatus?.conditions?.find((c) => c.type === 'Ready');
       const why = ready && ready.status !== 'True' ? ` (it is ${ready.reason}: ${ready.message})` : '';
       throw new WaitError('DependencyNotReady', `waiting for Policy "${name}" to be Ready${why}`, DEPENDENCY_WAIT_SECONDS);
     }
@@ -117,7 +117,7 @@ function baseOf(input: DesiredInput<RoleSpec, RoleStatus>, finalizing: boolean):
     path: iamPath(config.namePrefix),
     namespace,
     serviceAccountName,
-    manageServiceAccount: spec.serviceAccount?.manage ?? true,
+    manageServiceAccount: spec.serviceAccount.manage,
     maxSessionDuration: spec.maxSessionDuration,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
     ...(config.permissionsBoundaryArn ? { permissionsBoundaryArn: config.permissionsBoundaryArn } : {}),

@@ -1,5 +1,6 @@
 /** The `Role` kind: an IAM role for one service account of the Role's namespace (IRSA). */
-import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
+import { kindNames, type KindDefinition } from '../core/kind.js';
+import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
 import { RoleSpecSchema, RoleStatusSchema, type RoleSpec, type RoleStatus } from '../../schemas/role.js';
 import { roleManager } from './aws.js';
@@ -17,16 +18,7 @@ const ROLE_TERMINAL_CODES: ReadonlySet<string> = new Set([...IAM_TERMINAL_CODES,
 
 /** The Role kind definition. */
 export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleStatus> = {
-  names: {
-    group: 'iam.awshooks.dev',
-    version: 'v1alpha1',
-    kind: 'Role',
-    plural: 'roles',
-    singular: 'role',
-    listKind: 'RoleList',
-    shortNames: ['iamrole'],
-    categories: ['awshooks', 'aws'],
-  },
+  names: kindNames({ kind: 'Role', group: 'iam.awshooks.dev', version: 'v1alpha1', shortNames: ['iamrole'] }),
   specSchema: RoleSpecSchema,
   statusSchema: RoleStatusSchema,
   printerColumns: [

@@ -1,6 +1,7 @@
 /** Pure: a Role's status fields and its ServiceAccount child. */
 import type { ChildrenInput } from '../core/kind.js';
 import type { KubeObject } from '../core/types.js';
+import { childLabels } from '../shared/child-labels.js';
 import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
 import type { RoleObserved } from './delta.js';
 import type { RoleDesired } from './desired.js';
@@ -27,9 +28,9 @@ export function roleStatus(desired: RoleDesired, observed: RoleObserved): RoleSt
   };
 }
 
-/** Labels on every child, so `kubectl get -l` finds them. */
-function childLabels(parentName: string): Record<string, string> {
-  return { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Role', 'awshooks.dev/owner-name': parentName };
+/** Whether the ServiceAccount is the Role's child: unless spec.serviceAccount.manage is false. */
+function managesServiceAccount(spec: Partial<RoleSpec> | undefined): boolean {
+  return spec?.serviceAccount?.manage !== false;
 }
 
 /**
@@ -38,15 +39,15 @@ function childLabels(parentName: string): Record<string, string> {
  */
 export function roleChildren(input: ChildrenInput<RoleSpec, RoleStatus, RoleDesired>): KubeObject[] {
   const { status, parent, spec } = input;
-  const rawSpec = (parent.spec ?? {}) as Partial<RoleSpec>;
-  const manage = spec ? spec.serviceAccount?.manage !== false : rawSpec.serviceAccount?.manage !== false;
+  // Without a valid spec, the raw one: anything may be there.
+  const manage = managesServiceAccount(spec ?? parent.spec);
   if (!manage || !status.roleArn) return [];
   const name = status.serviceAccountName ?? spec?.serviceAccountName ?? parent.metadata.name;
   return [
     {
       apiVersion: 'v1',
       kind: 'ServiceAccount',
-      metadata: { name, labels: childLabels(parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
+      metadata: { name, labels: childLabels('Role', parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
     },
   ];
 }

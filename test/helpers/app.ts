@@ -65,7 +65,7 @@ export async function testApp(hooks: Partial<HooksConfig> = {}, overrides: Parti
         payload: { controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: `awshooks-${plural}` } }, children: {}, ...request },
       });
       if (res.statusCode !== 200) throw new Error(`hook answered ${res.statusCode}: ${res.body}`);
-      return res.json() as SyncResponse;
+      return res.json<SyncResponse>();
     },
     awsCalls: () => app.metrics.awsCallCount(),
   });
@@ -82,7 +82,7 @@ export function applyAnswer(parent: Parent, answer: SyncResponse, childTypes: st
     const group = child.apiVersion.includes('/') ? child.apiVersion : child.apiVersion;
     const key = `${child.kind}.${group}`;
     children[key] ??= {};
-    children[key]![`${namespace}/${child.metadata.name}`] = { ...child, metadata: { ...child.metadata, namespace } };
+    children[key][`${namespace}/${child.metadata.name}`] = { ...child, metadata: { ...child.metadata, namespace } };
   }
-  return { parent: { ...parent, status: answer.status as Parent['status'] }, children };
+  return { parent: { ...parent, status: answer.status }, children };
 }

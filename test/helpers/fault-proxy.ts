@@ -41,7 +41,7 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = []): P
       const fault = faults.find((f) => f.operation === op && f.failures > 0);
       if (fault) {
         fault.failures--;
-        const json = String(req.headers['content-type'] ?? '').includes('json');
+        const json = (req.headers['content-type'] ?? '').includes('json');
         res.writeHead(fault.status, { 'content-type': json ? 'application/x-amz-json-1.0' : 'text/xml', 'x-amzn-requestid': 'fault-proxy' });
         res.end(json
           ? JSON.stringify({ __type: `com.amazonaws.sqs#${fault.code}`, message: fault.message ?? 'Rate exceeded' })
@@ -57,7 +57,7 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = []): P
           res.writeHead(up.status, h);
           res.end(out);
         })
-        .catch((err: Error) => { res.writeHead(502); res.end(err.message); });
+        .catch((err: unknown) => { res.writeHead(502); res.end(err instanceof Error ? err.message : String(err)); });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -66,6 +66,6 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = []): P
     url: `http://127.0.0.1:${port}`,
     calls,
     faults,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => server.close(() => { resolve(); })),
   };
 }

@@ -10,7 +10,7 @@ import type { Parent } from '../../hooks/core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 
 const queue = (spec: Record<string, unknown> = { region: 'eu-west-1' }, status?: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'shop', uid: 'uid-1', generation: 3 }, spec, ...(status ? { status } : {}) }) as Parent;
+  ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'shop', uid: 'uid-1', generation: 3 }, spec, ...(status ? { status } : {}) });
 
 const readyStatus = {
   queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/awshooks-shop-orders',
@@ -202,7 +202,7 @@ t.test('overload answers 429 with Retry-After', async (t) => {
   const second = await request();
   t.equal(second.statusCode, 429);
   t.equal(second.headers['retry-after'], '2');
-  held.forEach((release) => release());
+  held.forEach((release) => { release(); });
   t.equal((await first).statusCode, 200, 'the admitted call completes');
 });
 

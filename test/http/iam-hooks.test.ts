@@ -27,7 +27,7 @@ const POLICY_KEY = 'Policy.iam.awshooks.dev/v1alpha1';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/awshooks/awshooks-team-a-fff';
 
 const role = (spec: Record<string, unknown>, status?: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'team-a', uid: 'uid-fff', generation: 1 }, spec, ...(status ? { status } : {}) }) as Parent;
+  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'team-a', uid: 'uid-fff', generation: 1 }, spec, ...(status ? { status } : {}) });
 const policyObj = (namespace: string, name: string, readyStatus: 'True' | 'False' = 'True'): KubeObject => ({
   apiVersion: 'iam.awshooks.dev/v1alpha1',
   kind: 'Policy',
@@ -90,7 +90,7 @@ t.test('customize asks for the Role\'s own namespace only', async (t) => {
   const call = async (spec: Record<string, unknown>) => {
     const res = await app.hooks.inject({ method: 'POST', url: '/hooks/roles/customize', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: role(spec) } });
     t.equal(res.statusCode, 200);
-    return res.json() as { relatedResources: unknown[] };
+    return res.json<{ relatedResources: unknown[] }>();
   };
   t.same((await call({ policies: ['ddd', 'eee'] })).relatedResources, [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] }]);
   t.same((await call({})).relatedResources, []);
@@ -118,7 +118,7 @@ t.test('dependency: waits while the Policy is not Ready, then proceeds by itself
   t.equal(waiting.resyncAfterSeconds, 15, 'looks again soon (and any change to the Policy re-triggers sync)');
   t.equal(await app.awsCalls(), 0);
   // The Policy turns Ready: the same Role goes on to AWS (unreachable here → a recoverable error).
-  const next = await app.sync('roles', { parent: { ...parent, status: waiting.status } as Parent, children: { [SA_KEY]: {} }, related: related(policyObj('team-a', 'ddd')) });
+  const next = await app.sync('roles', { parent: { ...parent, status: waiting.status }, children: { [SA_KEY]: {} }, related: related(policyObj('team-a', 'ddd')) });
   t.not(ready(next).reason, 'DependencyNotReady', 'no stuck state');
   t.ok((await app.awsCalls()) > 0, 'AWS was called once the dependency was Ready');
 });

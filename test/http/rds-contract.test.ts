@@ -17,7 +17,7 @@ function parent(spec: Record<string, unknown>, status?: Record<string, unknown>)
     metadata: { name: 'orders', namespace: 'team-a', uid: '0b1c2d3e-0000-4000-8000-000000000001', generation: 1 },
     spec,
     ...(status ? { status } : {}),
-  } as Parent;
+  };
 }
 
 const passwordOf = (answer: SyncResponse, name: string) => {

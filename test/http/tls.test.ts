@@ -20,8 +20,8 @@ t.test('hooks over HTTPS, token still required', async (t) => {
     new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(`${address}/hooks/queues/customize`, { method: 'POST', ca: cert, servername: 'localhost', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
         let body = '';
-        res.on('data', (c) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }); });
       });
       req.on('error', reject);
       req.end(JSON.stringify({ controller: {}, parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'q', namespace: 'ns' }, spec: { region: 'eu-west-1' } } }));

@@ -4,13 +4,14 @@ import { AwsClients } from '../../hooks/core/aws-clients.js';
 import { buildApp } from '../../server/app.js';
 import { applyAnswer, testConfig, TEST_TOKEN } from '../helpers/app.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { motoEndpoint, resetMoto } from '../helpers/moto.js';
+import { condition, resetMotoBeforeEach } from '../helpers/integration.js';
+import { motoEndpoint } from '../helpers/moto.js';
 import type { Parent, SyncResponse } from '../../hooks/core/types.js';
 
 const parent = { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'shop', uid: 'u1', generation: 1 }, spec: { region: 'eu-west-1', visibilityTimeout: 45 } } as Parent;
-const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string }[]).find((c) => c.type === 'Ready')!;
+const ready = (a: SyncResponse) => condition(a, 'Ready')!;
 
-t.beforeEach(() => resetMoto());
+resetMotoBeforeEach();
 
 t.test('throttling: the SDK retries with backoff; past its retries the sync backs off and keeps children', async (t) => {
   const proxy = await startFaultProxy(motoEndpoint());
@@ -19,7 +20,7 @@ t.test('throttling: the SDK retries with backoff; past its retries the sync back
   const sync = async (p: Parent, children = {}) => {
     const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: p, children } });
     t.equal(res.statusCode, 200);
-    return res.json() as SyncResponse;
+    return res.json<SyncResponse>();
   };
 
   // One throttled CreateQueue: absorbed by the SDK's retry.
@@ -43,7 +44,7 @@ t.test('throttling: the SDK retries with backoff; past its retries the sync back
 
   // AWS recovers: the next sync converges again.
   proxy.faults.length = 0;
-  const recovered = await sync({ ...stale, status: throttled.status } as Parent, state.children);
+  const recovered = await sync({ ...stale, status: throttled.status }, state.children);
   t.equal(ready(recovered).status, 'True');
 });
 

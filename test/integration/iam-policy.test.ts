@@ -22,6 +22,7 @@ import {
 import { motoEndpoint, resetMoto } from '../helpers/moto.js';
 import { s3Read } from '../helpers/iam.js';
 import { applyAnswer, testApp } from '../helpers/app.js';
+import { condition } from '../helpers/integration.js';
 import type { Parent, SyncResponse } from '../../hooks/core/types.js';
 
 const endpoint = motoEndpoint();
@@ -29,9 +30,9 @@ const iam = new IAMClient({ region: 'us-east-1', endpoint });
 
 
 const policy = (spec: Record<string, unknown>, name = 'ddd'): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 }, spec }) as Parent;
+  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 }, spec });
 
-const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready');
+const ready = (a: SyncResponse) => condition(a, 'Ready');
 
 t.before(async () => {
   await resetMoto();

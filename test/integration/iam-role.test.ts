@@ -28,7 +28,8 @@ import {
 import { motoEndpoint, resetMoto } from '../helpers/moto.js';
 import { s3Read } from '../helpers/iam.js';
 import { applyAnswer, testApp } from '../helpers/app.js';
-import { parsePolicyDocument } from '../../hooks/core/policy-document.js';
+import { condition } from '../helpers/integration.js';
+import { parsePolicyDocument } from '../../hooks/shared/policy-document.js';
 import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
 
 const endpoint = motoEndpoint();
@@ -41,9 +42,9 @@ const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 const queueSend = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:awshooks-default-*' }] };
 
 const meta = (name: string, generation = 1) => ({ name, namespace: 'default', uid: `uid-${name}`, generation });
-const policyParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: meta(name), spec }) as Parent;
-const roleParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: meta(name), spec }) as Parent;
-const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready');
+const policyParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: meta(name), spec });
+const roleParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: meta(name), spec });
+const ready = (a: SyncResponse) => condition(a, 'Ready');
 /** The related map Metacontroller sends a Role: its namespace's Policies, with their status. */
 const relatedOf = (...policies: Parent[]): ObjectMap => ({
   'Policy.iam.awshooks.dev/v1alpha1': Object.fromEntries(policies.map((p) => [`default/${p.metadata.name}`, p as KubeObject])),

@@ -1,7 +1,8 @@
 /** The Queue kind against the moto server: what crosses the wire. */
 import t from 'tap';
 import { GetQueueAttributesCommand, CreateQueueCommand, ListQueueTagsCommand, SetQueueAttributesCommand, TagQueueCommand, UntagQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { motoEndpoint, resetMoto } from '../helpers/moto.js';
+import { condition, resetMotoBeforeEach } from '../helpers/integration.js';
+import { motoEndpoint } from '../helpers/moto.js';
 import { applyAnswer, testApp, type TestApp } from '../helpers/app.js';
 import type { Parent, SyncResponse } from '../../hooks/core/types.js';
 
@@ -10,22 +11,20 @@ const sqs = () => new SQSClient({ region, endpoint: motoEndpoint() });
 const CM = 'ConfigMap.v1';
 
 function queueParent(name: string, spec: Record<string, unknown>, namespace = 'shop'): Parent {
-  return { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec } } as Parent;
+  return { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec } };
 }
 
-const cond = (answer: SyncResponse, type: string) => (answer.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === type)!;
+const cond = (answer: SyncResponse, type: string) => condition(answer, type)!;
 
 /** Sync until converged, feeding answers back like Metacontroller. */
 async function converge(app: TestApp, parent: Parent, related = {}) {
   let state = { parent, children: { [CM]: {} } as Parent['status'] & object };
-  let answer = await app.sync('queues', { parent: state.parent, children: state.children as never, related });
-  state = applyAnswer(state.parent, answer, [CM]) as never;
+  const answer = await app.sync('queues', { parent: state.parent, children: state.children as never, related });
+  state = applyAnswer(state.parent, answer, [CM]);
   return { answer, ...state } as { answer: SyncResponse; parent: Parent; children: Record<string, Record<string, never>> };
 }
 
-t.beforeEach(async () => {
-  await resetMoto();
-});
+resetMotoBeforeEach();
 
 t.test('create, then converged syncs make no write call and no call at all inside the interval', async (t) => {
   const app = await testApp();
@@ -141,7 +140,7 @@ t.test('a foreign queue is a Conflict and is never touched; adopt takes over an 
   t.equal(cond(conflict, 'Ready').reason, 'Conflict');
   t.match(cond(conflict, 'Ready').message, /belongs to Queue other\/orders/);
   t.equal((await client.send(new GetQueueAttributesCommand({ QueueUrl: foreignUrl, AttributeNames: ['VisibilityTimeout'] }))).Attributes!.VisibilityTimeout, '7', 'not modified, even with adopt');
-  const fin = await app.sync('queues', { parent: { ...parent, status: conflict.status } as Parent, children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const fin = await app.sync('queues', { parent: { ...parent, status: conflict.status }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true, 'finalize leaves a foreign queue alone');
   t.ok((await client.send(new GetQueueUrlCommand({ QueueName: 'awshooks-shop-orders' }))).QueueUrl, 'never deleted');
 
@@ -150,7 +149,7 @@ t.test('a foreign queue is a Conflict and is never touched; adopt takes over an 
   const refused = await app.sync('queues', { parent: legacy, children: { [CM]: {} } });
   t.equal(cond(refused, 'Ready').reason, 'Conflict');
   t.match(cond(refused, 'Ready').message, /adopt/);
-  const adopted = await app.sync('queues', { parent: { ...legacy, spec: { ...legacy.spec, adopt: true } } as Parent, children: { [CM]: {} } });
+  const adopted = await app.sync('queues', { parent: { ...legacy, spec: { ...legacy.spec, adopt: true } }, children: { [CM]: {} } });
   t.equal(cond(adopted, 'Ready').status, 'True', 'adopted');
   const url = adopted.status.queueUrl as string;
   t.equal((await client.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags!['awshooks.dev/name'], 'legacy', 'tagged as ours');

@@ -6,52 +6,15 @@ import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import { applyAnswer, testApp, type TestApp } from '../helpers/app.js';
+import { testApp } from '../helpers/app.js';
+import { DBInstanceDriver } from '../helpers/dbinstance.js';
+import { condition, serviceEnv } from '../helpers/integration.js';
 import { motoEndpoint, resetMoto } from '../helpers/moto.js';
-import type { ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
 
-const PG_URL = process.env.TEST_PG_URL;
-const MYSQL_URL = process.env.TEST_MYSQL_URL;
-if (!PG_URL) throw new Error('TEST_PG_URL is not set: run integration tests with `npm test`, which starts PostgreSQL (scripts/databases.sh)');
-if (!MYSQL_URL) throw new Error('TEST_MYSQL_URL is not set: run integration tests with `npm test`, which starts MariaDB (scripts/databases.sh)');
+const PG_URL = serviceEnv('TEST_PG_URL');
+const MYSQL_URL = serviceEnv('TEST_MYSQL_URL');
 motoEndpoint();
-const TYPES = ['Secret.v1', 'Service.v1'];
 const sfx = randomBytes(3).toString('hex');
-
-const condition = (a: SyncResponse, type: string) => (a.status.conditions as { type: string; status: string; reason: string }[]).find((c) => c.type === type);
-
-class Driver {
-  parent: Parent;
-  children: ObjectMap = { 'Secret.v1': {}, 'Service.v1': {} };
-  constructor(readonly app: TestApp, name: string, spec: Record<string, unknown>) {
-    this.parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name, namespace: 'team-a', uid: `${randomBytes(4).toString('hex')}-0000-4000-8000-000000000000`, generation: 1 }, spec };
-  }
-  async sync(): Promise<SyncResponse> {
-    const answer = await this.app.sync('dbinstances', { parent: this.parent, children: this.children });
-    const fed = applyAnswer(this.parent, answer, TYPES);
-    this.parent = fed.parent;
-    this.children = fed.children;
-    return answer;
-  }
-  setSpec(spec: Record<string, unknown>) {
-    this.parent = { ...this.parent, spec, metadata: { ...this.parent.metadata, generation: (this.parent.metadata.generation ?? 1) + 1 } };
-  }
-  secret(name: string): Record<string, string> | undefined {
-    const s = this.children['Secret.v1']?.[`team-a/${name}`];
-    if (!s) return undefined;
-    return Object.fromEntries(Object.entries(s.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
-  }
-  password(user: string): string {
-    return this.secret(`${this.parent.metadata.name}-user-${user.replace(/_/g, '-')}`)!.password!;
-  }
-  async bringUp(adminPassword: string): Promise<SyncResponse> {
-    await this.sync();
-    const s = this.children['Secret.v1']![`team-a/${this.parent.metadata.name}-master`]!;
-    (s.data as Record<string, string>).password = Buffer.from(adminPassword).toString('base64');
-    await this.sync(); // create + in-database work
-    return this.sync(); // steady
-  }
-}
 
 /** The error code of a failed attempt, or 'ok'. */
 async function attempt(fn: () => Promise<unknown>): Promise<string> {
@@ -94,8 +57,9 @@ t.test('PostgreSQL: users, databases, grants; removed users cannot log in; datab
 
   const hooks = await testApp({ rdsEndpointMap: { '*': `${admin.host}:${admin.port}` } });
   t.teardown(() => hooks.close());
-  const d = new Driver(hooks, 'pgdb', { masterUsername: admin.user, users: { [app]: ['createdb'], [rep]: [], [gone]: [] }, databases: { [orders]: [app, rep, gone], [other]: [app] } });
-  const up = await d.bringUp(admin.password);
+  const d = new DBInstanceDriver(hooks, 'pgdb', { masterUsername: admin.user, users: { [app]: ['createdb'], [rep]: [], [gone]: [] }, databases: { [orders]: [app, rep, gone], [other]: [app] } });
+  await d.bringUp(admin.password);
+  const up = await d.sync(); // steady
   t.equal(condition(up, 'Ready')?.status, 'True');
   t.match(condition(up, 'Connectable'), { status: 'True', reason: 'Connected' });
 
@@ -159,8 +123,9 @@ t.test('MariaDB: users, databases, grants; locked users; `_` in database names i
 
   const hooks = await testApp({ rdsEndpointMap: { '*': `${admin.host}:${admin.port}` } });
   t.teardown(() => hooks.close());
-  const d = new Driver(hooks, 'mydb', { engine: 'mysql', masterUsername: admin.user, users: { [app]: ['createdb'], [rep]: [], [gone]: [] }, databases: { [orders]: [app, gone], [other]: [app, rep] } });
-  const up = await d.bringUp(admin.password);
+  const d = new DBInstanceDriver(hooks, 'mydb', { engine: 'mysql', masterUsername: admin.user, users: { [app]: ['createdb'], [rep]: [], [gone]: [] }, databases: { [orders]: [app, gone], [other]: [app, rep] } });
+  await d.bringUp(admin.password);
+  const up = await d.sync(); // steady
   t.equal(condition(up, 'Ready')?.status, 'True');
   t.match(condition(up, 'Connectable'), { status: 'True', reason: 'Connected' });
   t.equal(up.status.engine, 'mysql');

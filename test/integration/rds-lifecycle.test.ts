@@ -7,60 +7,22 @@ import t from 'tap';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { DescribeDBInstancesCommand, DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { applyAnswer, testApp, type TestApp } from '../helpers/app.js';
+import { testApp } from '../helpers/app.js';
+import { DBInstanceDriver } from '../helpers/dbinstance.js';
+import { condition, serviceEnv } from '../helpers/integration.js';
 import { motoEndpoint, resetMoto } from '../helpers/moto.js';
-import type { ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
+import type { SyncResponse } from '../../hooks/core/types.js';
 
-const PG_URL = process.env.TEST_PG_URL;
-if (!PG_URL) throw new Error('TEST_PG_URL is not set: run integration tests with `npm test`, which starts PostgreSQL (scripts/databases.sh)');
+const PG_URL = serviceEnv('TEST_PG_URL');
 const pgUrl = new URL(PG_URL);
 const ADMIN = decodeURIComponent(pgUrl.username);
 const ADMIN_PW = decodeURIComponent(pgUrl.password);
-const TYPES = ['Secret.v1', 'Service.v1'];
 const sfx = randomBytes(3).toString('hex');
 
 const endpoint = motoEndpoint();
 const rds = new RDSClient({ region: 'us-east-1', endpoint });
 
-const reason = (a: SyncResponse) => (a.status.conditions as { type: string; reason: string }[]).find((c) => c.type === 'Ready')?.reason;
-const condition = (a: SyncResponse, type: string) => (a.status.conditions as { type: string; status: string; reason: string }[]).find((c) => c.type === type);
-
-/** Drive one DBInstance like Metacontroller would. */
-class Driver {
-  parent: Parent;
-  children: ObjectMap = { 'Secret.v1': {}, 'Service.v1': {} };
-  constructor(
-    readonly app: TestApp,
-    name: string,
-    spec: Record<string, unknown>,
-  ) {
-    this.parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name, namespace: 'team-a', uid: `${randomBytes(4).toString('hex')}-0000-4000-8000-000000000000`, generation: 1 }, spec };
-  }
-  async sync(hook: 'sync' | 'finalize' = 'sync'): Promise<SyncResponse> {
-    const answer = await this.app.sync('dbinstances', { parent: this.parent, children: this.children, ...(hook === 'finalize' ? { finalizing: true } : {}) }, hook);
-    const fed = applyAnswer(this.parent, answer, TYPES);
-    this.parent = fed.parent;
-    this.children = fed.children;
-    return answer;
-  }
-  /** The person (here: the test) sets the master password: the test server's admin password. */
-  setMasterPassword(pw: string) {
-    const s = this.children['Secret.v1']![`team-a/${this.parent.metadata.name}-master`]!;
-    (s.data as Record<string, string>).password = Buffer.from(pw).toString('base64');
-  }
-  /** Count the AWS calls one sync makes. */
-  async counted(hook: 'sync' | 'finalize' = 'sync'): Promise<{ answer: SyncResponse; calls: number }> {
-    const before = await this.app.awsCalls();
-    const answer = await this.sync(hook);
-    return { answer, calls: (await this.app.awsCalls()) - before };
-  }
-  /** First sync (Secret only) and second (create, in-database work). */
-  async bringUp(): Promise<SyncResponse> {
-    await this.sync();
-    this.setMasterPassword(ADMIN_PW);
-    return this.sync();
-  }
-}
+const reason = (a: SyncResponse) => condition(a, 'Ready')?.reason;
 
 async function instanceExists(id: string): Promise<boolean> {
   try {
@@ -99,7 +61,7 @@ t.test('lifecycle: Secret first, create, Service, converge with no writes, drift
   const db = `orders_${sfx}`;
   createdUsers.push(user);
   createdDatabases.push(db);
-  const d = new Driver(app, 'orders', { masterUsername: ADMIN, users: { [user]: [] }, databases: { [db]: [user] }, tags: { team: 'a' } });
+  const d = new DBInstanceDriver(app, 'orders', { masterUsername: ADMIN, users: { [user]: [] }, databases: { [db]: [user] }, tags: { team: 'a' } });
 
   const first = await d.counted();
   t.equal(first.calls, 0, 'first sync: zero AWS calls');
@@ -153,8 +115,8 @@ t.test('backup.every: drift check = 2 calls; a snapshot when due, tagged, ours o
   t.teardown(() => app.close());
   // moto stamps snapshots with the real time: run the clock from now.
   app.clock.ms = Date.now();
-  const d = new Driver(app, 'backed', { masterUsername: ADMIN, backup: { every: '24h', retentionDays: 3 } });
-  const up = await d.bringUp();
+  const d = new DBInstanceDriver(app, 'backed', { masterUsername: ADMIN, backup: { every: '24h', retentionDays: 3 } });
+  const up = await d.bringUp(ADMIN_PW);
   t.equal(condition(up, 'Ready')?.status, 'True');
   const ids = await snapshotIds('awshooks-team-a-backed');
   t.equal(ids.filter((s) => s.startsWith('awshooks-team-a-backed-awshooks-')).length, 1, 'first snapshot taken');
@@ -170,8 +132,8 @@ t.test('backup.every: drift check = 2 calls; a snapshot when due, tagged, ours o
 t.test('finalize: Snapshot takes a final snapshot; finalized only once RDS says not found', async (t) => {
   const app = await testApp({ rdsEndpointMap: { '*': `${pgUrl.hostname}:${pgUrl.port}` } });
   t.teardown(() => app.close());
-  const d = new Driver(app, 'snap', { masterUsername: ADMIN });
-  await d.bringUp();
+  const d = new DBInstanceDriver(app, 'snap', { masterUsername: ADMIN });
+  await d.bringUp(ADMIN_PW);
   const uidShort = d.parent.metadata.uid!.slice(0, 8);
   const first = await d.sync('finalize');
   t.equal(first.finalized, false, 'delete requested: confirm on the next poll');
@@ -189,8 +151,8 @@ t.test('finalize: Snapshot takes a final snapshot; finalized only once RDS says 
 t.test('finalize: Delete skips the snapshot; Retain leaves the instance', async (t) => {
   const app = await testApp({ rdsEndpointMap: { '*': `${pgUrl.hostname}:${pgUrl.port}` } });
   t.teardown(() => app.close());
-  const del = new Driver(app, 'gone', { masterUsername: ADMIN, deletionPolicy: 'Delete' });
-  await del.bringUp();
+  const del = new DBInstanceDriver(app, 'gone', { masterUsername: ADMIN, deletionPolicy: 'Delete' });
+  await del.bringUp(ADMIN_PW);
   t.equal((await del.sync('finalize')).finalized, false);
   const done = await del.sync('finalize');
   t.equal(done.finalized, true);
@@ -198,15 +160,15 @@ t.test('finalize: Delete skips the snapshot; Retain leaves the instance', async 
   t.notOk(await instanceExists('awshooks-team-a-gone'));
   t.same((await snapshotIds('awshooks-team-a-gone')).filter((s) => s.includes('-final-')), [], 'no final snapshot');
 
-  const keep = new Driver(app, 'kept', { masterUsername: ADMIN, deletionPolicy: 'Retain' });
-  await keep.bringUp();
+  const keep = new DBInstanceDriver(app, 'kept', { masterUsername: ADMIN, deletionPolicy: 'Retain' });
+  await keep.bringUp(ADMIN_PW);
   const { answer, calls } = await keep.counted('finalize');
   t.equal(answer.finalized, true);
   t.equal(calls, 0, 'Retain: no AWS call');
   t.ok(await instanceExists('awshooks-team-a-kept'), 'the instance is still there');
 
-  const prot = new Driver(app, 'prot', { masterUsername: ADMIN, deletionProtection: true });
-  await prot.bringUp();
+  const prot = new DBInstanceDriver(app, 'prot', { masterUsername: ADMIN, deletionProtection: true });
+  await prot.bringUp(ADMIN_PW);
   const refused = await prot.sync('finalize');
   t.equal(refused.finalized, false);
   t.equal(reason(refused), 'DeletionProtected');

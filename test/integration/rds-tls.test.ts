@@ -4,12 +4,11 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { runDatabaseWork, tlsOptions, type DbWork } from '../../hooks/dbinstance/database.js';
+import { serviceEnv } from '../helpers/integration.js';
 
-const PG_URL = process.env.TEST_PG_URL;
-const MYSQL_URL = process.env.TEST_MYSQL_URL;
-const CA_FILE = process.env.TEST_DB_CA_FILE;
-if (!PG_URL || !MYSQL_URL || !CA_FILE) throw new Error('TEST_PG_URL, TEST_MYSQL_URL and TEST_DB_CA_FILE must be set: run with `npm test` (scripts/databases.sh)');
-const ca = readFileSync(CA_FILE, 'utf8');
+const PG_URL = serviceEnv('TEST_PG_URL');
+const MYSQL_URL = serviceEnv('TEST_MYSQL_URL');
+const ca = readFileSync(serviceEnv('TEST_DB_CA_FILE'), 'utf8');
 
 function work(engine: 'postgres' | 'mysql', url: string, tls: DbWork['tls'], host = '127.0.0.1'): DbWork {
   const u = new URL(url);

@@ -7,7 +7,8 @@ import t from 'tap';
 import { IAMClient } from '@aws-sdk/client-iam';
 import type { AwsClients } from '../../hooks/core/aws-clients.js';
 import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../../hooks/core/config.js';
-import type { KindContext, Logger } from '../../hooks/core/kind.js';
+import type { KindContext } from '../../hooks/core/kind.js';
+import type { Logger } from '../../hooks/core/logger.js';
 import { ownerTags } from '../../hooks/core/ownership.js';
 import { reconcile } from '../../hooks/core/reconcile.js';
 import type { Parent } from '../../hooks/core/types.js';
@@ -94,7 +95,8 @@ class FakeIam {
   send = async (command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<unknown> => {
     const op = command.constructor.name.replace(/Command$/, '');
     const i = command.input as unknown as FakeInput;
-    this.calls.push([op, i.RoleName ?? '', i.VersionId ?? '', i.PolicyName ?? '', i.InstanceProfileName ?? ''].filter(Boolean).join(' '));
+    // A call names only some of these; the others are undefined (FakeInput is the union of all calls' inputs).
+    this.calls.push([op, i.RoleName, i.VersionId, i.PolicyName, i.InstanceProfileName].filter(Boolean).join(' '));
     switch (op) {
       case 'GetCallerIdentity':
         this.stsCalls++;
@@ -190,7 +192,7 @@ class FakeIam {
 }
 
 const policyParent = (status: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'ddd', namespace: 'default', uid: 'uid-ddd' }, spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }, status }) as Parent;
+  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'ddd', namespace: 'default', uid: 'uid-ddd' }, spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }, status });
 
 t.test('Policy finalize: detach from our roles, delete non-default versions, then DeletePolicy', async (t) => {
   const fake = new FakeIam();

@@ -45,7 +45,7 @@ t.test('Policy spec: IAM document shapes', async (t) => {
     [{ ...statement({ Action: 'a' }), deletionPolicy: 'Snapshot' }, /deletionPolicy/],
   ];
   for (const [spec, message] of bad) t.match(specError(PolicySpecSchema, spec), message, JSON.stringify(spec));
-  t.equal((validateSpec(PolicySpecSchema, statement({ Action: 'a' })) as { document: { Version: string } }).document.Version, '2012-10-17', 'Version defaults');
+  t.equal(validateSpec<{ document: { Version: string } }>(PolicySpecSchema, statement({ Action: 'a' })).document.Version, '2012-10-17', 'Version defaults');
 });
 
 t.test('Role spec', async (t) => {

@@ -36,7 +36,7 @@ function structuralProblems(node: Record<string, unknown>, path: string, out: st
     if (node[k] !== undefined) out.push(`${path}: ${k} is not allowed here`);
   }
   if (node.const !== undefined) out.push(`${path}: const`);
-  for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>>) ?? {})) structuralProblems(v, `${path}.${k}`, out);
+  for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>> | undefined) ?? {})) structuralProblems(v, `${path}.${k}`, out);
   if (node.items && typeof node.items === 'object') structuralProblems(node.items as Record<string, unknown>, `${path}[]`, out);
   if (node.additionalProperties && typeof node.additionalProperties === 'object') structuralProblems(node.additionalProperties as Record<string, unknown>, `${path}{}`, out);
 }
@@ -44,7 +44,7 @@ function structuralProblems(node: Record<string, unknown>, path: string, out: st
 t.test('CRDs are structural, valid CustomResourceDefinitions with status and printer columns', async (t) => {
   for (const kind of KINDS) {
     const crd = crdFor(kind) as Record<string, unknown> & { spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> }; subresources: unknown; additionalPrinterColumns: unknown[] }[] } };
-    t.doesNotThrow(() => new CustomResourceDefinition(crd as never).validate(), `${kind.names.plural}: valid against the Kubernetes schema`);
+    t.doesNotThrow(() => { new CustomResourceDefinition(crd as never).validate(); }, `${kind.names.plural}: valid against the Kubernetes schema`);
     const problems: string[] = [];
     structuralProblems(crd.spec.versions[0]!.schema.openAPIV3Schema, kind.names.plural, problems);
     t.same(problems, [], `${kind.names.plural}: structural`);

@@ -7,7 +7,7 @@ import t from 'tap';
 import type { DBInstance } from '@aws-sdk/client-rds';
 import { AwsClients } from '../../hooks/core/aws-clients.js';
 import { DEFAULT_HOOKS_CONFIG } from '../../hooks/core/config.js';
-import type { Logger } from '../../hooks/core/kind.js';
+import type { Logger } from '../../hooks/core/logger.js';
 import { reconcile } from '../../hooks/core/reconcile.js';
 import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
 import { ownerTags } from '../../hooks/core/ownership.js';

@@ -3,7 +3,7 @@
  * array vs a bare string, key order, duplicate values and number-vs-string do not count as
  * differences. Used by SQS queue policies and the IAM kinds.
  */
-import { stableStringify } from './hash.js';
+import { stableStringify } from '../core/hash.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -28,7 +28,7 @@ function normalizePrincipal(value: unknown): Json {
 function normalizeCondition(value: unknown): Json {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value as Json;
   const out: Record<string, Json> = {};
-  for (const [operator, block] of Object.entries(value)) {
+  for (const [operator, block] of Object.entries(value as Record<string, unknown>)) {
     if (!block || typeof block !== 'object' || Array.isArray(block)) {
       out[operator] = block as Json;
       continue;

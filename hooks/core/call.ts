@@ -1,0 +1,130 @@
+/**
+ * One hook call as the reconcile steps see it: the request read once, and the pieces every
+ * answer is built from (base status, children). See reconcile.ts for the steps themselves.
+ */
+import type { AwsClients } from './aws-clients.js';
+import { keepObservedChildren, sortChildren } from './children.js';
+import type { HooksConfig } from './config.js';
+import type { AnyKind, DesiredBase, KindContext } from './kind.js';
+import type { Logger } from './logger.js';
+import type { BaseStatus, Owner, Parent, SyncRequest, SyncResponse } from './types.js';
+
+/** Keeps track of the parents this replica manages, for the managed-resources metric. */
+export interface ResourceTracker {
+  observe(uid: string, kind: string, ready: boolean): void;
+  forget(uid: string): void;
+}
+
+/** What the reconcile loop needs from its surroundings. */
+export interface ReconcileDeps {
+  config: HooksConfig;
+  aws: AwsClients;
+  log: Logger;
+  now?: () => Date;
+  tracker?: ResourceTracker;
+}
+
+/** How a hook call ended, for metrics and logs. */
+export type Outcome = 'converged' | 'steady' | 'changed' | 'waiting' | 'invalid' | 'conflict' | 'terminal' | 'aws_error' | 'finalized' | 'finalizing';
+
+/** A hook answer plus how it ended. */
+export interface ReconcileResult {
+  response: SyncResponse;
+  outcome: Outcome;
+}
+
+/** The desired state as the core sees it: the kind's own fields plus the ones the core reads. */
+export type AnyDesired = Record<string, unknown> & DesiredBase;
+
+/**
+ * One hook call. `spec` and `desired` are filled in by the prepare step as they are computed,
+ * so that an error answer's children use whatever was computed before the error.
+ */
+export interface Call {
+  kind: AnyKind;
+  request: SyncRequest;
+  deps: ReconcileDeps;
+  /** One clock reading for the whole call: every timestamp of the answer agrees. */
+  now: Date;
+  parent: Parent;
+  /** The parent's status; undefined when it has none yet (an empty object counts as none). */
+  previous: BaseStatus | undefined;
+  finalizing: boolean;
+  owner: Owner;
+  /** What the kind's I/O code may use. */
+  ctx: KindContext;
+  /** The spec with defaults, once it validated. */
+  spec?: Record<string, unknown>;
+  /** The desired state, once the kind computed it. */
+  desired?: AnyDesired;
+}
+
+/** A call whose spec validated and whose desired state and input hash are known. */
+export interface Prepared extends Call {
+  spec: Record<string, unknown>;
+  desired: AnyDesired;
+  /** Hash of what decides whether AWS must be visited (the kind's fingerprint of desired). */
+  inputHash: string;
+}
+
+/** The owner identity of a parent. */
+export function ownerOf(kind: AnyKind, parent: Parent, config: HooksConfig): Owner {
+  return {
+    cluster: config.clusterName,
+    namespace: parent.metadata.namespace ?? '',
+    name: parent.metadata.name,
+    uid: parent.metadata.uid ?? '',
+    kind: kind.names.kind,
+  };
+}
+
+/** Read a request once into a {@link Call}. */
+export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDeps): Call {
+  const now = (deps.now ?? (() => new Date()))();
+  const parent = request.parent;
+  const previous = parent.status && Object.keys(parent.status).length > 0 ? parent.status : undefined;
+  const owner = ownerOf(kind, parent, deps.config);
+  return {
+    kind,
+    request,
+    deps,
+    now,
+    parent,
+    previous,
+    finalizing: request.finalizing === true,
+    owner,
+    ctx: { config: deps.config, aws: deps.aws, now: () => now, log: deps.log, owner },
+  };
+}
+
+/** `observedGeneration` for the status, when the parent has a generation. */
+export function generationOf(call: Call): { observedGeneration?: number } {
+  const generation = call.parent.metadata.generation;
+  return generation !== undefined ? { observedGeneration: generation } : {};
+}
+
+/** The previous status with this call's generation: where every answer's status starts. */
+export function baseStatus(call: Call): BaseStatus {
+  return { ...(call.previous ?? {}), ...generationOf(call) };
+}
+
+/**
+ * Which children an answer carries: the kind's computation `as computed` when it used fresh
+ * AWS data (or the status that came from it), else with every observed child it did not
+ * return kept (`keep observed`), so that nothing is deleted on an error or during deletion.
+ */
+export type ChildrenPolicy = 'as computed' | 'keep observed';
+
+/** An answer: the status, the children the kind computes for it, and the other response fields. */
+export function answer(
+  call: Call,
+  outcome: Outcome,
+  status: BaseStatus,
+  children: ChildrenPolicy,
+  rest: Omit<SyncResponse, 'status' | 'children'> = {},
+): ReconcileResult {
+  const { kind, parent, spec, desired, request, deps, now } = call;
+  const computed = kind.children({ parent, spec, status, desired, children: request.children, config: deps.config, now });
+  const all = children === 'keep observed' ? keepObservedChildren(computed, request.children) : computed;
+  return { outcome, response: { status: status as Record<string, unknown>, children: sortChildren(all), ...rest } };
+}

@@ -1,0 +1,84 @@
+/**
+ * Hook-call accounting as a fastify plugin: every route whose `config.hookCall` names a kind and
+ * a hook is admitted under the concurrency limit (beyond it: 429 with Retry-After, which
+ * Metacontroller honours), counted in the in-flight gauge, and timed by kind, hook and outcome.
+ *
+ * The plugin wraps such routes' handlers (an onRoute hook) instead of pairing onRequest and
+ * onResponse hooks: fastify runs no onResponse when the client has hung up (Metacontroller gives
+ * up after its webhook timeout) while the work goes on; a counter decremented there would leak
+ * until every call got a 429. The wrapper's `finally` runs when the work itself ends.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Metrics } from './metrics.js';
+
+/** Which hook of which kind a route serves. */
+export interface HookCall {
+  kind: string;
+  hook: 'sync' | 'finalize' | 'customize';
+}
+
+/** What a hook route's handler returns: the body to answer with, and how the call ended (a metric label). */
+export interface HookAnswer {
+  body: unknown;
+  outcome: string;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set on hook routes: the plugin admits, counts and times their calls. */
+    hookCall?: HookCall;
+  }
+}
+
+/** What the plugin needs. */
+export interface HookCallOptions {
+  metrics: Metrics;
+  maxConcurrentHooks: number;
+}
+
+/** Seconds Metacontroller is asked to wait when too many calls are in flight. */
+const OVERLOADED_RETRY_AFTER_SECONDS = 2;
+
+type HookHandler = (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) => Promise<HookAnswer>;
+
+async function hookCallsPlugin(app: FastifyInstance, opts: HookCallOptions): Promise<void> {
+  const { metrics, maxConcurrentHooks } = opts;
+  let inFlight = 0;
+
+  app.addHook('onRoute', (route) => {
+    const call = route.config?.hookCall;
+    if (!call) return;
+    const handler = route.handler as unknown as HookHandler;
+    const wrapped = async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+      if (inFlight >= maxConcurrentHooks) {
+        metrics.rejected.inc({ reason: 'overloaded' });
+        return reply
+          .code(429)
+          .header('retry-after', String(OVERLOADED_RETRY_AFTER_SECONDS))
+          .send({ error: 'overloaded', message: `more than ${maxConcurrentHooks} hook calls in flight` });
+      }
+      inFlight++;
+      metrics.hooksInFlight.inc();
+      const end = metrics.hookDuration.startTimer({ kind: call.kind, hook: call.hook });
+      try {
+        const answer = await handler.call(this, request, reply);
+        end({ outcome: answer.outcome });
+        return answer.body;
+      } catch (err) {
+        end({ outcome: 'error' });
+        throw err;
+      } finally {
+        inFlight--;
+        metrics.hooksInFlight.dec();
+      }
+    };
+    route.handler = wrapped;
+  });
+}
+
+/**
+ * The plugin. Registered with fastify-plugin so that its onRoute hook sees the routes registered
+ * after it in the same scope and its children.
+ */
+export const hookCalls = fp(hookCallsPlugin, { name: 'awshooks-hook-calls', fastify: '5.x' });
