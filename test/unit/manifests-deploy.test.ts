@@ -470,8 +470,9 @@ t.test('kustomization installs every deploy file and the generated CRDs, never t
     'generated/policies.yaml',
     'generated/roles.yaml',
     'generated/dbinstances.yaml',
+    'generated/tables.yaml',
   ];
-  t.same([...k.resources].sort(), expected.sort(), 'resources: every deploy file and the four generated files');
+  t.same([...k.resources].sort(), expected.sort(), 'resources: every deploy file and every generated file');
   t.notOk(
     k.resources.some((r) => r.includes('example') || r.includes('secret')),
     'the example Secret is not installed',
