@@ -4,6 +4,7 @@ import { testApp, TEST_TOKEN } from '../helpers/app.js';
 import type { Parent, SyncResponse } from '../../hooks/core/types.js';
 import { hashOf } from '../../hooks/core/hash.js';
 import { desiredTable } from '../../hooks/table/desired.js';
+import type { TableStatus } from '../../schemas/table.js';
 import { SEED_004_SPEC, tableInput, tableParent } from '../helpers/table.js';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'testing';
@@ -18,7 +19,7 @@ const reason = (answer: SyncResponse) => (answer.status.conditions as { type: st
 /** A Table that converged at the test clock's start, with its observed ConfigMap. */
 function converged(spec: Record<string, unknown> = { ...SEED_004_SPEC, region: 'eu-west-1' }) {
   const at = '2026-11-22T10:00:00.000Z';
-  const status = {
+  const status: TableStatus = {
     tableName: 'awshooks-shop-orders',
     tableArn: ARN,
     region: 'eu-west-1',

@@ -335,12 +335,12 @@ t.test('several changes: one UpdateTable per sync, in order, Ready only at the e
     h.ddb.settle();
   }
   t.same(order, ['DeletionProtectionEnabled', 'ProvisionedThroughput', 'StreamSpecification', 'SSESpecification', 'TableClass']);
-  t.equal(h.parent.status?.streamArn as string, h.ddb.table!.LatestStreamArn);
+  t.equal((h.parent.status as Record<string, unknown>).streamArn, h.ddb.table!.LatestStreamArn);
 });
 
 t.test('the stream view type changes off, then on: a new stream ARN in the ConfigMap', async (t) => {
   const h = await converged({ ...SEED_004_SPEC, stream: { viewType: 'NEW_IMAGE' } });
-  const before = h.parent.status!.streamArn as string;
+  const before = (h.parent.status as Record<string, unknown>).streamArn as string;
   t.ok(before);
   h.setSpec({ ...SEED_004_SPEC, stream: { viewType: 'KEYS_ONLY' } });
   h.ddb.calls = [];

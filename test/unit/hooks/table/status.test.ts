@@ -84,7 +84,7 @@ t.test('status: the customer KMS key is remembered while the table uses it', asy
 });
 
 t.test('children: the ConfigMap from status only, STREAM_ARN only while enabled', async (t) => {
-  const parent = tableParent(SEED_004_SPEC);
+  const parent = tableParent(SEED_004_SPEC) as Parameters<typeof tableChildren>[0]['parent'];
   const base = { parent, spec: undefined, desired: undefined, children: {}, config: {} as never, now: new Date() };
   t.same(tableChildren({ ...base, status: {} }), [], 'nothing before the table exists');
   const status: TableStatus = { tableName: 'awshooks-shop-orders', tableArn: ARN, region: 'eu-west-1' };
