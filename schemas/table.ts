@@ -41,8 +41,7 @@ export const ProjectionSchema = Type.Object(
   },
   {
     additionalProperties: false,
-    default: {},
-    description: 'The attributes projected into the index. Changing it replaces the index.',
+    description: 'The attributes projected into the index (default: ALL). Changing it replaces the index.',
     'x-kubernetes-validations': [{ rule: "self.type == 'INCLUDE' ? has(self.nonKeyAttributes) : !has(self.nonKeyAttributes)", message: 'nonKeyAttributes is required with type INCLUDE and refused otherwise' }],
   },
 );
@@ -50,10 +49,10 @@ export const ProjectionSchema = Type.Object(
 /** A global secondary index. */
 export const GlobalSecondaryIndexSchema = Type.Object(
   {
-    name: Type.String({ pattern: DYNAMODB_NAME_PATTERN, description: 'Index name, 3-255 characters of [a-zA-Z0-9_.-].' }),
+    name: Type.String({ minLength: 3, maxLength: 255, pattern: DYNAMODB_NAME_PATTERN, description: 'Index name, 3-255 characters of [a-zA-Z0-9_.-].' }),
     hashAttribute: KeyAttributeSchema,
     rangeAttribute: Type.Optional(KeyAttributeSchema),
-    projection: ProjectionSchema,
+    projection: Type.Optional(ProjectionSchema),
     readCapacityUnits: Type.Optional(Capacity('Read')),
     writeCapacityUnits: Type.Optional(Capacity('Write')),
   },
@@ -129,6 +128,7 @@ export const TableSpecSchema = Type.Object(
   {
     region: Type.Optional(
       Type.String({
+        maxLength: 32,
         pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
         description: 'AWS region of the table, for example eu-west-1. Default: the service\'s AWS_REGION, recorded in status.region at creation. Immutable once set.',
         'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'region is immutable' }],
@@ -136,6 +136,8 @@ export const TableSpecSchema = Type.Object(
     ),
     tableName: Type.Optional(
       Type.String({
+        minLength: 3,
+        maxLength: 255,
         pattern: DYNAMODB_NAME_PATTERN,
         description: 'AWS table name, 3-255 characters of [a-zA-Z0-9_.-]. Default: <prefix>-<namespace>-<name>. A custom name must start with <prefix>-<namespace>-. Immutable.',
         'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'tableName is immutable' }],

@@ -142,7 +142,7 @@ function desiredIndex(spec: GlobalSecondaryIndexSpec, i: number, billingMode: Ta
     if (spec.rangeAttribute.name === spec.hashAttribute.name) throw new InvalidSpecError(`${field}.rangeAttribute: must differ from the hash attribute`);
     declare(attributes, spec.rangeAttribute, `${field}.rangeAttribute`);
   }
-  const projection = spec.projection;
+  const projection = spec.projection ?? { type: 'ALL' as const };
   if ((projection.type === 'INCLUDE') !== (projection.nonKeyAttributes !== undefined)) {
     throw new InvalidSpecError(`${field}.projection.nonKeyAttributes: required with type INCLUDE and refused otherwise`);
   }
