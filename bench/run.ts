@@ -175,6 +175,7 @@ async function main(): Promise<void> {
     aws_calls_drift_check: out.aws_calls_drift_check,
     converge_200_s: out.converge_200_s,
     ...Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('aws_calls_drift_check_'))),
+    ...Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('aws_calls_converged_'))),
     rps_service: out.rps_service,
     rps_bare: out.rps_bare,
   };

@@ -139,8 +139,54 @@ const role: DriftScenario = {
   },
 };
 
+/** Seed 004's table, as written, in namespace bench. */
+const tableParent = (name: string, extra: Record<string, unknown> = {}): Parent =>
+  ({
+    apiVersion: 'dynamodb.awshooks.dev/v1alpha1',
+    kind: 'Table',
+    metadata: { name, namespace: 'bench', uid: `uid-table-${name}`, generation: 1 },
+    spec: { hashAttribute: { name: 'name', type: 'S' }, rangeAttribute: { name: 'created_at', type: 'S' }, readCapacityUnits: 5, writeCapacityUnits: 5, tags: { team: 'bench' }, ...extra },
+  }) as Parent;
+
+/** Fail the figure when a kind makes more AWS calls than its stated budget. */
+function withinBudget(key: string, calls: number, budget: number): number {
+  if (calls > budget) throw new Error(`${key}: ${calls} AWS calls, over the budget of ${budget}`);
+  return calls;
+}
+
+/**
+ * Table budgets: 0 calls converged; a drift check 2 (DescribeTable, ListTagsOfResource), plus
+ * one each for DescribeTimeToLive and DescribeContinuousBackups when the spec sets timeToLive
+ * and pointInTimeRecovery (4).
+ */
+const tableConverged: DriftScenario = {
+  key: 'aws_calls_converged_table',
+  plural: 'tables',
+  async measure(ctx) {
+    const d = new Driver(ctx, 'tables', tableParent('bench-converged'), ['ConfigMap.v1']);
+    await d.converge();
+    const before = await ctx.app.metrics.awsCallCount();
+    const runs = 5;
+    for (let i = 0; i < runs; i++) if (!ready(await d.sync())) throw new Error('converged Table not Ready');
+    return withinBudget('aws_calls_converged_table', ((await ctx.app.metrics.awsCallCount()) - before) / runs, 0);
+  },
+};
+
+const tableDrift = (full: boolean): DriftScenario => ({
+  key: full ? 'aws_calls_drift_check_table_ttl_pitr' : 'aws_calls_drift_check_table',
+  plural: 'tables',
+  async measure(ctx) {
+    const extra = full
+      ? { globalSecondaryIndexes: [{ name: 'by-team', hashAttribute: { name: 'team', type: 'S' }, readCapacityUnits: 1, writeCapacityUnits: 1 }], timeToLive: { attributeName: 'ttl' }, pointInTimeRecovery: {}, stream: { viewType: 'NEW_IMAGE' } }
+      : {};
+    const d = new Driver(ctx, 'tables', tableParent(full ? 'bench-full' : 'bench', extra), ['ConfigMap.v1']);
+    await d.converge();
+    return withinBudget(this.key, await d.driftCheck(), full ? 4 : 2);
+  },
+});
+
 /** The scenarios for the kinds the service has. */
 export function driftScenarios(plurals: string[]): DriftScenario[] {
-  const all: DriftScenario[] = [policy, role, dbinstance(), dbinstance('24h')];
+  const all: DriftScenario[] = [policy, role, dbinstance(), dbinstance('24h'), tableConverged, tableDrift(false), tableDrift(true)];
   return all.filter((s) => plurals.includes(s.plural));
 }

@@ -2,6 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { outcomeOf } from './errors.js';
 
 /** Called once per AWS API operation (after the SDK's own retries) with its outcome. */
@@ -49,6 +50,11 @@ export class AwsClients {
   /** The RDS client for a region. */
   rds(region: string): RDSClient {
     return this.get('rds', region, (cfg) => new RDSClient(cfg));
+  }
+
+  /** The DynamoDB client for a region. */
+  dynamodb(region: string): DynamoDBClient {
+    return this.get('dynamodb', region, (cfg) => new DynamoDBClient(cfg));
   }
 
   /** The STS client for a region. */
