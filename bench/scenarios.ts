@@ -146,7 +146,7 @@ const tableParent = (name: string, extra: Record<string, unknown> = {}): Parent 
     kind: 'Table',
     metadata: { name, namespace: 'bench', uid: `uid-table-${name}`, generation: 1 },
     spec: { hashAttribute: { name: 'name', type: 'S' }, rangeAttribute: { name: 'created_at', type: 'S' }, readCapacityUnits: 5, writeCapacityUnits: 5, tags: { team: 'bench' }, ...extra },
-  }) as Parent;
+  });
 
 /** Fail the figure when a kind makes more AWS calls than its stated budget. */
 function withinBudget(key: string, calls: number, budget: number): number {

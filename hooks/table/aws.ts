@@ -21,6 +21,7 @@ import type { TableStatus } from '../../schemas/table.js';
 import { keySchema, projectionOf, TTL_WAIT_SECONDS, type Blocked, type ObservedPointInTimeRecovery, type ObservedTimeToLive, type TableDelta, type TableObserved } from './delta.js';
 import type { TableDesired } from './desired.js';
 import { BUSY_REQUEUE_SECONDS } from './status.js';
+import { withoutKeys } from '../shared/tags.js';
 
 const NOT_FOUND = ['ResourceNotFoundException', 'TableNotFoundException'];
 /** How long a fresh table's backups take to become available for point-in-time recovery. */
@@ -143,7 +144,7 @@ export function tableManager(ctx: KindContext): ResourceManager<TableDesired, Ta
       }
       if (d.tagsToRemove.length > 0) {
         await ddb.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: d.tagsToRemove }));
-        for (const k of d.tagsToRemove) delete next.tags[k];
+        next.tags = withoutKeys(next.tags, d.tagsToRemove);
       }
 
       if (d.timeToLive && 'blocked' in d.timeToLive) {
@@ -159,7 +160,7 @@ export function tableManager(ctx: KindContext): ResourceManager<TableDesired, Ta
           }
         } catch (err) {
           // NOTE: DynamoDB answers a second TTL change within about an hour with a ValidationException.
-          if (!isAwsError(err, 'ValidationException') || !/multiple times|already (being )?(enabled|disabled)|in progress/i.test(String((err as Error).message))) throw err;
+          if (!isAwsError(err, 'ValidationException') || !/multiple times|already (being )?(enabled|disabled)|in progress/i.test((err as Error).message)) throw err;
           blocked = { reason: 'TimeToLivePending', message: `DynamoDB does not accept another time to live change yet: ${(err as Error).message}`, seconds: TTL_WAIT_SECONDS };
         }
       }

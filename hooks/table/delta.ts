@@ -197,8 +197,7 @@ export function tableUpdates(desired: TableDesired, table: TableDescription, pre
     // NOTE: switching to PROVISIONED needs the capacity of the table and of every index at once.
     const switching = billing !== 'PROVISIONED';
     const indexUpdates = kept
-      .filter((i) => i.throughput && (switching || !sameThroughput(i.throughput, liveByName.get(i.name)?.ProvisionedThroughput)))
-      .map((i) => ({ Update: { IndexName: i.name, ProvisionedThroughput: throughputInput(i.throughput!) } }));
+      .flatMap((i) => (i.throughput && (switching || !sameThroughput(i.throughput, liveByName.get(i.name)?.ProvisionedThroughput)) ? [{ Update: { IndexName: i.name, ProvisionedThroughput: throughputInput(i.throughput) } }] : []));
     const tableChanged = switching || !sameThroughput(desired.throughput, table.ProvisionedThroughput);
     if (tableChanged || indexUpdates.length > 0) {
       updates.push({
@@ -255,7 +254,7 @@ export function tableUpdates(desired: TableDesired, table: TableDescription, pre
     const { keyType, kmsKeyId } = desired.encryption;
     let wrong: boolean;
     if (keyType === 'AWS_OWNED') wrong = arn !== undefined;
-    else if (keyType === 'CUSTOMER_MANAGED') wrong = arn === undefined || !sameKmsKey(arn, kmsKeyId!);
+    else if (keyType === 'CUSTOMER_MANAGED') wrong = arn === undefined || kmsKeyId === undefined || !sameKmsKey(arn, kmsKeyId);
     // NOTE: DynamoDB reports the AWS managed key (aws/dynamodb) by its key ARN, like any other
     // key: only the customer key awshooks last saw (status.customerKmsKeyArn) tells them apart.
     else wrong = arn === undefined || (previous?.customerKmsKeyArn !== undefined && arn === previous.customerKmsKeyArn);

@@ -5,7 +5,7 @@ import type { DesiredInput } from '../core/kind.js';
 import { deriveName } from '../core/naming.js';
 import { ownerTags } from '../core/ownership.js';
 import type { Owner } from '../core/types.js';
-import { validateUserTags } from '../queue/desired.js';
+import { validateUserTags } from '../shared/tags.js';
 import type { GlobalSecondaryIndexSpec, KeyAttribute, TableSpec, TableStatus } from '../../schemas/table.js';
 
 /** DynamoDB table names: 3-255 characters. */

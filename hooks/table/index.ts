@@ -1,5 +1,6 @@
 /** The `Table` kind: a DynamoDB table plus a ConfigMap apps read with envFrom (seed 004). */
-import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
+import { kindNames, type KindDefinition } from '../core/kind.js';
+import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { TABLE_SPEC_VALIDATIONS, TableSpecSchema, TableStatusSchema, type TableSpec, type TableStatus } from '../../schemas/table.js';
 import { tableManager } from './aws.js';
 import { tableDelta, type TableObserved } from './delta.js';
@@ -20,16 +21,7 @@ const TERMINAL_CODES = new Set([
 
 /** The Table kind definition. */
 export const tableKind: KindDefinition<TableSpec, TableDesired, TableObserved, TableStatus> = {
-  names: {
-    group: 'dynamodb.awshooks.dev',
-    version: 'v1alpha1',
-    kind: 'Table',
-    plural: 'tables',
-    singular: 'table',
-    listKind: 'TableList',
-    shortNames: ['ddbtable'],
-    categories: ['awshooks', 'aws'],
-  },
+  names: kindNames({ kind: 'Table', group: 'dynamodb.awshooks.dev', version: 'v1alpha1', shortNames: ['ddbtable'] }),
   specSchema: TableSpecSchema,
   statusSchema: TableStatusSchema,
   specValidations: TABLE_SPEC_VALIDATIONS,

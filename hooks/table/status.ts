@@ -1,7 +1,7 @@
 /** Pure: a Table's readiness, status fields and ConfigMap child. */
 import type { ChildrenInput, Readiness } from '../core/kind.js';
 import type { KubeObject } from '../core/types.js';
-import { childLabels } from '../queue/status.js';
+import { childLabels } from '../shared/child-labels.js';
 import type { TableSpec, TableStatus } from '../../schemas/table.js';
 import { observedBillingMode, observedKmsKeyArn, streamArnOf, type TableObserved } from './delta.js';
 import type { TableDesired } from './desired.js';
@@ -52,8 +52,8 @@ export function tableReadiness(observed: TableObserved): Readiness {
     return { ready: false, reason: observed.blocked.reason, message: observed.blocked.message, requeueSeconds: observed.blocked.seconds };
   }
   const busy = (table.GlobalSecondaryIndexes ?? []).filter((g) => g.IndexStatus !== undefined && g.IndexStatus !== 'ACTIVE');
-  if (busy.length) {
-    const first = busy[0]!;
+  const first = busy[0];
+  if (first) {
     return {
       ready: false,
       reason: `Index${camelCase(first.IndexStatus ?? 'Updating')}`,

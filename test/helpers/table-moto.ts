@@ -43,7 +43,7 @@ export async function syncUntilReady(app: TestApp, parent: Parent, max = 6, chil
 
 /** A new generation of a parent with another spec. */
 export function withSpec(parent: Parent, spec: Record<string, unknown>): Parent {
-  return { ...parent, metadata: { ...parent.metadata, generation: (parent.metadata.generation ?? 1) + 1 }, spec } as Parent;
+  return { ...parent, metadata: { ...parent.metadata, generation: (parent.metadata.generation ?? 1) + 1 }, spec };
 }
 
 /** AWS calls by operation since `since` (from the service's own metric). */

@@ -25,7 +25,7 @@ export function tableParent(spec: Record<string, unknown>, status?: TableStatus,
     metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 },
     spec,
     ...(status ? { status } : {}),
-  } as Parent;
+  };
 }
 
 /** The desired-state input of a spec (schema defaults applied, as the core does). */

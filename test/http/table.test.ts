@@ -1,7 +1,7 @@
 /** The Table hooks through fastify.inject, AWS unreachable: the contract on every path that needs no AWS. */
 import t from 'tap';
 import { testApp, TEST_TOKEN } from '../helpers/app.js';
-import type { Parent, SyncResponse } from '../../hooks/core/types.js';
+import type { SyncResponse } from '../../hooks/core/types.js';
 import { hashOf } from '../../hooks/core/hash.js';
 import { desiredTable } from '../../hooks/table/desired.js';
 import type { TableStatus } from '../../schemas/table.js';
@@ -96,7 +96,7 @@ t.test('invalid specs: 200 InvalidSpec naming the field, no AWS call, children k
     [{ ...SEED_004_SPEC, region: 'eu-west-1', globalSecondaryIndexes: Array.from({ length: 21 }, (_, i) => ({ name: `index-${i}`, hashAttribute: { name: 'g', type: 'S' }, readCapacityUnits: 1, writeCapacityUnits: 1 })) }, /more than 20 items/],
   ];
   for (const [spec, message] of cases) {
-    const answer = await app.sync('tables', { parent: { ...parent, spec, metadata: { ...parent.metadata, generation: 2 } } as Parent, children });
+    const answer = await app.sync('tables', { parent: { ...parent, spec, metadata: { ...parent.metadata, generation: 2 } }, children });
     t.equal(reason(answer), 'InvalidSpec');
     t.match((answer.status.conditions as { message: string }[])[0]!.message, message);
     t.same(answer.children.map((c) => c.metadata.name), ['orders-table'], 'children kept');
@@ -112,7 +112,7 @@ t.test('finalize without AWS: Retain completes, even with a spec that no longer 
   const kept = await app.sync('tables', { parent, children, finalizing: true }, 'finalize');
   t.equal(kept.finalized, true);
   t.equal(reason(kept), 'Retained');
-  const broken = await app.sync('tables', { parent: { ...parent, spec: { deletionPolicy: 'Retain', readCapacityUnits: -1 } } as Parent, children, finalizing: true }, 'finalize');
+  const broken = await app.sync('tables', { parent: { ...parent, spec: { deletionPolicy: 'Retain', readCapacityUnits: -1 } }, children, finalizing: true }, 'finalize');
   t.equal(broken.finalized, true, 'a stuck deletion can always be released with Retain');
   t.equal(await app.awsCalls(), 0);
   const del = converged();

@@ -3,7 +3,6 @@ import t from 'tap';
 import { CreateTableCommand, DescribeTableCommand, ListTagsOfResourceCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { resetMoto } from '../../helpers/moto.js';
 import { testApp } from '../../helpers/app.js';
-import type { Parent } from '../../../hooks/core/types.js';
 import { SEED_004_SPEC, tableParent } from '../../helpers/table.js';
 import { callsByOperation, CM, cond, diffCalls, dynamo, syncUntilReady, withSpec } from '../../helpers/table-moto.js';
 
@@ -45,7 +44,7 @@ t.test("a table owned by another Table is a Conflict, never touched, even with a
   t.same(diffCalls(await callsByOperation(app), before), { DescribeTable: 1, ListTagsOfResource: 1 }, 'reads only');
   t.same(conflict.children, [], 'no ConfigMap for a table that is not ours');
   t.equal((await exists('awshooks-shop-orders'))?.ProvisionedThroughput?.ReadCapacityUnits, 1, 'not modified');
-  const fin = await app.sync('tables', { parent: { ...parent, status: conflict.status } as Parent, children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const fin = await app.sync('tables', { parent: { ...parent, status: conflict.status }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true);
   t.equal(cond(fin, 'Ready').reason, 'NotOwned');
   t.ok(await exists('awshooks-shop-orders'), 'never deleted');

@@ -6,7 +6,7 @@ import { validateSpec } from '../../../hooks/core/spec-validation.js';
 import { TableSpecSchema } from '../../../schemas/table.js';
 import { SEED_004_SPEC } from '../../helpers/table.js';
 
-type Node = { properties?: Record<string, Node>; items?: Node; 'x-kubernetes-validations'?: { rule: string; message: string }[]; [k: string]: unknown };
+interface Node { properties?: Record<string, Node>; items?: Node; 'x-kubernetes-validations'?: { rule: string; message: string }[]; [k: string]: unknown }
 const crd = crdFor(tableKind) as unknown as { spec: { names: Record<string, unknown>; versions: { additionalPrinterColumns: { name: string; jsonPath: string; priority?: number }[]; schema: { openAPIV3Schema: Node } }[] } };
 const spec = crd.spec.versions[0]!.schema.openAPIV3Schema.properties!.spec!;
 const rules = (n: Node | undefined) => (n?.['x-kubernetes-validations'] ?? []).map((v) => v.rule);

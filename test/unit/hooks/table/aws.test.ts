@@ -8,7 +8,7 @@ import t from 'tap';
 import type { GlobalSecondaryIndexDescription, TableDescription } from '@aws-sdk/client-dynamodb';
 import type { AwsClients } from '../../../../hooks/core/aws-clients.js';
 import { DEFAULT_HOOKS_CONFIG } from '../../../../hooks/core/config.js';
-import type { Logger } from '../../../../hooks/core/kind.js';
+import type { Logger } from '../../../../hooks/core/logger.js';
 import { reconcile } from '../../../../hooks/core/reconcile.js';
 import type { ObjectMap, Parent, SyncResponse } from '../../../../hooks/core/types.js';
 import { tableKind } from '../../../../hooks/table/index.js';
@@ -78,7 +78,7 @@ class FakeDynamo {
       case 'UpdateTable': {
         const table = need();
         if (table.TableStatus !== 'ACTIVE') throw awsError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being ${table.TableStatus?.toLowerCase()}`);
-        const creates = (input.GlobalSecondaryIndexUpdates ?? []).filter((u: Input) => u.Create || u.Delete);
+        const creates = (input.GlobalSecondaryIndexUpdates ?? []).filter((u: Input) => u.Create ?? u.Delete);
         if (creates.length > 1) throw awsError('ValidationException', 'Only one global secondary index can be created or deleted per UpdateTable');
         let busy = false;
         if (input.DeletionProtectionEnabled !== undefined) table.DeletionProtectionEnabled = input.DeletionProtectionEnabled;

@@ -61,14 +61,14 @@ t.test('AWS quirks of DescribeTable', async (t) => {
 });
 
 t.test('the key schema cannot change: a table with other keys is a terminal KeySchemaMismatch', async (t) => {
-  t.doesNotThrow(() => checkKeySchema(desiredOf(SEED_004_SPEC), described()));
+  t.doesNotThrow(() => { checkKeySchema(desiredOf(SEED_004_SPEC), described()); });
   const cases: [Partial<TableDescription>, RegExp][] = [
     [{ KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }] }, /key schema is name \(S\) but the spec says name \(S\), created_at \(S\)/],
     [{ AttributeDefinitions: [{ AttributeName: 'created_at', AttributeType: 'N' }, { AttributeName: 'name', AttributeType: 'S' }] }, /created_at \(N\)/],
     [{ KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }, { AttributeName: 'created_at', KeyType: 'RANGE' }] }, /key schema is id/],
   ];
-  for (const [extra, message] of cases) t.throws(() => checkKeySchema(desiredOf(SEED_004_SPEC), described(extra)), { reason: 'KeySchemaMismatch', message });
-  t.throws(() => checkKeySchema(desiredOf({ ...SEED_004_SPEC, rangeAttribute: undefined }), described()), { reason: 'KeySchemaMismatch', message: /but the spec says name \(S\);/ }, 'a sort key the spec does not have');
+  for (const [extra, message] of cases) t.throws(() => { checkKeySchema(desiredOf(SEED_004_SPEC), described(extra)); }, { reason: 'KeySchemaMismatch', message });
+  t.throws(() => { checkKeySchema(desiredOf({ ...SEED_004_SPEC, rangeAttribute: undefined }), described()); }, { reason: 'KeySchemaMismatch', message: /but the spec says name \(S\);/ }, 'a sort key the spec does not have');
 });
 
 t.test('capacity and billing: one call with only what differs', async (t) => {
@@ -139,7 +139,7 @@ t.test('stream: enable, disable, and a view type change as off-then-on', async (
 
 t.test('encryption: owned, AWS managed, customer key', async (t) => {
   const kms = (arn: string, status = 'ENABLED') => described({ SSEDescription: { Status: status as 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: arn } });
-  const up = (encryption: Record<string, unknown>, table: TableDescription, previous?: Record<string, unknown>) => tableUpdates(desiredOf({ ...SEED_004_SPEC, encryption }), table, previous as never);
+  const up = (encryption: Record<string, unknown>, table: TableDescription, previous?: Record<string, unknown>) => tableUpdates(desiredOf({ ...SEED_004_SPEC, encryption }), table, previous);
   const AWS_KEY = 'arn:aws:kms:us-east-1:123456789012:key/99999999-0000-0000-0000-000000000000';
   t.same(up({ keyType: 'AWS_OWNED' }, described()), []);
   t.same(up({ keyType: 'AWS_OWNED' }, kms(AWS_KEY)), [{ step: 'encryption', input: { SSESpecification: { Enabled: false } } }]);

@@ -66,7 +66,7 @@ t.test('status: what apps and people need, every key present so nothing lingers'
     customerKmsKeyArn: undefined,
     managedTagKeys: ['app', 'team'],
   }, 'an index being removed stays managed until gone; one already gone is forgotten');
-  const plain = tableStatus(desiredOf(SEED_004_SPEC), observed({ LatestStreamArn: `${ARN}/stream/x`, StreamSpecification: { StreamEnabled: false } }), { streamArn: 'old', managedIndexNames: ['gone'] } as TableStatus);
+  const plain = tableStatus(desiredOf(SEED_004_SPEC), observed({ LatestStreamArn: `${ARN}/stream/x`, StreamSpecification: { StreamEnabled: false } }), { streamArn: 'old', managedIndexNames: ['gone'] });
   t.ok('streamArn' in plain && plain.streamArn === undefined, 'a disabled stream: the key is there, undefined, to override the previous status');
   t.equal(plain.billingMode, 'PROVISIONED');
   t.equal(plain.managedIndexNames, undefined);
