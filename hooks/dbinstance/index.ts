@@ -5,6 +5,7 @@ import { hashOf } from '../core/hash.js';
 import { type AfterConvergeResult, type KindContext, type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
 import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceManager, syncManualSnapshots, type RdsLike } from './aws.js';
+import { instanceIdOf } from './identifiers.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';
 import { dbInstanceDelta, type DBInstanceObserved } from './delta.js';
 import { dbInstanceFingerprint, desiredDBInstance, SECRET_WAIT_SECONDS, type DBInstanceDesired } from './desired.js';
@@ -66,7 +67,7 @@ export async function dbInstanceAfterConverge(
   let requeueSeconds: number | undefined;
 
   if (desired.backupEverySeconds !== undefined) {
-    const snap = await syncManualSnapshots(ctx, desired, options.rds?.(desired.region));
+    const snap = await syncManualSnapshots(ctx, desired, options.rds?.(desired.region), instanceIdOf(desired, observed));
     if (snap.lastSnapshotIdentifier) status.lastSnapshotIdentifier = snap.lastSnapshotIdentifier;
     if (snap.lastSnapshotTime) status.lastSnapshotTime = snap.lastSnapshotTime;
   }

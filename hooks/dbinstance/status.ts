@@ -5,7 +5,7 @@ import { childLabels } from '../queue/status.js';
 import type { DBInstanceSpec, DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import { SECRET_KEY, SERVICE_KEY, secretObserved, secretValue, type DBInstanceDesired } from './desired.js';
-import { masterSecretName, userSecretName } from './identifiers.js';
+import { finalSnapshotIdOf, instanceIdOf, masterSecretName, userSecretName } from './identifiers.js';
 import { connectionUrl, generatePassword } from './passwords.js';
 
 /** Names of PendingModifiedValues fields that hold a value. */
@@ -21,7 +21,7 @@ export function pendingFields(observed: DBInstanceObserved): string[] {
 export function dbInstanceStatus(desired: DBInstanceDesired, observed: DBInstanceObserved, previous: DBInstanceStatus | undefined): DBInstanceStatus {
   const i = observed.instance;
   const status: DBInstanceStatus = {
-    dbInstanceIdentifier: desired.identifier,
+    dbInstanceIdentifier: instanceIdOf(desired, observed),
     region: desired.region,
     dbInstanceStatus: i.DBInstanceStatus ?? 'unknown',
     engine: i.Engine ?? desired.engine,
@@ -39,7 +39,7 @@ export function dbInstanceStatus(desired: DBInstanceDesired, observed: DBInstanc
   if (port !== undefined) status.port = port;
   const hash = desired.masterPasswordHash ?? previous?.masterPasswordHash;
   if (hash) status.masterPasswordHash = hash;
-  if (desired.deletionPolicy === 'Snapshot') status.finalSnapshotIdentifier = desired.finalSnapshotIdentifier;
+  if (desired.deletionPolicy === 'Snapshot') status.finalSnapshotIdentifier = finalSnapshotIdOf(desired, observed);
   return status;
 }
 

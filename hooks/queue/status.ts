@@ -15,7 +15,7 @@ export function queueStatus(desired: QueueDesired, observed: QueueObserved): Que
   return {
     queueUrl: observed.url,
     queueArn: observed.attributes.QueueArn ?? '',
-    queueName: desired.queueName,
+    queueName: observed.name ?? desired.queueName,
     region: desired.region,
     messages: count(observed.attributes.ApproximateNumberOfMessages),
     messagesInFlight: count(observed.attributes.ApproximateNumberOfMessagesNotVisible),
