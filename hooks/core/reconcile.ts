@@ -142,7 +142,7 @@ export async function reconcile(kind: AnyKind, request: SyncRequest, deps: Recon
   let desired: Record<string, unknown> & { adopt: boolean; deletionPolicy: string } | undefined;
 
   const childrenFor = (status: BaseStatus, keepObserved: boolean): KubeObject[] => {
-    const computed = kind.children({ parent, spec, status, desired, children: request.children, config: deps.config, now });
+    const computed = kind.children({ parent, spec, status, desired, children: request.children, related, config: deps.config, now });
     return sortChildren(keepObserved ? keepObservedChildren(computed, request.children) : computed);
   };
 

@@ -1,6 +1,7 @@
 /** Pure: a DBInstance's spec, observed Secrets and status → the desired RDS instance and in-database state. */
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError, TerminalError, WaitError } from '../core/errors.js';
+import { checkChildNames, type WouldBeChild } from '../core/child-names.js';
 import type { DesiredInput } from '../core/kind.js';
 import { chooseName, type NameChoice } from '../core/name-scope.js';
 import { ownerTags } from '../core/ownership.js';
@@ -17,6 +18,7 @@ import {
   sqlDatabaseProblem,
   sqlUserProblem,
   userSecretName,
+  userSecretNameProblem,
 } from './identifiers.js';
 import { passwordHash, passwordProblem } from './passwords.js';
 import { MIN_BACKUP_EVERY_SECONDS, parseDuration } from './state.js';
@@ -167,7 +169,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 
   const userNames = Object.keys(spec.users ?? {}).sort();
   for (const name of userNames) {
-    const problem = sqlUserProblem(name, engine, spec.masterUsername);
+    const problem = sqlUserProblem(name, engine, spec.masterUsername) ?? userSecretNameProblem(name);
     if (problem) throw new InvalidSpecError(`spec.users: "${name}" ${problem}`);
   }
   const databases: DesiredDatabase[] = [];
@@ -187,6 +189,9 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     if (backupEverySeconds < MIN_BACKUP_EVERY_SECONDS) throw new InvalidSpecError('spec.backup.every: must be at least 30m');
     if (spec.backup.retentionDays === 0) throw new InvalidSpecError('spec.backup.every: needs backup.retentionDays of at least 1 (snapshots are kept that long)');
   }
+
+  // Secrets and the Service another object already holds: a Conflict before anything is created.
+  if (!finalizing) checkChildNames(dbInstanceWouldBeChildren(owner.name, userNames), parent, children, input.related, 'rename this DBInstance or the other object');
 
   const salt = owner.uid;
   const masterSecret = masterSecretName(owner.name);
@@ -241,6 +246,15 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     adopt: spec.adopt && name.claimable,
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
   };
+}
+
+/** The children a DBInstance answers (by name), for the customize hook and the collision check. */
+export function dbInstanceWouldBeChildren(parentName: string, users: readonly string[]): WouldBeChild[] {
+  return [
+    { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: masterSecretName(parentName) },
+    ...users.filter((u) => /^[a-z][a-z0-9_]{0,31}$/.test(u)).map((u) => ({ apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: userSecretName(parentName, u) })),
+    { apiVersion: 'v1', resource: 'services', kind: 'Service', name: parentName },
+  ];
 }
 
 /** What decides whether AWS must be visited: the desired state, with password hashes instead of passwords. */

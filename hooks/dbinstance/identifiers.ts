@@ -106,6 +106,20 @@ export function masterSecretName(parentName: string): string {
   return `${parentName}-master`;
 }
 
+/**
+ * Why a user name would make an ambiguous Secret name, or undefined. `<name>-master` and
+ * `<name>-user-<user>` (`_` → `-`) of two DBInstances can only coincide through a user named
+ * `master`, `…_master`, `user_…` or `…_user_…` (DBInstance `shop` user `app_master` and DBInstance
+ * `shop-user-app` both want `shop-user-app-master`); refusing those makes every DBInstance's
+ * Secret names distinct from every other's in the namespace.
+ */
+export function userSecretNameProblem(user: string): string | undefined {
+  if (/^master$|_master$|^user_|_user_/.test(user)) {
+    return 'would give a Secret name another DBInstance could also have (user names may not be "master", end in "_master", start with "user_" or contain "_user_")';
+  }
+  return undefined;
+}
+
 /** Name of a user's Secret child (`_` is not allowed in Kubernetes names; user names have no `-`). */
 export function userSecretName(parentName: string, user: string): string {
   return `${parentName}-user-${user.replace(/_/g, '-')}`;

@@ -2,13 +2,14 @@
 import { isTrue } from '../core/conditions.js';
 import type { ConditionInput } from '../core/conditions.js';
 import { hashOf } from '../core/hash.js';
+import { childNameRules } from '../core/child-names.js';
 import { type AfterConvergeResult, type KindContext, type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
 import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceManager, syncManualSnapshots, type RdsLike } from './aws.js';
 import { instanceIdOf } from './identifiers.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';
 import { dbInstanceDelta, type DBInstanceObserved } from './delta.js';
-import { dbInstanceFingerprint, desiredDBInstance, SECRET_WAIT_SECONDS, type DBInstanceDesired } from './desired.js';
+import { dbInstanceFingerprint, dbInstanceWouldBeChildren, desiredDBInstance, SECRET_WAIT_SECONDS, type DBInstanceDesired } from './desired.js';
 import { BUSY_REQUEUE_SECONDS, instanceReadiness } from './state.js';
 import { dbInstanceChildren, dbInstanceStatus } from './status.js';
 
@@ -170,7 +171,13 @@ export function makeDBInstanceKind(
       { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', updateStrategy: 'InPlace' },
       { apiVersion: 'v1', resource: 'services', kind: 'Service', updateStrategy: 'InPlace' },
     ],
+    relatedResources: [
+      { apiVersion: 'v1', resource: 'secrets' },
+      { apiVersion: 'v1', resource: 'services' },
+    ],
     terminalCodes: TERMINAL_CODES,
+    // The Secrets' and the Service's names, to see whether another object already holds one.
+    customize: (parent) => childNameRules(parent, dbInstanceWouldBeChildren(parent.metadata.name, Object.keys(parent.spec.users ?? {}).sort())),
     desired: desiredDBInstance,
     fingerprint: dbInstanceFingerprint,
     resource: (ctx) => dbInstanceManager(ctx, options.rds),

@@ -1,6 +1,7 @@
 /** Pure: a Queue's spec (plus related Queues and config) → the desired SQS queue. */
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError, WaitError } from '../core/errors.js';
+import { checkChildNames } from '../core/child-names.js';
 import type { DesiredInput } from '../core/kind.js';
 import { allowedByAdmin, chooseName, parseArn, type NameChoice } from '../core/name-scope.js';
 import { deriveName, inNamespaceNames, namespaceNamePrefix, scopedName, underscoreNamespaceToken, type NameScheme } from '../core/naming.js';
@@ -8,6 +9,7 @@ import { ownerTags, RESERVED_TAG_PREFIX } from '../core/ownership.js';
 import { validatePolicyDocument } from '../core/policy-validation.js';
 import type { KubeObject, Owner } from '../core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
+import { queueWouldBeChildren } from './status.js';
 
 /** SQS queue names: 80 characters of [A-Za-z0-9_-], `.fifo` included for FIFO queues. */
 export const SQS_NAME_MAX = 80;
@@ -196,6 +198,9 @@ function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: bo
 export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): QueueDesired {
   const { spec, config, owner } = input;
   const name = queueNameFor(spec, config, owner);
+  if (!input.finalizing) {
+    checkChildNames(queueWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Queue or the other object');
+  }
   const attributes: Record<string, string> = {};
   const set = (key: string, value: number | boolean | string | undefined) => {
     if (value !== undefined) attributes[key] = String(value);

@@ -1,4 +1,5 @@
 /** Pure: a Role's spec (plus related Policies and config) → the desired IAM role. */
+import { checkChildNames } from '../core/child-names.js';
 import { InvalidSpecError, WaitError } from '../core/errors.js';
 import { hashOf } from '../core/hash.js';
 import type { DesiredInput } from '../core/kind.js';
@@ -21,6 +22,7 @@ import {
 } from '../iam-common/names.js';
 import type { PolicyDocument } from '../../schemas/policy.js';
 import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
+import { roleWouldBeChildren } from './status.js';
 import { trustPolicy } from './trust.js';
 
 /** Related-object key of Policies (Metacontroller's "<Kind>.<group>/<version>"). */
@@ -165,7 +167,17 @@ export function attachedArnsFor(desired: Pick<RoleDesired, 'managedPolicyArns' |
  * skipping AWS would leave that role behind. It costs one GetRole for a Role never created.
  */
 export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesired {
-  if (!input.finalizing) return complete(input, baseOf(input, false));
+  if (!input.finalizing) {
+    const base = baseOf(input, false);
+    checkChildNames(
+      roleWouldBeChildren(base.serviceAccountName, base.manageServiceAccount),
+      input.parent,
+      input.children,
+      input.related,
+      'choose another serviceAccountName, or set serviceAccount.manage: false and annotate the existing ServiceAccount yourself',
+    );
+    return complete(input, base);
+  }
   const base = baseOf(input, true);
   try {
     return complete(input, base);

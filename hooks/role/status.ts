@@ -1,6 +1,7 @@
 /** Pure: a Role's status fields and its ServiceAccount child. */
+import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject, Parent } from '../core/types.js';
 import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
 import type { RoleObserved } from './delta.js';
 import type { RoleDesired } from './desired.js';
@@ -32,6 +33,11 @@ function childLabels(parentName: string): Record<string, string> {
   return { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Role', 'awshooks.dev/owner-name': parentName };
 }
 
+/** The children a Role answers (by name), for the customize hook and the collision check. */
+export function roleWouldBeChildren(serviceAccountName: string, manage: boolean): WouldBeChild[] {
+  return manage ? [{ apiVersion: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', name: serviceAccountName }] : [];
+}
+
 /**
  * The ServiceAccount, annotated with the role ARN, once the ARN is known and when
  * spec.serviceAccount.manage is true. Computed from status and spec only: never throws.
@@ -42,11 +48,18 @@ export function roleChildren(input: ChildrenInput<RoleSpec, RoleStatus, RoleDesi
   const manage = spec ? spec.serviceAccount?.manage !== false : rawSpec.serviceAccount?.manage !== false;
   if (!manage || !status.roleArn) return [];
   const name = status.serviceAccountName ?? spec?.serviceAccountName ?? parent.metadata.name;
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name, labels: childLabels(parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
-    },
-  ];
+  // A ServiceAccount another object holds (another Role, a Helm chart) is left out: desired()
+  // reports the Conflict, and Metacontroller could never create it anyway.
+  return withoutForeignChildren(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name, labels: childLabels(parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
+      },
+    ],
+    parent as Parent,
+    input.children,
+    input.related,
+  );
 }
