@@ -153,6 +153,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   const engine = spec.engine;
   const name = instanceIdentifierFor(spec, config, owner);
   const identifier = name.name;
+  const tags = validateUserTags(spec.tags);
 
   // Refuse a storage decrease even when the CRD's CEL rule was bypassed (an old CRD, a replace).
   if (previous?.storageGB !== undefined && spec.storageGB < previous.storageGB) {
@@ -240,7 +241,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     deletionPolicy: spec.deletionPolicy,
     deletionProtection: spec.deletionProtection,
     applyImmediately: spec.applyImmediately,
-    tags: validateUserTags(spec.tags),
+    tags,
     ownerTags: ownerTags(owner),
     // Adoption only ever takes an identifier of the parent's own (DESIGN.md §3.3).
     adopt: spec.adopt && name.claimable,
