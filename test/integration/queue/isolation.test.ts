@@ -122,6 +122,12 @@ t.test('dead-letter target in another namespace: targetArn and a forged queueRef
   t.equal(ready(ok).status, 'True', ready(ok).message);
   t.equal(JSON.parse((await attrsOf('awshooks-team_a-work')).RedrivePolicy!).deadLetterTargetArn, dlq.answer.status.queueArn);
 
+  // A dead-letter queue created before the namespace token (old name, team-a's owner tags) is used.
+  const legacyDlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'awshooks-team-a-old-dlq', tags: ownerTags({ cluster: 'default', namespace: 'team-a', name: 'old-dlq', uid: 'u', kind: 'Queue' }) }))).QueueUrl!;
+  const legacyArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: legacyDlq, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const viaLegacy = await app.sync('queues', { parent: queue('team-a', 'legacy-work', { deadLetter: { targetArn: legacyArn } }), children: { [CM]: {} } });
+  t.equal(ready(viaLegacy).status, 'True', `its owner tags name a Queue of team-a: ${ready(viaLegacy).message}`);
+
   // Another region's queue can never be a redrive target.
   const elsewhere = await app.sync('queues', { parent: queue('team-a', 'x', { deadLetter: { targetArn: 'arn:aws:sqs:us-east-1:123456789012:awshooks-team_a-dlq' } }), children: { [CM]: {} } });
   t.equal(ready(elsewhere).reason, 'InvalidSpec');
