@@ -14,8 +14,9 @@ import { queueWouldBeChildren } from './status.js';
 /** SQS queue names: 80 characters of [A-Za-z0-9_-], `.fifo` included for FIFO queues. */
 export const SQS_NAME_MAX = 80;
 const FIFO_SUFFIX = '.fifo';
-/** SQS policy quotas: 8,192 bytes and 20 statements per queue access policy. */
+/** SQS policy quota: a queue access policy holds at most 8,192 bytes. */
 export const SQS_POLICY_MAX_CHARS = 8192;
+/** SQS policy quota: a queue access policy holds at most 20 statements. */
 export const SQS_POLICY_MAX_STATEMENTS = 20;
 
 /** Related-object key of Queues (Metacontroller's "<Kind>.<group>/<version>"). */
