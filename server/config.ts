@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import envSchema from 'env-schema';
 import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../hooks/core/config.js';
+import type { NameAllowEntry } from '../hooks/core/name-scope.js';
 
 /** Everything the service reads from its environment. */
 export interface ServiceConfig {
@@ -47,6 +48,7 @@ const schema = {
     OIDC_ISSUER: { type: 'string', pattern: '^[^/:]+(/.*)?$' },
     PERMISSIONS_BOUNDARY_ARN: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/.+$' },
     ALLOWED_MANAGED_POLICY_ARNS: { type: 'string', default: '' },
+    ALLOWED_AWS_NAMES: { type: 'string', default: '' },
     RDS_DEFAULT_SUBNET_GROUP: { type: 'string' },
     RDS_DEFAULT_SECURITY_GROUP_IDS: { type: 'string', default: '' },
     RDS_ENDPOINT_MAP: { type: 'string', default: '' },
@@ -78,6 +80,7 @@ interface RawEnv {
   OIDC_ISSUER?: string;
   PERMISSIONS_BOUNDARY_ARN?: string;
   ALLOWED_MANAGED_POLICY_ARNS: string;
+  ALLOWED_AWS_NAMES: string;
   RDS_DEFAULT_SUBNET_GROUP?: string;
   RDS_DEFAULT_SECURITY_GROUP_IDS: string;
   RDS_ENDPOINT_MAP: string;
@@ -109,6 +112,26 @@ export function parseEndpointMap(value: string): Record<string, string> {
     out[from] = to;
   }
   return out;
+}
+
+/**
+ * Parse ALLOWED_AWS_NAMES: `<namespace glob>=<name or ARN glob>` entries separated by commas or
+ * spaces. A bare `*` pattern would hand every namespace everything under the prefix, which is
+ * what the setting exists to prevent: it is refused (list the names instead).
+ */
+export function parseAllowedAwsNames(value: string): NameAllowEntry[] {
+  return list(value).map((entry) => {
+    const i = entry.indexOf('=');
+    const namespace = i > 0 ? entry.slice(0, i) : '';
+    const pattern = i > 0 ? entry.slice(i + 1) : '';
+    if (!/^[a-z0-9*][-a-z0-9*]*$/.test(namespace) || pattern === '') {
+      throw new ConfigError(`ALLOWED_AWS_NAMES: "${entry}" is not <namespace>=<name or ARN pattern> (\`*\` matches anything)`);
+    }
+    if (/^\*+$/.test(pattern) || /^arn:\*+$/.test(pattern)) {
+      throw new ConfigError(`ALLOWED_AWS_NAMES: "${entry}" allows every name; list the names or a prefix instead`);
+    }
+    return { namespace, pattern };
+  });
 }
 
 function readTokens(file: string): string[] {
@@ -171,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     driftCheckIntervalSeconds: raw.DRIFT_CHECK_INTERVAL_SECONDS,
     defaultRegion: raw.AWS_REGION,
     allowedManagedPolicyArns: list(raw.ALLOWED_MANAGED_POLICY_ARNS),
+    allowedAwsNames: parseAllowedAwsNames(raw.ALLOWED_AWS_NAMES),
     rdsDefaultSecurityGroupIds: list(raw.RDS_DEFAULT_SECURITY_GROUP_IDS),
     rdsEndpointMap: parseEndpointMap(raw.RDS_ENDPOINT_MAP),
     dbConnectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,

@@ -39,7 +39,9 @@ export class AwsClients {
 
   /** The SQS client for a region. */
   sqs(region: string): SQSClient {
-    return this.get('sqs', region, (cfg) => new SQSClient(cfg));
+    // NOTE: by default the SDK sends SQS requests to the host of the QueueUrl it is given. A queue
+    // URL can come from a parent's status, which its writers control: never let it pick the host.
+    return this.get('sqs', region, (cfg) => new SQSClient({ ...cfg, useQueueUrlAsEndpoint: false }));
   }
 
   /** The IAM client (IAM is global; the region only picks the endpoint). */

@@ -124,7 +124,7 @@ export function answer(
   rest: Omit<SyncResponse, 'status' | 'children'> = {},
 ): ReconcileResult {
   const { kind, parent, spec, desired, request, deps, now } = call;
-  const computed = kind.children({ parent, spec, status, desired, children: request.children, config: deps.config, now });
+  const computed = kind.children({ parent, spec, status, desired, children: request.children, related: request.related ?? {}, config: deps.config, now });
   const all = children === 'keep observed' ? keepObservedChildren(computed, request.children) : computed;
   return { outcome, response: { status: status as Record<string, unknown>, children: sortChildren(all), ...rest } };
 }

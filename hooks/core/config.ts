@@ -1,3 +1,5 @@
+import type { NameAllowEntry } from './name-scope.js';
+
 /**
  * The configuration the reconcile logic reads. Loaded and validated from the environment by
  * `server/config.ts`; kept here as plain data so that hooks/ never imports the server.
@@ -21,6 +23,12 @@ export interface HooksConfig {
   permissionsBoundaryArn?: string;
   /** Glob patterns (`*` matches any run of characters) of managed policy ARNs Roles may attach. */
   allowedManagedPolicyArns: string[];
+  /**
+   * ALLOWED_AWS_NAMES: names and ARNs objects of some namespaces may use beyond their own
+   * namespace's names (custom names, adoption, dead-letter targets, other namespaces' policies).
+   * Empty by default: every namespace keeps to its own names.
+   */
+  allowedAwsNames: NameAllowEntry[];
   /** Default DB subnet group for DBInstances. */
   rdsDefaultSubnetGroup?: string;
   /** Default VPC security groups for DBInstances. */
@@ -48,6 +56,7 @@ export const DEFAULT_HOOKS_CONFIG: HooksConfig = {
   driftCheckIntervalSeconds: 30,
   defaultRegion: 'us-east-1',
   allowedManagedPolicyArns: [],
+  allowedAwsNames: [],
   rdsDefaultSecurityGroupIds: [],
   rdsEndpointMap: {},
   dbConnectTimeoutMs: 5000,

@@ -110,6 +110,8 @@ export interface ChildrenInput<Spec, KStatus extends BaseStatus, Desired> {
   /** The desired state, when it could be computed. */
   desired: Desired | undefined;
   children: ObjectMap;
+  /** Related objects (the customize hook's answer): a kind leaves out children another object holds. */
+  related?: ObjectMap;
   config: HooksConfig;
   now: Date;
 }

@@ -40,11 +40,40 @@ export function formatErrors(errors: ErrorObject[] | null | undefined, root: str
 }
 
 /**
- * Validate a spec against its schema and return a copy with defaults applied.
+ * Bounds every spec is checked against before anything recurses into it (structuredClone, ajv,
+ * document comparison, hashing all recurse). The API server accepts objects nested 10,000 levels
+ * deep; no spec of ours is deeper than about ten (an inline policy's condition values).
+ */
+export const SPEC_MAX_DEPTH = 32;
+/** The most values (objects, arrays, scalars) a spec may hold: far above any real one. */
+export const SPEC_MAX_VALUES = 100_000;
+
+/**
+ * Check a value's nesting depth and size without recursion (an explicit stack), so that a
+ * pathological spec is an InvalidSpec, never a stack overflow (a 500 that would also block
+ * finalize). @throws InvalidSpecError naming where the limit was reached.
+ */
+export function checkBounds(value: unknown, root: string, maxDepth = SPEC_MAX_DEPTH, maxValues = SPEC_MAX_VALUES): void {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: root }];
+  let count = 0;
+  while (stack.length > 0) {
+    const { value: v, depth, path } = stack.pop()!;
+    if (++count > maxValues) throw new InvalidSpecError(`${root}: more than ${maxValues} values; a spec this large is refused`);
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= maxDepth) throw new InvalidSpecError(`${path}: nested more than ${maxDepth} levels deep`);
+    if (Array.isArray(v)) v.forEach((item, i) => stack.push({ value: item, depth: depth + 1, path: `${path}[${i}]` }));
+    else for (const [key, item] of Object.entries(v)) stack.push({ value: item, depth: depth + 1, path: `${path}.${key}` });
+  }
+}
+
+/**
+ * Validate a spec against its schema and return a copy with defaults applied. Depth and size are
+ * bounded first ({@link checkBounds}).
  * @throws InvalidSpecError naming every offending field.
  */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the type its schema describes (TSchema erases it)
 export function validateSpec<Spec>(schema: TSchema, spec: unknown): Spec {
+  checkBounds(spec, 'spec');
   let validate = cache.get(schema);
   if (!validate) {
     validate = ajv.compile(schema);

@@ -13,6 +13,7 @@ import { syncManualSnapshots, type RdsLike } from './aws.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';
 import type { DBInstanceObserved } from './delta.js';
 import { SECRET_WAIT_SECONDS, type DBInstanceDesired, type DesiredUser } from './desired.js';
+import { instanceIdOf } from './identifiers.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
 
 /** The in-database work one sync should do, and what the status records once it is done. */
@@ -125,7 +126,7 @@ export async function dbInstanceAfterConverge(
   const conditions: ConditionInput[] = [];
 
   if (desired.backupEverySeconds !== undefined) {
-    const snap = await syncManualSnapshots(ctx, desired, rds?.(desired.region));
+    const snap = await syncManualSnapshots(ctx, desired, rds?.(desired.region), instanceIdOf(desired, observed));
     if (snap.lastSnapshotIdentifier) status.lastSnapshotIdentifier = snap.lastSnapshotIdentifier;
     if (snap.lastSnapshotTime) status.lastSnapshotTime = snap.lastSnapshotTime;
   }

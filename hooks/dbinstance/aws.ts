@@ -15,12 +15,13 @@ import {
 } from '@aws-sdk/client-rds';
 import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
+import { nameNotAllowed, readChosen } from '../core/name-scope.js';
 import { ownership } from '../core/ownership.js';
 import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import type { DBInstanceDesired } from './desired.js';
-import { manualSnapshotIdentifier, manualSnapshotPrefix } from './identifiers.js';
+import { finalSnapshotIdOf, instanceIdOf, manualSnapshotIdentifier, manualSnapshotPrefix } from './identifiers.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
 
 /** NOTE: the SDK names the error DBInstanceNotFoundFault; the wire code is DBInstanceNotFound. */
@@ -40,9 +41,9 @@ function observedOf(instance: DBInstance): DBInstanceObserved {
  */
 export function dbInstanceManager(ctx: KindContext, client?: (region: string) => RdsLike): ResourceManager<DBInstanceDesired, DBInstanceObserved, DBInstanceStatus> {
   const rds = client ?? ((region: string) => ctx.aws.rds(region));
-  const describe = async (desired: DBInstanceDesired): Promise<DBInstanceObserved | undefined> => {
+  const describe = async (region: string, identifier: string): Promise<DBInstanceObserved | undefined> => {
     try {
-      const out = await rds(desired.region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: desired.identifier }));
+      const out = await rds(region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
       const instance = out.DBInstances?.[0];
       return instance ? observedOf(instance) : undefined;
     } catch (err) {
@@ -52,9 +53,12 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
   };
 
   return {
-    readOne: (desired) => describe(desired),
+    readOne: (desired, previous) =>
+      readChosen(desired.name, previous?.dbInstanceIdentifier, (id) => describe(desired.region, id), (o) => o.tags, ctx.owner),
 
     async create(desired) {
+      // Never create (or squat) an identifier outside the namespace's own identifiers.
+      if (!desired.name.claimable) throw nameNotAllowed('spec.instanceIdentifier', desired.identifier, desired.name.ownPrefix, 'DB instance');
       if (desired.masterPassword === undefined) throw new WaitError('WaitingForSecret', 'waiting for the master Secret before creating the DB instance', 5);
       const out = await rds(desired.region).send(
         new CreateDBInstanceCommand({
@@ -95,7 +99,7 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
       if (Object.keys(d.modify).length > 0) {
         try {
           const out = await client.send(
-            new ModifyDBInstanceCommand({ DBInstanceIdentifier: desired.identifier, ApplyImmediately: desired.applyImmediately, ...d.modify }),
+            new ModifyDBInstanceCommand({ DBInstanceIdentifier: instanceIdOf(desired, observed), ApplyImmediately: desired.applyImmediately, ...d.modify }),
           );
           if (out.DBInstance) instance = { ...out.DBInstance, TagList: observed.instance.TagList };
         } catch (err) {
@@ -132,7 +136,7 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
         }
         // The spec now allows deletion: lift the protection first, delete on the next poll.
         try {
-          await rds(desired.region).send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: desired.identifier, DeletionProtection: false, ApplyImmediately: true }));
+          await rds(desired.region).send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: instanceIdOf(desired, observed), DeletionProtection: false, ApplyImmediately: true }));
         } catch (err) {
           if (isAwsError(err, ...INVALID_STATE)) return 'pending';
           throw err;
@@ -140,12 +144,13 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
         return 'pending';
       }
       const snapshot = desired.deletionPolicy === 'Snapshot';
+      const finalSnapshot = finalSnapshotIdOf(desired, observed);
       try {
         await rds(desired.region).send(
           new DeleteDBInstanceCommand({
-            DBInstanceIdentifier: desired.identifier,
+            DBInstanceIdentifier: instanceIdOf(desired, observed),
             ...(snapshot
-              ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: desired.finalSnapshotIdentifier, DeleteAutomatedBackups: false }
+              ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot, DeleteAutomatedBackups: false }
               : { SkipFinalSnapshot: true }),
           }),
         );
@@ -154,7 +159,7 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
         // NOTE: RDS refuses to delete while creating/modifying/backing up: poll until it can.
         if (isAwsError(err, ...INVALID_STATE)) return 'pending';
         if (isAwsError(err, 'DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault')) {
-          throw new TerminalError('DBSnapshotAlreadyExists', `a snapshot named ${desired.finalSnapshotIdentifier} already exists; rename or delete it (awshooks never deletes an instance without its final snapshot under deletionPolicy: Snapshot)`);
+          throw new TerminalError('DBSnapshotAlreadyExists', `a snapshot named ${finalSnapshot} already exists; rename or delete it (awshooks never deletes an instance without its final snapshot under deletionPolicy: Snapshot)`);
         }
         throw err;
       }
@@ -205,13 +210,14 @@ export async function syncManualSnapshots(
   ctx: KindContext,
   desired: DBInstanceDesired,
   client?: RdsLike,
+  identifier: string = desired.identifier,
 ): Promise<{ lastSnapshotIdentifier?: string; lastSnapshotTime?: string; took: boolean }> {
   const everySeconds = desired.backupEverySeconds;
   if (everySeconds === undefined) return { took: false }; // no backup.every: nothing to do
   const rds = client ?? ctx.aws.rds(desired.region);
   const now = ctx.now();
-  const prefix = manualSnapshotPrefix(desired.identifier);
-  const out = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: desired.identifier, SnapshotType: 'manual' }));
+  const prefix = manualSnapshotPrefix(identifier);
+  const out = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: identifier, SnapshotType: 'manual' }));
   const own: OwnSnapshot[] = (out.DBSnapshots ?? []).flatMap((s: DBSnapshot) => {
     const id = s.DBSnapshotIdentifier ?? '';
     const owner = ownership(tagsFromList(s.TagList), ctx.owner);
@@ -222,9 +228,9 @@ export async function syncManualSnapshots(
   const plan = planSnapshots(own, everySeconds, desired.backupRetentionDays, now);
   let newest = plan.newest;
   if (plan.take) {
-    const id = manualSnapshotIdentifier(desired.identifier, now);
+    const id = manualSnapshotIdentifier(identifier, now);
     if (!own.some((s) => s.id === id)) {
-      await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: desired.identifier, DBSnapshotIdentifier: id, Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }) }));
+      await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: identifier, DBSnapshotIdentifier: id, Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }) }));
       ctx.log.info({ event: 'snapshot_created', snapshot: id }, 'manual DB snapshot taken');
     }
     newest = { id, createdAt: now, status: 'creating', owned: true };

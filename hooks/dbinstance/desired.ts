@@ -1,7 +1,9 @@
 /** Pure: a DBInstance's spec, observed Secrets and status → the desired RDS instance and in-database state. */
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError, TerminalError, WaitError } from '../core/errors.js';
+import { checkChildNames, type WouldBeChild } from '../core/child-names.js';
 import type { DesiredInput } from '../core/kind.js';
+import { chooseName, type NameChoice } from '../core/name-scope.js';
 import { ownerTags } from '../core/ownership.js';
 import type { ObjectMap, Owner } from '../core/types.js';
 import { validateUserTags } from '../shared/tags.js';
@@ -9,11 +11,14 @@ import type { DBInstanceSpec, DBInstanceStatus, UserRole } from '../../schemas/d
 import {
   defaultInstanceIdentifier,
   finalSnapshotIdentifier,
+  instanceIdentifierPrefix,
+  legacyInstanceIdentifier,
   masterSecretName,
   rdsIdentifierProblem,
   sqlDatabaseProblem,
   sqlUserProblem,
   userSecretName,
+  userSecretNameProblem,
 } from './identifiers.js';
 import { passwordHash, passwordProblem } from './passwords.js';
 import { MIN_BACKUP_EVERY_SECONDS, parseDuration } from './state.js';
@@ -48,7 +53,10 @@ export interface DesiredDatabase {
 /** The desired RDS instance and in-database state. */
 export interface DBInstanceDesired {
   region: string;
+  /** The identifier read first and the only one ever created (`name.name`). */
   identifier: string;
+  /** How identifiers are used: own/allowed (created, adoptable), kept only while ours, legacy fallback. */
+  name: NameChoice;
   engine: 'postgres' | 'mysql';
   engineVersion: string;
   allowMajorVersionUpgrade: boolean;
@@ -80,17 +88,32 @@ export interface DBInstanceDesired {
   finalSnapshotIdentifier: string;
 }
 
-/** The instance identifier a spec asks for, checked against RDS's rules and our prefix. */
-export function instanceIdentifierFor(spec: DBInstanceSpec, config: HooksConfig, owner: Owner): string {
-  if (spec.instanceIdentifier === undefined) return defaultInstanceIdentifier(config.namePrefix, owner.namespace, owner.name);
+/**
+ * The instance identifier a spec asks for, checked against RDS's rules and our prefix, and how it
+ * may be used: the namespace's own identifiers (or ones the administrator allowed) are created
+ * and adoptable; any other is used only for an instance whose owner tags already name this
+ * DBInstance — never adopted, so never another namespace's database.
+ */
+export function instanceIdentifierFor(spec: DBInstanceSpec, config: HooksConfig, owner: Owner): NameChoice {
+  const ownPrefix = instanceIdentifierPrefix(config.namePrefix, owner.namespace);
+  const base = {
+    derived: defaultInstanceIdentifier(config.namePrefix, owner.namespace, owner.name),
+    legacy: legacyInstanceIdentifier(config.namePrefix, owner.namespace, owner.name),
+    ownPrefix,
+    namespace: owner.namespace,
+    allow: config.allowedAwsNames,
+  };
+  if (spec.instanceIdentifier === undefined) return chooseName(base);
   const id = spec.instanceIdentifier;
   const problem = rdsIdentifierProblem(id);
   if (problem) throw new InvalidSpecError(`spec.instanceIdentifier: "${id}" ${problem}`);
   const prefix = config.namePrefix.toLowerCase();
   if (!id.startsWith(`${prefix}-`)) {
-    throw new InvalidSpecError(`spec.instanceIdentifier: must start with "${prefix}-" (the service may only manage instances under its prefix)`);
+    throw new InvalidSpecError(
+      `spec.instanceIdentifier: must start with "${prefix}-" (the service may only manage instances under its prefix)${ownPrefix ? `; this namespace's instances start with "${ownPrefix}"` : ''}`,
+    );
   }
-  return id;
+  return chooseName({ ...base, explicit: id });
 }
 
 /** Read a key of an observed Secret's base64 `data`. */
@@ -128,7 +151,9 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   const previous = parent.status;
   const namespace = owner.namespace;
   const engine = spec.engine;
-  const identifier = instanceIdentifierFor(spec, config, owner);
+  const name = instanceIdentifierFor(spec, config, owner);
+  const identifier = name.name;
+  const tags = validateUserTags(spec.tags);
 
   // Refuse a storage decrease even when the CRD's CEL rule was bypassed (an old CRD, a replace).
   if (previous?.storageGB !== undefined && spec.storageGB < previous.storageGB) {
@@ -145,7 +170,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 
   const userNames = Object.keys(spec.users ?? {}).sort();
   for (const name of userNames) {
-    const problem = sqlUserProblem(name, engine, spec.masterUsername);
+    const problem = sqlUserProblem(name, engine, spec.masterUsername) ?? userSecretNameProblem(name);
     if (problem) throw new InvalidSpecError(`spec.users: "${name}" ${problem}`);
   }
   const databases: DesiredDatabase[] = [];
@@ -165,6 +190,9 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     if (backupEverySeconds < MIN_BACKUP_EVERY_SECONDS) throw new InvalidSpecError('spec.backup.every: must be at least 30m');
     if (spec.backup.retentionDays === 0) throw new InvalidSpecError('spec.backup.every: needs backup.retentionDays of at least 1 (snapshots are kept that long)');
   }
+
+  // Secrets and the Service another object already holds: a Conflict before anything is created.
+  if (!finalizing) checkChildNames(dbInstanceWouldBeChildren(owner.name, userNames), parent, children, input.related, 'rename this DBInstance or the other object');
 
   const salt = owner.uid;
   const masterSecret = masterSecretName(owner.name);
@@ -187,8 +215,11 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   const securityGroupIds = [...new Set(spec.securityGroupIds ?? config.rdsDefaultSecurityGroupIds)].sort();
   const subnetGroupName = spec.subnetGroupName ?? config.rdsDefaultSubnetGroup;
   return {
-    region: spec.region ?? previous?.region ?? config.defaultRegion,
+    // The region of a created instance is kept from status (spec.region is optional): only a
+    // well-formed one, since status is writable by others.
+    region: spec.region ?? (typeof previous?.region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(previous.region) ? previous.region : undefined) ?? config.defaultRegion,
     identifier,
+    name,
     engine,
     engineVersion: spec.engineVersion ?? DEFAULT_ENGINE_VERSION[engine],
     allowMajorVersionUpgrade: spec.allowMajorVersionUpgrade,
@@ -210,11 +241,21 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     deletionPolicy: spec.deletionPolicy,
     deletionProtection: spec.deletionProtection,
     applyImmediately: spec.applyImmediately,
-    tags: validateUserTags(spec.tags),
+    tags,
     ownerTags: ownerTags(owner),
-    adopt: spec.adopt,
+    // Adoption only ever takes an identifier of the parent's own (DESIGN.md §3.3).
+    adopt: spec.adopt && name.claimable,
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
   };
+}
+
+/** The children a DBInstance answers (by name), for the customize hook and the collision check. */
+export function dbInstanceWouldBeChildren(parentName: string, users: readonly string[]): WouldBeChild[] {
+  return [
+    { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: masterSecretName(parentName) },
+    ...users.filter((u) => /^[a-z][a-z0-9_]{0,31}$/.test(u)).map((u) => ({ apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: userSecretName(parentName, u) })),
+    { apiVersion: 'v1', resource: 'services', kind: 'Service', name: parentName },
+  ];
 }
 
 /** What decides whether AWS must be visited: the desired state, with password hashes instead of passwords. */

@@ -4,7 +4,10 @@
  * validation gives the user a clear message, quoting is the safety net.
  */
 import { shortHash } from '../core/hash.js';
-import { deriveName } from '../core/naming.js';
+import { OWNER_TAGS } from '../core/ownership.js';
+import type { DBInstanceObserved } from './delta.js';
+import type { DBInstanceDesired } from './desired.js';
+import { deriveName, digitEscapedNamespaceToken, namespaceNamePrefix, scopedName, type NameScheme } from '../core/naming.js';
 
 /** RDS DB instance identifiers: 1-63 characters. */
 export const RDS_IDENTIFIER_MAX = 63;
@@ -31,10 +34,37 @@ export function rdsIdentifierProblem(id: string, max = RDS_IDENTIFIER_MAX): stri
 }
 
 /**
- * The default instance identifier: <prefix>-<namespace>-<name>, cut with a hash suffix when
- * longer than 63 characters, then brought within RDS's rules. Deterministic.
+ * How RDS writes identifiers: lower-case letters, digits and single hyphens only, so the
+ * namespace token escapes with `0` (`team-a` → `team01a`, `shop` → `shop`), and an object name
+ * with `.` or `--` (rewritten to single hyphens) gets a hash suffix.
+ */
+export const RDS_NAME_SCHEME: NameScheme = {
+  maxLength: RDS_IDENTIFIER_MAX,
+  namespaceToken: digitEscapedNamespaceToken,
+  objectPart: (name) => {
+    const text = name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-').replace(/-+$/, '');
+    return { text, lossless: text === name };
+  },
+};
+
+/**
+ * The default instance identifier: `<prefix>-<namespace token>-<name>`, cut with a hash suffix
+ * when longer than 63 characters (see core/naming.ts). Deterministic, and within RDS's rules.
  */
 export function defaultInstanceIdentifier(prefix: string, namespace: string, name: string): string {
+  const id = scopedName(prefix, namespace, name, RDS_NAME_SCHEME);
+  // NAME_PREFIX is validated to start with a letter; this only guards a prefix that does not.
+  return rdsIdentifierProblem(id) ? sanitizeRdsIdentifier(id) : id;
+}
+
+/** Where a namespace's instance identifiers start, or undefined when no custom identifier fits in 63 characters. */
+export function instanceIdentifierPrefix(prefix: string, namespace: string): string | undefined {
+  const head = namespaceNamePrefix(prefix, namespace, RDS_NAME_SCHEME);
+  return head.length < RDS_IDENTIFIER_MAX ? head : undefined;
+}
+
+/** The identifier the pre-token scheme derived (`<prefix>-<namespace>-<name>`, ambiguous); kept for migration. */
+export function legacyInstanceIdentifier(prefix: string, namespace: string, name: string): string {
   // Sanitize the parts first so that the hash suffix (added by deriveName) survives intact.
   const parts = [prefix, namespace, name].map((p) => p.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, ''));
   return sanitizeRdsIdentifier(deriveName(parts, { maxLength: RDS_IDENTIFIER_MAX, invalidChars: /[^a-z0-9-]/g }));
@@ -44,6 +74,20 @@ export function defaultInstanceIdentifier(prefix: string, namespace: string, nam
 export function finalSnapshotIdentifier(identifier: string, uid: string): string {
   const short = (uid.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 8) || shortHash(identifier, 8));
   return sanitizeRdsIdentifier(`${identifier}-final-${short}`, 255);
+}
+
+/**
+ * The identifier of the observed instance: the desired one, or the legacy one an instance created
+ * before the namespace token keeps (readOne found it under that name, owner tags checked).
+ */
+export function instanceIdOf(desired: DBInstanceDesired, observed: DBInstanceObserved): string {
+  return observed.instance.DBInstanceIdentifier ?? desired.identifier;
+}
+
+/** The final snapshot identifier of the observed instance (derived from its own identifier). */
+export function finalSnapshotIdOf(desired: DBInstanceDesired, observed: DBInstanceObserved): string {
+  const id = instanceIdOf(desired, observed);
+  return id === desired.identifier ? desired.finalSnapshotIdentifier : finalSnapshotIdentifier(id, desired.ownerTags[OWNER_TAGS.uid] ?? '');
 }
 
 /** The prefix of awshooks' own manual snapshots of an instance. */
@@ -60,6 +104,20 @@ export function manualSnapshotIdentifier(identifier: string, at: Date): string {
 /** Name of the master Secret child. */
 export function masterSecretName(parentName: string): string {
   return `${parentName}-master`;
+}
+
+/**
+ * Why a user name would make an ambiguous Secret name, or undefined. `<name>-master` and
+ * `<name>-user-<user>` (`_` → `-`) of two DBInstances can only coincide through a user named
+ * `master`, `…_master`, `user_…` or `…_user_…` (DBInstance `shop` user `app_master` and DBInstance
+ * `shop-user-app` both want `shop-user-app-master`); refusing those makes every DBInstance's
+ * Secret names distinct from every other's in the namespace.
+ */
+export function userSecretNameProblem(user: string): string | undefined {
+  if (/^master$|_master$|^user_|_user_/.test(user)) {
+    return 'would give a Secret name another DBInstance could also have (user names may not be "master", end in "_master", start with "user_" or contain "_user_")';
+  }
+  return undefined;
 }
 
 /** Name of a user's Secret child (`_` is not allowed in Kubernetes names; user names have no `-`). */

@@ -1,4 +1,5 @@
 /** The `DBInstance` kind: an RDS DB instance, its in-database users and databases, Secrets and a Service. */
+import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
@@ -7,7 +8,7 @@ import { dbInstanceManager, type RdsLike } from './aws.js';
 import { RDS_TERMINAL_CODES } from './codes.js';
 import type { DbWork } from './database.js';
 import { dbInstanceDelta, type DBInstanceObserved } from './delta.js';
-import { dbInstanceFingerprint, desiredDBInstance, type DBInstanceDesired } from './desired.js';
+import { dbInstanceFingerprint, dbInstanceWouldBeChildren, desiredDBInstance, type DBInstanceDesired } from './desired.js';
 import { instanceReadiness } from './state.js';
 import { dbInstanceChildren, dbInstanceStatus } from './status.js';
 
@@ -44,7 +45,13 @@ export function makeDBInstanceKind(
       { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', updateStrategy: 'InPlace' },
       { apiVersion: 'v1', resource: 'services', kind: 'Service', updateStrategy: 'InPlace' },
     ],
+    relatedResources: [
+      { apiVersion: 'v1', resource: 'secrets' },
+      { apiVersion: 'v1', resource: 'services' },
+    ],
     terminalCodes: RDS_TERMINAL_CODES,
+    // The Secrets' and the Service's names, to see whether another object already holds one.
+    customize: (parent) => childNameRules(parent, dbInstanceWouldBeChildren(parent.metadata.name, Object.keys(parent.spec.users ?? {}).sort())),
     desired: desiredDBInstance,
     fingerprint: dbInstanceFingerprint,
     resource: (ctx) => dbInstanceManager(ctx, options.rds),

@@ -1,11 +1,12 @@
 /** Pure: a DBInstance's status fields and its children (Secrets, Service). */
+import { withoutForeignChildren } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject, ObjectMap } from '../core/types.js';
+import type { KubeObject, ObjectMap, Parent } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { DBInstanceSpec, DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import { SECRET_KEY, SERVICE_KEY, secretObserved, secretValue, type DBInstanceDesired } from './desired.js';
-import { masterSecretName, userSecretName } from './identifiers.js';
+import { finalSnapshotIdOf, instanceIdOf, masterSecretName, userSecretName } from './identifiers.js';
 import { connectionUrl, generatePassword } from './passwords.js';
 
 /** Names of PendingModifiedValues fields that hold a value. */
@@ -21,7 +22,7 @@ export function pendingFields(observed: DBInstanceObserved): string[] {
 export function dbInstanceStatus(desired: DBInstanceDesired, observed: DBInstanceObserved, previous: DBInstanceStatus | undefined): DBInstanceStatus {
   const i = observed.instance;
   const status: DBInstanceStatus = {
-    dbInstanceIdentifier: desired.identifier,
+    dbInstanceIdentifier: instanceIdOf(desired, observed),
     region: desired.region,
     dbInstanceStatus: i.DBInstanceStatus ?? 'unknown',
     engine: i.Engine ?? desired.engine,
@@ -39,7 +40,7 @@ export function dbInstanceStatus(desired: DBInstanceDesired, observed: DBInstanc
   if (port !== undefined) status.port = port;
   const hash = desired.masterPasswordHash ?? previous?.masterPasswordHash;
   if (hash) status.masterPasswordHash = hash;
-  if (desired.deletionPolicy === 'Snapshot') status.finalSnapshotIdentifier = desired.finalSnapshotIdentifier;
+  if (desired.deletionPolicy === 'Snapshot') status.finalSnapshotIdentifier = finalSnapshotIdOf(desired, observed);
   return status;
 }
 
@@ -121,7 +122,8 @@ export function dbInstanceChildren(
       },
     });
   }
-  return out;
+  // A Secret or Service another object holds is left out (desired() reports the Conflict).
+  return withoutForeignChildren(out, parent as Parent, children, input.related);
 }
 
 /** Conditions key helper for tests and docs. */

@@ -1,6 +1,7 @@
 /** Pure: IAM names, paths and ARNs derived from the configuration and the parent. */
 import type { HooksConfig } from '../core/config.js';
-import { deriveName } from '../core/naming.js';
+import { globMatch } from '../core/name-scope.js';
+import { deriveName, namespaceNamePrefix, scopedName, underscoreNamespaceToken, type NameScheme } from '../core/naming.js';
 
 /** IAM managed policy names: at most 128 characters of [\w+=,.@-]. */
 export const POLICY_NAME_MAX = 128;
@@ -16,14 +17,44 @@ export function iamPath(prefix: string): string {
   return `/${prefix}/`;
 }
 
-/** The IAM policy name of a Policy: <prefix>-<namespace>-<name>, cut to 128 with a hash suffix. */
+/**
+ * How IAM writes names: the namespace with `-` as `_` (no Kubernetes name has `_`), the object
+ * name as it is (IAM allows `.`), cut to `maxLength` with a hash suffix.
+ */
+export function iamNameScheme(maxLength: number): NameScheme {
+  return {
+    maxLength,
+    namespaceToken: underscoreNamespaceToken,
+    objectPart: (name) => {
+      const text = name.replace(IAM_INVALID_NAME_CHARS, '-');
+      return { text, lossless: text === name };
+    },
+  };
+}
+
+/** The IAM policy name of a Policy: `<prefix>-<namespace token>-<name>`, cut to 128 with a hash suffix. */
 export function policyNameFor(prefix: string, namespace: string, name: string): string {
+  return scopedName(prefix, namespace, name, iamNameScheme(POLICY_NAME_MAX));
+}
+
+/** The IAM role name of a Role: `<prefix>-<namespace token>-<name>`, cut to 64 with a hash suffix. */
+export function roleNameFor(prefix: string, namespace: string, name: string): string {
+  return scopedName(prefix, namespace, name, iamNameScheme(ROLE_NAME_MAX));
+}
+
+/** The policy name the pre-token scheme derived (ambiguous); kept for migration. */
+export function legacyPolicyName(prefix: string, namespace: string, name: string): string {
   return deriveName([prefix, namespace, name], { maxLength: POLICY_NAME_MAX, invalidChars: IAM_INVALID_NAME_CHARS });
 }
 
-/** The IAM role name of a Role: <prefix>-<namespace>-<name>, cut to 64 with a hash suffix. */
-export function roleNameFor(prefix: string, namespace: string, name: string): string {
+/** The role name the pre-token scheme derived (ambiguous); kept for migration. */
+export function legacyRoleName(prefix: string, namespace: string, name: string): string {
   return deriveName([prefix, namespace, name], { maxLength: ROLE_NAME_MAX, invalidChars: IAM_INVALID_NAME_CHARS });
+}
+
+/** Where a namespace's IAM names start: `<prefix>-<namespace token>-`. */
+export function iamNamespacePrefix(prefix: string, namespace: string): string {
+  return namespaceNamePrefix(prefix, namespace, iamNameScheme(POLICY_NAME_MAX));
 }
 
 /** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), or undefined. */
@@ -49,8 +80,7 @@ export function policyArn(partition: string, accountId: string, path: string, po
  * (slashes included), every other character matches itself.
  */
 export function globMatches(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(value);
+  return globMatch(pattern, value);
 }
 
 /** True when `arn` matches one of the allow-list patterns. An empty list allows nothing. */

@@ -17,6 +17,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { isAwsError, TerminalError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
+import { parseArn, readChosen } from '../core/name-scope.js';
 import { parsePolicyDocument } from '../shared/policy-document.js';
 import { accountInfo } from '../iam-common/account.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
@@ -87,33 +88,43 @@ function observedFrom(policy: Policy, document: unknown, fallback: PolicyDesired
 export function policyManager(ctx: KindContext): ResourceManager<PolicyDesired, PolicyObserved, PolicyStatus> {
   const iam = ctx.aws.iam(ctx.config.defaultRegion);
 
-  const arnOf = async (desired: PolicyDesired, previous: PolicyStatus | undefined): Promise<string> => {
-    if (previous?.arn && previous.policyName === desired.policyName && (previous.path ?? desired.path) === desired.path) return previous.arn;
+  /**
+   * The ARN of the policy named `policyName` under our path. The one status remembers is used only
+   * when it is exactly that ARN in some account (status is writable by whoever may write
+   * policies/status: an ARN naming another policy must never be read, adopted or deleted in place
+   * of ours); otherwise it is built from the account ID.
+   */
+  const arnOf = async (desired: PolicyDesired, policyName: string, previous: PolicyStatus | undefined): Promise<string> => {
+    const remembered = typeof previous?.arn === 'string' ? parseArn(previous.arn) : undefined;
+    if (remembered && remembered.service === 'iam' && previous!.arn === policyArn(remembered.partition, remembered.account, desired.path, policyName)) return previous!.arn!;
     const { accountId, partition } = await accountInfo(ctx);
-    return policyArn(partition, accountId, desired.path, desired.policyName);
+    return policyArn(partition, accountId, desired.path, policyName);
   };
 
   return {
     async readOne(desired, previous) {
-      const arn = await arnOf(desired, previous);
-      let policy: Policy | undefined;
-      try {
-        policy = (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
-      } catch (err) {
-        if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
-        throw err;
-      }
-      if (!policy?.DefaultVersionId) return undefined;
-      let document: unknown;
-      try {
-        const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.DefaultVersionId }));
-        // NOTE: IAM returns the document URL-encoded (RFC 3986).
-        document = parsePolicyDocument(version.PolicyVersion?.Document);
-      } catch (err) {
-        if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
-        throw err;
-      }
-      return observedFrom({ ...policy, Arn: policy.Arn ?? arn }, document, desired);
+      const read = async (policyName: string): Promise<PolicyObserved | undefined> => {
+        const arn = await arnOf(desired, policyName, previous);
+        let policy: Policy | undefined;
+        try {
+          policy = (await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy;
+        } catch (err) {
+          if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
+          throw err;
+        }
+        if (!policy?.DefaultVersionId) return undefined;
+        let document: unknown;
+        try {
+          const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: arn, VersionId: policy.DefaultVersionId }));
+          // NOTE: IAM returns the document URL-encoded (RFC 3986).
+          document = parsePolicyDocument(version.PolicyVersion?.Document);
+        } catch (err) {
+          if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
+          throw err;
+        }
+        return observedFrom({ ...policy, Arn: policy.Arn ?? arn, PolicyName: policy.PolicyName ?? policyName }, document, desired);
+      };
+      return readChosen(desired.name, previous?.policyName, read, (o) => o.tags, ctx.owner);
     },
 
     async create(desired) {

@@ -3,7 +3,8 @@ import { InvalidSpecError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
 import { validateUserTags } from '../shared/tags.js';
-import { iamPath, policyNameFor } from '../iam-common/names.js';
+import { chooseName, type NameChoice } from '../core/name-scope.js';
+import { iamNamespacePrefix, iamPath, legacyPolicyName, policyNameFor } from '../iam-common/names.js';
 import { checkPolicyDocument } from '../iam-common/documents.js';
 import type { PolicyDocument, PolicySpec, PolicyStatus } from '../../schemas/policy.js';
 
@@ -12,7 +13,10 @@ export const MANAGED_POLICY_MAX_CHARS = 6144;
 
 /** The desired IAM managed policy. */
 export interface PolicyDesired {
+  /** The derived policy name (`name.name`): the only one ever created. */
   policyName: string;
+  /** How names are used: the derived one, and the legacy one a policy created before the namespace token keeps. */
+  name: NameChoice;
   /** The IAM path, `/<prefix>/`. */
   path: string;
   document: PolicyDocument;
@@ -36,8 +40,16 @@ export function desiredPolicy(input: DesiredInput<PolicySpec, PolicyStatus>): Po
       throw new InvalidSpecError('spec.description: only printable ASCII and Latin-1 characters are allowed by IAM');
     }
   }
+  const name = chooseName({
+    derived: policyNameFor(config.namePrefix, owner.namespace, owner.name),
+    legacy: legacyPolicyName(config.namePrefix, owner.namespace, owner.name),
+    ownPrefix: iamNamespacePrefix(config.namePrefix, owner.namespace),
+    namespace: owner.namespace,
+    allow: config.allowedAwsNames,
+  });
   return {
-    policyName: policyNameFor(config.namePrefix, owner.namespace, owner.name),
+    policyName: name.name,
+    name,
     path: iamPath(config.namePrefix),
     document: spec.document,
     ...(spec.description !== undefined ? { description: spec.description } : {}),

@@ -10,8 +10,11 @@ import {
   UntagQueueCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { isAwsError, WaitError } from '../core/errors.js';
+import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
+import { nameNotAllowed, parseArn, readChosen } from '../core/name-scope.js';
+import { describeOwner, OWNER_TAGS } from '../core/ownership.js';
+import type { Owner } from '../core/types.js';
 import type { QueueStatus } from '../../schemas/queue.js';
 import { withoutKeys } from '../shared/tags.js';
 import { redrivePolicyJson, type QueueDelta, type QueueObserved } from './delta.js';
@@ -26,6 +29,47 @@ async function attributesOf(sqs: SQSClient, url: string): Promise<Record<string,
 }
 
 /**
+ * The queue URL status remembers, when it names exactly `name` (`…/<account>/<name>`). Status
+ * is writable by anyone who may write queues/status: a URL naming another queue must never be
+ * read, adopted or deleted in place of ours. NOTE: the client is built with
+ * useQueueUrlAsEndpoint off (aws-clients.ts), so a URL's host never redirects a signed request.
+ */
+export function statusQueueUrl(previous: QueueStatus | undefined, name: string, region: string): string | undefined {
+  if (!previous || previous.queueName !== name || previous.region !== region || typeof previous.queueUrl !== 'string') return undefined;
+  try {
+    const path = new URL(previous.queueUrl).pathname.split('/').filter(Boolean);
+    return path.length === 2 && /^\d{12}$/.test(path[0]!) && path[1] === name ? previous.queueUrl : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A dead-letter target outside this namespace's names (and not allowed by the administrator) is
+ * written only when its owner tags name a Queue of this namespace in this cluster: a queue created
+ * before the namespace token existed. Two reads, and only when the redrive policy is written.
+ */
+async function verifyRedriveTarget(sqs: SQSClient, arn: string, owner: Owner): Promise<void> {
+  const parts = parseArn(arn)!;
+  let tags: Record<string, string> = {};
+  try {
+    const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: parts.resource, QueueOwnerAWSAccountId: parts.account }))).QueueUrl;
+    if (url) tags = (await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags ?? {};
+  } catch (err) {
+    if (!isAwsError(err, ...NOT_FOUND)) throw err;
+    throw new TerminalError('NameNotAllowed', `spec.deadLetter: ${arn} does not exist`);
+  }
+  const ours = tags[OWNER_TAGS.cluster] === owner.cluster && tags[OWNER_TAGS.namespace] === owner.namespace && (tags[OWNER_TAGS.kind] ?? 'Queue') === 'Queue';
+  if (!ours) {
+    const who = tags[OWNER_TAGS.namespace] !== undefined ? `belongs to ${describeOwner(tags)}` : 'is not managed by awshooks';
+    throw new TerminalError(
+      'NameNotAllowed',
+      `spec.deadLetter: ${arn} is outside this namespace's queue names and ${who}; a dead-letter queue must be a queue of this namespace, or one the administrator allowed (ALLOWED_AWS_NAMES)`,
+    );
+  }
+}
+
+/**
  * SQS I/O. A drift check costs two calls (GetQueueAttributes with All, which carries the
  * message counts too, and ListQueueTags): the URL comes from status, GetQueueUrl is only
  * needed the first time or when the queue was recreated.
@@ -34,37 +78,43 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
   return {
     async readOne(desired, previous) {
       const sqs = ctx.aws.sqs(desired.region);
-      let url = previous?.queueName === desired.queueName && previous.region === desired.region ? previous.queueUrl : undefined;
-      let attributes: Record<string, string> | undefined;
-      if (url) {
-        try {
-          attributes = await attributesOf(sqs, url);
-        } catch (err) {
-          if (!isAwsError(err, ...NOT_FOUND)) throw err;
-          url = undefined;
+      const read = async (name: string): Promise<QueueObserved | undefined> => {
+        let url = statusQueueUrl(previous, name, desired.region);
+        let attributes: Record<string, string> | undefined;
+        if (url) {
+          try {
+            attributes = await attributesOf(sqs, url);
+          } catch (err) {
+            if (!isAwsError(err, ...NOT_FOUND)) throw err;
+            url = undefined;
+          }
         }
-      }
-      if (!url) {
-        try {
-          url = (await sqs.send(new GetQueueUrlCommand({ QueueName: desired.queueName }))).QueueUrl;
-        } catch (err) {
-          if (isAwsError(err, ...NOT_FOUND)) return undefined;
-          throw err;
+        if (!url) {
+          try {
+            url = (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+          } catch (err) {
+            if (isAwsError(err, ...NOT_FOUND)) return undefined;
+            throw err;
+          }
+          if (!url) return undefined;
+          try {
+            attributes = await attributesOf(sqs, url);
+          } catch (err) {
+            if (isAwsError(err, ...NOT_FOUND)) return undefined;
+            throw err;
+          }
         }
-        if (!url) return undefined;
-        try {
-          attributes = await attributesOf(sqs, url);
-        } catch (err) {
-          if (isAwsError(err, ...NOT_FOUND)) return undefined;
-          throw err;
-        }
-      }
-      const tags = (await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags ?? {};
-      return { url, attributes: attributes ?? {}, tags };
+        const tags = (await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags ?? {};
+        return { url, name, attributes: attributes ?? {}, tags };
+      };
+      return readChosen(desired.name, previous?.region === desired.region ? previous?.queueName : undefined, read, (o) => o.tags, ctx.owner);
     },
 
     async create(desired) {
+      // Never create (or squat) a name outside the namespace's own names.
+      if (!desired.name.claimable) throw nameNotAllowed('spec.queueName', desired.queueName, desired.name.ownPrefix, 'queue');
       const sqs = ctx.aws.sqs(desired.region);
+      if (desired.redrive?.verifyOwner) await verifyRedriveTarget(sqs, desired.redrive.deadLetterTargetArn, ctx.owner);
       const attributes: Record<string, string> = { ...desired.attributes };
       if (desired.fifo) attributes.FifoQueue = 'true';
       if (desired.policy) attributes.Policy = JSON.stringify(desired.policy);
@@ -82,7 +132,7 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
         throw err;
       }
       if (!url) throw new Error('CreateQueue returned no QueueUrl');
-      return { url, attributes: await attributesOf(sqs, url), tags };
+      return { url, name: desired.queueName, attributes: await attributesOf(sqs, url), tags };
     },
 
     async update(desired, observed, delta) {
@@ -90,6 +140,7 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
       const d = delta as QueueDelta;
       const attributes = { ...observed.attributes };
       let tags = { ...observed.tags };
+      if (d.attributes.RedrivePolicy !== undefined && desired.redrive?.verifyOwner) await verifyRedriveTarget(sqs, desired.redrive.deadLetterTargetArn, ctx.owner);
       if (Object.keys(d.attributes).length > 0) {
         await sqs.send(new SetQueueAttributesCommand({ QueueUrl: observed.url, Attributes: d.attributes }));
         Object.assign(attributes, d.attributes);
@@ -102,7 +153,7 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
         await sqs.send(new UntagQueueCommand({ QueueUrl: observed.url, TagKeys: d.tagsToRemove }));
         tags = withoutKeys(tags, d.tagsToRemove);
       }
-      return { url: observed.url, attributes, tags };
+      return { url: observed.url, name: observed.name, attributes, tags };
     },
 
     async delete(desired, observed) {

@@ -7,6 +7,11 @@ import type { QueueDesired } from './desired.js';
 /** A queue as read from SQS. */
 export interface QueueObserved {
   url: string;
+  /**
+   * The queue's name, when it may differ from the desired one (readOne sets it: the legacy name
+   * a queue created before the namespace token keeps).
+   */
+  name?: string;
   attributes: Record<string, string>;
   tags: Record<string, string>;
 }

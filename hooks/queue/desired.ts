@@ -1,17 +1,24 @@
 /** Pure: a Queue's spec (plus related Queues and config) → the desired SQS queue. */
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError, WaitError } from '../core/errors.js';
-import { isTrue } from '../core/conditions.js';
+import { checkChildNames } from '../core/child-names.js';
 import type { DesiredInput } from '../core/kind.js';
-import { deriveName } from '../core/naming.js';
+import { allowedByAdmin, chooseName, parseArn, type NameChoice } from '../core/name-scope.js';
+import { deriveName, inNamespaceNames, namespaceNamePrefix, scopedName, underscoreNamespaceToken, type NameScheme } from '../core/naming.js';
 import { ownerTags } from '../core/ownership.js';
 import { validateUserTags } from '../shared/tags.js';
-import type { Owner } from '../core/types.js';
+import { validatePolicyDocument } from '../core/policy-validation.js';
+import type { KubeObject, Owner } from '../core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
+import { queueWouldBeChildren } from './status.js';
 
 /** SQS queue names: 80 characters of [A-Za-z0-9_-], `.fifo` included for FIFO queues. */
 export const SQS_NAME_MAX = 80;
 const FIFO_SUFFIX = '.fifo';
+/** SQS policy quota: a queue access policy holds at most 8,192 bytes. */
+export const SQS_POLICY_MAX_CHARS = 8192;
+/** SQS policy quota: a queue access policy holds at most 20 statements. */
+export const SQS_POLICY_MAX_STATEMENTS = 20;
 
 /** Related-object key of Queues (Metacontroller's "<Kind>.<group>/<version>"). */
 export const QUEUE_RELATED_KEY = 'Queue.sqs.awshooks.dev/v1alpha1';
@@ -20,12 +27,21 @@ export const QUEUE_RELATED_KEY = 'Queue.sqs.awshooks.dev/v1alpha1';
 export interface DesiredRedrive {
   deadLetterTargetArn: string;
   maxReceiveCount: number;
+  /**
+   * The target is neither in this namespace's names nor allowed by the administrator: it is
+   * written only after its owner tags show a Queue of this namespace (a queue created before
+   * the namespace token existed).
+   */
+  verifyOwner?: boolean;
 }
 
 /** The desired SQS queue. */
 export interface QueueDesired {
   region: string;
+  /** The name read first and the only one ever created (`name.name`). */
   queueName: string;
+  /** How the queue name may be used (own, kept only while ours, legacy fallback). */
+  name: NameChoice;
   fifo: boolean;
   /** Plain attributes, as the strings SQS stores. Only attributes set in the spec. */
   attributes: Record<string, string>;
@@ -39,23 +55,80 @@ export interface QueueDesired {
   deletionPolicy: 'Delete' | 'Retain';
 }
 
-/** The default AWS name of a Queue: <prefix>-<namespace>-<name>, cut with a hash suffix. */
+/**
+ * How SQS writes names: the namespace with `-` as `_` (no Kubernetes name has `_`), the object
+ * name with `.` as `_` (lossless), `.fifo` for FIFO queues.
+ */
+export function sqsNameScheme(fifo: boolean): NameScheme {
+  return {
+    maxLength: SQS_NAME_MAX,
+    ...(fifo ? { suffix: FIFO_SUFFIX } : {}),
+    namespaceToken: underscoreNamespaceToken,
+    objectPart: (name) => {
+      const text = name.replace(/\./g, '_').replace(/[^A-Za-z0-9_-]/g, '-');
+      return { text, lossless: /^[a-z0-9.-]*$/.test(name) };
+    },
+  };
+}
+
+/** The default AWS name of a Queue: `<prefix>-<namespace token>-<name>` (see core/naming.ts). */
 export function defaultQueueName(prefix: string, namespace: string, name: string, fifo: boolean): string {
+  return scopedName(prefix, namespace, name, sqsNameScheme(fifo));
+}
+
+/** The name the pre-token scheme derived (`<prefix>-<namespace>-<name>`, ambiguous); kept for migration. */
+export function legacyQueueName(prefix: string, namespace: string, name: string, fifo: boolean): string {
   return deriveName([prefix, namespace, name], { maxLength: SQS_NAME_MAX, invalidChars: /[^A-Za-z0-9_-]/g, suffix: fifo ? FIFO_SUFFIX : '' });
 }
 
-/** The AWS name a Queue spec asks for, validated against SQS's rules and our prefix. */
-export function queueNameFor(spec: QueueSpec, config: HooksConfig, owner: Owner): string {
-  if (spec.queueName === undefined) return defaultQueueName(config.namePrefix, owner.namespace, owner.name, spec.fifo);
+/** True when a queue name lies in the namespace's own names. */
+export function inNamespaceQueueNames(queueName: string, prefix: string, namespace: string): boolean {
+  return inNamespaceNames(queueName, prefix, namespace, sqsNameScheme(queueName.endsWith(FIFO_SUFFIX)));
+}
+
+/**
+ * The AWS name a Queue spec asks for, validated against SQS's rules and our prefix, and how it
+ * may be used: its own namespace's names (or names the administrator allowed) are created and
+ * adoptable; any other name is used only for a queue whose owner tags already name this Queue.
+ */
+export function queueNameFor(spec: QueueSpec, config: HooksConfig, owner: Owner): NameChoice {
+  const derived = defaultQueueName(config.namePrefix, owner.namespace, owner.name, spec.fifo);
+  const legacy = legacyQueueName(config.namePrefix, owner.namespace, owner.name, spec.fifo);
+  const ownPrefix = namespaceNamePrefix(config.namePrefix, owner.namespace, sqsNameScheme(spec.fifo));
+  const base = { derived, legacy, ownPrefix, namespace: owner.namespace, allow: config.allowedAwsNames };
+  if (spec.queueName === undefined) return chooseName(base);
   let name = spec.queueName;
   if (spec.fifo && !name.endsWith(FIFO_SUFFIX)) name += FIFO_SUFFIX;
   if (!spec.fifo && name.endsWith(FIFO_SUFFIX)) throw new InvalidSpecError('spec.queueName: ends in .fifo but spec.fifo is false');
   if (name.length > SQS_NAME_MAX) throw new InvalidSpecError(`spec.queueName: "${name}" is longer than ${SQS_NAME_MAX} characters`);
   if (!/^[A-Za-z0-9_-]+$/.test(name.replace(/\.fifo$/, ''))) throw new InvalidSpecError('spec.queueName: only letters, digits, - and _ are allowed');
   if (!name.startsWith(`${config.namePrefix}-`)) {
-    throw new InvalidSpecError(`spec.queueName: must start with "${config.namePrefix}-" (the service may only manage queues under its prefix)`);
+    throw new InvalidSpecError(`spec.queueName: must start with "${config.namePrefix}-" (the service may only manage queues under its prefix); this namespace's queues start with "${ownPrefix}"`);
   }
-  return name;
+  return chooseName({ ...base, explicit: name });
+}
+
+/**
+ * A dead-letter target ARN, checked like every name a spec gives (DESIGN.md §3.4): an SQS ARN
+ * in this queue's region (SQS redrives only within a region and account), and a queue of this
+ * namespace's names or one the administrator allowed. Any other target is written only after
+ * its owner tags show a Queue of this namespace (`verifyOwner`).
+ */
+function redriveTarget(arn: string, field: string, input: DesiredInput<QueueSpec, QueueStatus>, fifo: boolean, maxReceiveCount: number): DesiredRedrive {
+  const { config, owner, spec } = input;
+  const parts = parseArn(arn);
+  if (!parts || parts.service !== 'sqs' || !/^[A-Za-z0-9_-]+(\.fifo)?$/.test(parts.resource)) {
+    throw new InvalidSpecError(`${field}: "${arn}" is not an SQS queue ARN`);
+  }
+  if (parts.region !== spec.region) {
+    throw new InvalidSpecError(`${field}: the dead-letter queue is in ${parts.region || 'no region'}, this queue in ${spec.region}; SQS redrives only within a region`);
+  }
+  if (parts.resource.endsWith(FIFO_SUFFIX) !== fifo) {
+    throw new InvalidSpecError(`${field}: the dead-letter queue of a FIFO queue must be FIFO, and of a standard queue standard`);
+  }
+  const own = inNamespaceQueueNames(parts.resource, config.namePrefix, owner.namespace);
+  const allowed = allowedByAdmin(config.allowedAwsNames, owner.namespace, arn, parts.resource);
+  return { deadLetterTargetArn: arn, maxReceiveCount, ...(own || allowed ? {} : { verifyOwner: true }) };
 }
 
 function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: boolean): DesiredRedrive | undefined {
@@ -63,38 +136,40 @@ function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: bo
   if (!dl) return undefined;
   const { queueRef: ref, targetArn } = dl;
   if ((ref === undefined) === (targetArn === undefined)) throw new InvalidSpecError('spec.deadLetter: set exactly one of queueRef and targetArn');
-  if (targetArn !== undefined) {
-    if (targetArn.endsWith(FIFO_SUFFIX) !== fifo) {
-      throw new InvalidSpecError('spec.deadLetter.targetArn: the dead-letter queue of a FIFO queue must be FIFO, and of a standard queue standard');
-    }
-    return { deadLetterTargetArn: targetArn, maxReceiveCount: dl.maxReceiveCount };
-  }
+  if (targetArn !== undefined) return redriveTarget(targetArn, 'spec.deadLetter.targetArn', input, fifo, dl.maxReceiveCount);
   if (ref === undefined) return undefined; // excluded above; the type system cannot tell
   // Deleting needs no redrive target: never block a finalize on a dead-letter queue that may
   // already be gone (both queues deleted together).
   if (input.finalizing) return undefined;
   if (ref === input.parent.metadata.name) throw new InvalidSpecError('spec.deadLetter.queueRef: a queue cannot be its own dead-letter queue');
-  const namespace = input.parent.metadata.namespace ?? '';
-  const target = input.related[QUEUE_RELATED_KEY]?.[`${namespace}/${ref}`] as
-    | { spec?: { fifo?: boolean }; status?: QueueStatus }
-    | undefined;
-  if (!target) {
+  const namespace = input.owner.namespace;
+  const target = input.related[QUEUE_RELATED_KEY]?.[`${namespace}/${ref}`] as KubeObject | undefined;
+  if (!target || (target.metadata?.namespace !== undefined && target.metadata.namespace !== namespace)) {
     throw new WaitError('DependencyNotReady', `waiting for dead-letter Queue "${ref}" in namespace "${namespace}" to exist`, 15);
   }
-  if ((target.spec?.fifo ?? false) !== fifo) {
-    throw new InvalidSpecError(`spec.deadLetter.queueRef: Queue "${ref}" is ${target.spec?.fifo ? 'FIFO' : 'standard'} but this queue is ${fifo ? 'FIFO' : 'standard'}; they must match`);
+  // The related object's spec and status are read defensively: status is written by whoever may
+  // write queues/status, and its ARN is only a claim, checked below like any targetArn.
+  const targetSpec = (target.spec ?? {}) as { fifo?: unknown };
+  const targetStatus = (target.status ?? {}) as { queueArn?: unknown; conditions?: unknown };
+  const targetFifo = targetSpec.fifo === true;
+  if (targetFifo !== fifo) {
+    throw new InvalidSpecError(`spec.deadLetter.queueRef: Queue "${ref}" is ${targetFifo ? 'FIFO' : 'standard'} but this queue is ${fifo ? 'FIFO' : 'standard'}; they must match`);
   }
-  const arn = target.status?.queueArn;
-  if (!arn || !isTrue(target.status?.conditions, 'Ready')) {
+  const arn = typeof targetStatus.queueArn === 'string' ? targetStatus.queueArn : undefined;
+  const ready = Array.isArray(targetStatus.conditions) && targetStatus.conditions.some((c: unknown) => (c as { type?: unknown })?.type === 'Ready' && (c as { status?: unknown }).status === 'True');
+  if (!arn || !ready) {
     throw new WaitError('DependencyNotReady', `waiting for dead-letter Queue "${ref}" to be Ready`, 15);
   }
-  return { deadLetterTargetArn: arn, maxReceiveCount: dl.maxReceiveCount };
+  return redriveTarget(arn, `spec.deadLetter.queueRef (Queue "${ref}" reports ${arn})`, input, fifo, dl.maxReceiveCount);
 }
 
 /** Pure: the desired queue. Throws InvalidSpecError or WaitError (no AWS call is made then). */
 export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): QueueDesired {
   const { spec, config, owner } = input;
-  const queueName = queueNameFor(spec, config, owner);
+  const name = queueNameFor(spec, config, owner);
+  if (!input.finalizing) {
+    checkChildNames(queueWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Queue or the other object');
+  }
   const attributes: Record<string, string> = {};
   const set = (key: string, value: number | boolean | string | undefined) => {
     if (value !== undefined) attributes[key] = String(value);
@@ -121,19 +196,20 @@ export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): Queue
       set('SqsManagedSseEnabled', enc.sqsManagedSse);
     }
   }
-  if (spec.policy !== undefined && (typeof spec.policy !== 'object' || !('Statement' in spec.policy))) {
-    throw new InvalidSpecError('spec.policy: must be an IAM policy document with a Statement');
-  }
+  // NOTE: SQS's policy quotas (8,192 bytes, 20 statements); SetQueueAttributes refuses more.
+  if (spec.policy !== undefined) validatePolicyDocument(spec.policy, 'spec.policy', { kind: 'resource', maxChars: SQS_POLICY_MAX_CHARS, maxStatements: SQS_POLICY_MAX_STATEMENTS });
   return {
     region: spec.region,
-    queueName,
+    queueName: name.name,
+    name,
     fifo: spec.fifo,
     attributes,
     ...(spec.policy ? { policy: spec.policy } : {}),
     ...(spec.deadLetter && !input.finalizing ? { redrive: resolveDeadLetter(input, spec.fifo) } : {}),
     tags: validateUserTags(spec.tags),
     ownerTags: ownerTags(owner),
-    adopt: spec.adopt,
+    // Adoption only ever takes a name of the parent's own (DESIGN.md §3.3).
+    adopt: spec.adopt && name.claimable,
     deletionPolicy: spec.deletionPolicy,
   };
 }

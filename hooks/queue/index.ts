@@ -1,11 +1,12 @@
 /** The `Queue` kind: an SQS queue plus a ConfigMap apps read with envFrom. */
+import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
 import { queueManager } from './aws.js';
 import { queueDelta, type QueueObserved } from './delta.js';
 import { desiredQueue, QUEUE_RELATED_KEY, type QueueDesired } from './desired.js';
-import { queueChildren, queueStatus } from './status.js';
+import { queueChildren, queueStatus, queueWouldBeChildren } from './status.js';
 
 export { QUEUE_RELATED_KEY };
 
@@ -37,13 +38,19 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
     AGE_COLUMN,
   ],
   childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
-  relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues' }],
+  relatedResources: [
+    { apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues' },
+    { apiVersion: 'v1', resource: 'configmaps' },
+  ],
   terminalCodes: TERMINAL_CODES,
 
   customize(parent) {
     const ref = parent.spec.deadLetter?.queueRef;
-    if (!ref) return [];
-    return [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: parent.metadata.namespace ?? '', names: [ref] }];
+    return [
+      ...(ref ? [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: parent.metadata.namespace ?? '', names: [ref] }] : []),
+      // The ConfigMap's name, to see whether another object already holds it.
+      ...childNameRules(parent, queueWouldBeChildren(parent.metadata.name)),
+    ];
   },
   desired: desiredQueue,
   resource: queueManager,

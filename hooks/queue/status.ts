@@ -1,6 +1,7 @@
 /** Pure: a Queue's status fields and its children. */
+import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject, Parent } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 import type { QueueObserved } from './delta.js';
@@ -16,7 +17,7 @@ export function queueStatus(desired: QueueDesired, observed: QueueObserved): Que
   return {
     queueUrl: observed.url,
     queueArn: observed.attributes.QueueArn ?? '',
-    queueName: desired.queueName,
+    queueName: observed.name ?? desired.queueName,
     region: desired.region,
     messages: count(observed.attributes.ApproximateNumberOfMessages),
     messagesInFlight: count(observed.attributes.ApproximateNumberOfMessagesNotVisible),
@@ -30,6 +31,11 @@ export function configMapName(parentName: string): string {
   return `${parentName}-queue`;
 }
 
+/** The children a Queue answers (by name), for the customize hook and the collision check. */
+export function queueWouldBeChildren(parentName: string): WouldBeChild[] {
+  return [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', name: configMapName(parentName) }];
+}
+
 /**
  * The ConfigMap apps read with `envFrom`. Computed from status only, so the same children
  * come back on every path; absent until the queue exists.
@@ -37,7 +43,8 @@ export function configMapName(parentName: string): string {
 export function queueChildren(input: ChildrenInput<QueueSpec, QueueStatus, QueueDesired>): KubeObject[] {
   const { status, parent } = input;
   if (!status.queueUrl) return [];
-  return [
+  // A ConfigMap another object holds is left out (desired() reports the Conflict).
+  return withoutForeignChildren([
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -49,5 +56,5 @@ export function queueChildren(input: ChildrenInput<QueueSpec, QueueStatus, Queue
         AWS_REGION: status.region ?? input.spec?.region ?? '',
       },
     },
-  ];
+  ], parent as Parent, input.children, input.related);
 }

@@ -5,6 +5,7 @@ import {
   DeleteRolePolicyCommand,
   DeleteRoleCommand,
   DetachRolePolicyCommand,
+  GetPolicyCommand,
   GetRoleCommand,
   PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
@@ -19,15 +20,18 @@ import {
   type IAMClient,
   type Role,
 } from '@aws-sdk/client-iam';
-import { isAwsError } from '../core/errors.js';
+import { isAwsError, TerminalError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
+import { readChosen } from '../core/name-scope.js';
+import { describeOwner, OWNER_TAGS } from '../core/ownership.js';
+import type { Owner } from '../core/types.js';
 import { parsePolicyDocument } from '../shared/policy-document.js';
 import { NO_SUCH_ENTITY } from '../iam-common/codes.js';
 import { collect } from '../shared/paginate.js';
 import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { RoleStatus } from '../../schemas/role.js';
 import type { RoleDelta, RoleObserved } from './delta.js';
-import type { RoleDesired } from './desired.js';
+import { attachedArnsFor, type RoleDesired } from './desired.js';
 
 async function listAttached(iam: IAMClient, roleName: string): Promise<string[]> {
   const pages = paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName });
@@ -69,6 +73,44 @@ async function unlessGone(work: Promise<unknown>): Promise<void> {
 }
 
 /**
+ * The ARNs among `arns` that may be attached only after a look at the policy's owner tags: legacy
+ * names of this namespace's Policies (must name that Policy), and managed ARNs under our path
+ * outside the namespace's names (must name a Policy of this namespace).
+ */
+function toVerify(desired: RoleDesired, roleArn: string): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const arn of desired.managedPolicyArnsToVerify) out.set(arn, undefined);
+  for (const ref of desired.policyRefs.filter((r) => r.verifyOwner)) {
+    const [arn] = attachedArnsFor({ managedPolicyArns: [], policyRefs: [ref], path: desired.path }, roleArn);
+    out.set(arn!, ref.ref);
+  }
+  return out;
+}
+
+/**
+ * Attach a policy only when its owner tags name a Policy of the role's namespace in this cluster
+ * (and, for a Policy reference, that very Policy). One GetPolicy, only when attaching.
+ */
+async function verifyPolicyOwner(iam: IAMClient, arn: string, owner: Owner, ref: string | undefined): Promise<void> {
+  let tags: Record<string, string> = {};
+  try {
+    tags = tagsFromList((await iam.send(new GetPolicyCommand({ PolicyArn: arn }))).Policy?.Tags);
+  } catch (err) {
+    if (!isAwsError(err, NO_SUCH_ENTITY)) throw err;
+  }
+  const ours =
+    tags[OWNER_TAGS.cluster] === owner.cluster &&
+    tags[OWNER_TAGS.namespace] === owner.namespace &&
+    tags[OWNER_TAGS.kind] === 'Policy' &&
+    (ref === undefined || tags[OWNER_TAGS.name] === ref);
+  if (!ours) {
+    const who = tags[OWNER_TAGS.namespace] !== undefined ? `belongs to ${describeOwner(tags)}` : 'does not exist or is not managed by awshooks';
+    const what = ref !== undefined ? `spec.policies: Policy "${ref}"'s IAM policy ${arn}` : `spec.managedPolicyArns: ${arn}`;
+    throw new TerminalError('NameNotAllowed', `${what} ${who}; a Role attaches only Policies of its own namespace, or policies the administrator allowed`);
+  }
+}
+
+/**
  * IAM I/O of a Role. A drift check costs three calls: GetRole (trust policy, tags, boundary,
  * session duration, description), ListAttachedRolePolicies and ListRolePolicies. Inline
  * documents are not read back (see roleDelta).
@@ -83,22 +125,25 @@ export function roleManager(ctx: KindContext): ResourceManager<RoleDesired, Role
   };
 
   return {
-    async readOne(desired) {
-      let role: Role | undefined;
-      try {
-        role = (await iam.send(new GetRoleCommand({ RoleName: desired.roleName }))).Role;
-      } catch (err) {
-        if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
-        throw err;
-      }
-      if (!role) return undefined;
-      try {
-        const [attached, inline] = await Promise.all([listAttached(iam, desired.roleName), listInline(iam, desired.roleName)]);
-        return fromRole(role, attached, inline);
-      } catch (err) {
-        if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
-        throw err;
-      }
+    async readOne(desired, previous) {
+      const read = async (roleName: string): Promise<RoleObserved | undefined> => {
+        let role: Role | undefined;
+        try {
+          role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role;
+        } catch (err) {
+          if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
+          throw err;
+        }
+        if (!role) return undefined;
+        try {
+          const [attached, inline] = await Promise.all([listAttached(iam, roleName), listInline(iam, roleName)]);
+          return fromRole({ ...role, RoleName: role.RoleName ?? roleName }, attached, inline);
+        } catch (err) {
+          if (isAwsError(err, NO_SUCH_ENTITY)) return undefined;
+          throw err;
+        }
+      };
+      return readChosen(desired.name, previous?.roleName, read, (o) => o.tags, ctx.owner);
     },
 
     async create(desired) {
@@ -118,11 +163,17 @@ export function roleManager(ctx: KindContext): ResourceManager<RoleDesired, Role
         }),
       );
       if (!out.Role?.Arn) throw new Error('CreateRole returned no Arn');
-      for (const arn of desired.managedPolicyArns) await iam.send(new AttachRolePolicyCommand({ RoleName: desired.roleName, PolicyArn: arn }));
+      // Policy ARNs are derived in the role's own account (from the ARN IAM just gave it).
+      const arns = attachedArnsFor(desired, out.Role.Arn);
+      const verify = toVerify(desired, out.Role.Arn);
+      for (const arn of arns) {
+        if (verify.has(arn)) await verifyPolicyOwner(iam, arn, ctx.owner, verify.get(arn));
+        await iam.send(new AttachRolePolicyCommand({ RoleName: desired.roleName, PolicyArn: arn }));
+      }
       const inline = Object.keys(desired.inlinePolicies).sort();
       await putInline(desired.roleName, desired, inline);
       return {
-        ...fromRole({ ...out.Role, Tags: out.Role.Tags ?? tagsToList(tags) }, [...desired.managedPolicyArns], inline),
+        ...fromRole({ ...out.Role, Tags: out.Role.Tags ?? tagsToList(tags) }, arns, inline),
         trustPolicy: desired.trustPolicy,
         ...(desired.permissionsBoundaryArn ? { permissionsBoundaryArn: desired.permissionsBoundaryArn } : {}),
       };
@@ -152,9 +203,13 @@ export function roleManager(ctx: KindContext): ResourceManager<RoleDesired, Role
         next.permissionsBoundaryArn = desired.permissionsBoundaryArn;
       }
       // Attach first, then detach: a policy swap never leaves the role with neither.
-      for (const arn of d.policiesToAttach) await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+      const verify = toVerify(desired, observed.arn);
+      for (const arn of d.policiesToAttach) {
+        if (verify.has(arn)) await verifyPolicyOwner(iam, arn, ctx.owner, verify.get(arn));
+        await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+      }
       for (const arn of d.policiesToDetach) await unlessGone(iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn })));
-      next.attachedPolicyArns = [...desired.managedPolicyArns];
+      next.attachedPolicyArns = attachedArnsFor(desired, observed.arn);
       await putInline(roleName, desired, d.inlineToPut);
       for (const name of d.inlineToDelete) await unlessGone(iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: name })));
       next.inlinePolicyNames = Object.keys(desired.inlinePolicies).sort();

@@ -2,7 +2,7 @@
 import type { Delta } from '../core/kind.js';
 import { tagDelta } from '../core/ownership.js';
 import { samePolicyDocument } from '../shared/policy-document.js';
-import type { RoleDesired } from './desired.js';
+import { attachedArnsFor, type RoleDesired } from './desired.js';
 
 /** An IAM role as read: GetRole + ListAttachedRolePolicies + ListRolePolicies. */
 export interface RoleObserved {
@@ -53,8 +53,10 @@ export function roleDelta(
     (desired.description !== undefined && (observed.description ?? '') !== desired.description);
   const permissionsBoundary = desired.permissionsBoundaryArn !== undefined && observed.permissionsBoundaryArn !== desired.permissionsBoundaryArn;
   const attached = new Set(observed.attachedPolicyArns);
-  const wanted = new Set(desired.managedPolicyArns);
-  const policiesToAttach = desired.managedPolicyArns.filter((a) => !attached.has(a));
+  // Policies of this namespace are attached by ARN derived in the role's own account.
+  const wantedArns = attachedArnsFor(desired, observed.arn);
+  const wanted = new Set(wantedArns);
+  const policiesToAttach = wantedArns.filter((a) => !attached.has(a));
   const policiesToDetach = [...attached].filter((a) => !wanted.has(a)).sort();
   const inlineNames = new Set(observed.inlinePolicyNames);
   const applied = previous?.inlinePolicyHashes ?? {};

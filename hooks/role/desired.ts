@@ -1,14 +1,28 @@
 /** Pure: a Role's spec (plus related Policies and config) → the desired IAM role. */
-import { isTrue } from '../core/conditions.js';
+import { checkChildNames } from '../core/child-names.js';
 import { InvalidSpecError, WaitError } from '../core/errors.js';
 import { hashOf } from '../core/hash.js';
 import type { DesiredInput } from '../core/kind.js';
+import { allowedByAdmin, chooseName, parseArn, type NameChoice } from '../core/name-scope.js';
 import { ownerTags } from '../core/ownership.js';
+import type { HooksConfig } from '../core/config.js';
+import type { KubeObject } from '../core/types.js';
 import { validateUserTags } from '../shared/tags.js';
 import { checkPolicyDocument, documentSize } from '../iam-common/documents.js';
-import { iamPath, IAM_NAME_PATTERN, isAllowedManagedPolicy, roleNameFor } from '../iam-common/names.js';
-import type { PolicyDocument, PolicyStatus } from '../../schemas/policy.js';
+import {
+  iamNamespacePrefix,
+  iamPath,
+  IAM_NAME_PATTERN,
+  isAllowedManagedPolicy,
+  legacyPolicyName,
+  legacyRoleName,
+  policyArn,
+  policyNameFor,
+  roleNameFor,
+} from '../iam-common/names.js';
+import type { PolicyDocument } from '../../schemas/policy.js';
 import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
+import { roleWouldBeChildren } from './status.js';
 import { trustPolicy } from './trust.js';
 
 /** Related-object key of Policies (Metacontroller's "<Kind>.<group>/<version>"). */
@@ -22,9 +36,28 @@ export const DEPENDENCY_WAIT_SECONDS = 15;
 /** Kubernetes object names (DNS subdomain). */
 const K8S_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
+/**
+ * A Policy of the Role's namespace to attach, by its IAM name under our path. The ARN is derived
+ * (account of the role + path + name), never read from the Policy's status (DESIGN.md §3.4).
+ */
+export interface PolicyRef {
+  /** The Policy object's name. */
+  ref: string;
+  /** Its IAM policy name: the derived one, or the legacy one its status reports. */
+  policyName: string;
+  /**
+   * The legacy name (which another namespace's object may have derived too): attached only once
+   * the IAM policy's owner tags name this Policy.
+   */
+  verifyOwner: boolean;
+}
+
 /** The desired IAM role. */
 export interface RoleDesired {
+  /** The derived role name (`name.name`): the only one ever created. */
   roleName: string;
+  /** How names are used: the derived one, and the legacy one a role created before the namespace token keeps. */
+  name: NameChoice;
   /** The IAM path, `/<prefix>/`. */
   path: string;
   namespace: string;
@@ -35,8 +68,15 @@ export interface RoleDesired {
   maxSessionDuration: number;
   description?: string;
   permissionsBoundaryArn?: string;
-  /** Every managed policy to attach (Policies' ARNs and allowed ARNs), sorted, unique. */
+  /** spec.managedPolicyArns: ARNs the admin allowed, sorted, unique. */
   managedPolicyArns: string[];
+  /**
+   * Those of managedPolicyArns under our IAM path but outside this namespace's names (and not
+   * allowed by ALLOWED_AWS_NAMES): attached only once their owner tags name a Policy of this namespace.
+   */
+  managedPolicyArnsToVerify: string[];
+  /** spec.policies: this namespace's Policies. */
+  policyRefs: PolicyRef[];
   inlinePolicies: Record<string, PolicyDocument>;
   /** Hash of each inline document, kept in status to tell which ones were applied. */
   inlinePolicyHashes: Record<string, string>;
@@ -46,8 +86,16 @@ export interface RoleDesired {
   deletionPolicy: 'Delete' | 'Retain';
 }
 
-/** The Policy ARNs a Role's spec.policies name, read from related objects of its own namespace only. */
-export function resolvePolicies(names: readonly string[], namespace: string, related: DesiredInput<unknown, RoleStatus>['related']): string[] {
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The Policies a Role's spec.policies name, from related objects of its own namespace only. The
+ * related Policy is read for one thing: whether it is Ready (and so created); its status — which
+ * anyone who may write policies/status can set — never supplies an ARN. The IAM name is derived;
+ * only a legacy name (a policy created before the namespace token) is taken from status, and is
+ * then verified against the IAM policy's owner tags before it is attached.
+ */
+export function resolvePolicyRefs(names: readonly string[], namespace: string, related: DesiredInput<unknown, RoleStatus>['related'], config: HooksConfig): PolicyRef[] {
   const byKey = related[POLICY_RELATED_KEY] ?? {};
   return names.map((name, i) => {
     if (name.includes('/')) {
@@ -55,32 +103,58 @@ export function resolvePolicies(names: readonly string[], namespace: string, rel
     }
     if (!K8S_NAME.test(name)) throw new InvalidSpecError(`spec.policies[${i}]: "${name}" is not a valid object name`);
     // Only the Role's own namespace is looked at, whatever else `related` holds.
-    const policy = byKey[`${namespace}/${name}`];
-    if (!policy || (policy.metadata.namespace !== undefined && policy.metadata.namespace !== namespace)) {
+    const policy = byKey[`${namespace}/${name}`] as KubeObject | undefined;
+    if (!policy || (policy.metadata?.namespace !== undefined && policy.metadata.namespace !== namespace)) {
       throw new WaitError('DependencyNotReady', `waiting for Policy "${name}" in namespace "${namespace}" to exist`, DEPENDENCY_WAIT_SECONDS);
     }
     if (policy.metadata.deletionTimestamp) {
       throw new WaitError('DependencyNotReady', `Policy "${name}" is being deleted`, DEPENDENCY_WAIT_SECONDS);
     }
-    const policyStatus = policy.status as PolicyStatus | undefined;
-    const arn = policyStatus?.arn;
-    if (!arn || !isTrue(policyStatus.conditions, 'Ready')) {
-      const ready = policyStatus?.conditions?.find((c) => c.type === 'Ready');
-      const why = ready && ready.status !== 'True' ? ` (it is ${ready.reason}: ${ready.message})` : '';
+    const status = isObject(policy.status) ? policy.status : {};
+    const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isObject) : [];
+    const ready = conditions.find((c) => c.type === 'Ready');
+    if (typeof status.arn !== 'string' || ready?.status !== 'True') {
+      const why = ready && ready.status !== 'True' ? ` (it is ${String(ready.reason)}: ${String(ready.message)})` : '';
       throw new WaitError('DependencyNotReady', `waiting for Policy "${name}" to be Ready${why}`, DEPENDENCY_WAIT_SECONDS);
     }
-    return arn;
+    const derived = policyNameFor(config.namePrefix, namespace, name);
+    const legacy = legacyPolicyName(config.namePrefix, namespace, name);
+    if (legacy !== derived && status.policyName === legacy) return { ref: name, policyName: legacy, verifyOwner: true };
+    return { ref: name, policyName: derived, verifyOwner: false };
   });
 }
 
-/** Check the spec's managed policy ARNs against the admin's allow-list. */
-export function checkManagedPolicyArns(arns: readonly string[], allowList: readonly string[]): void {
+/**
+ * Check the spec's managed policy ARNs: each must match the admin's allow-list
+ * (ALLOWED_MANAGED_POLICY_ARNS), and one under awshooks' own IAM path — a Policy of some
+ * namespace — must be in this namespace's names or allowed for it by ALLOWED_AWS_NAMES; any
+ * other is returned, to be attached only once its owner tags show a Policy of this namespace.
+ * No allow-list pattern can hand a namespace another namespace's Policy.
+ */
+export function checkManagedPolicyArns(arns: readonly string[], config: HooksConfig, namespace: string): { toVerify: string[] } {
+  const allowList = config.allowedManagedPolicyArns;
+  const ourPath = `:policy${iamPath(config.namePrefix)}`;
+  const toVerify: string[] = [];
   arns.forEach((arn, i) => {
     if (!isAllowedManagedPolicy(arn, allowList)) {
       const allowed = allowList.length ? allowList.join(', ') : 'none (ALLOWED_MANAGED_POLICY_ARNS is empty)';
       throw new InvalidSpecError(`spec.managedPolicyArns[${i}]: "${arn}" is not allowed by the cluster admin; allowed patterns: ${allowed}`);
     }
+    const at = arn.indexOf(ourPath);
+    if (at < 0) return;
+    const policyName = arn.slice(at + ourPath.length);
+    const own = policyName.startsWith(iamNamespacePrefix(config.namePrefix, namespace));
+    if (!own && !allowedByAdmin(config.allowedAwsNames, namespace, arn, policyName)) toVerify.push(arn);
   });
+  return { toVerify: [...new Set(toVerify)].sort() };
+}
+
+/** Every ARN a desired role attaches, for a role in `partition`/`account` (from its own ARN). */
+export function attachedArnsFor(desired: Pick<RoleDesired, 'managedPolicyArns' | 'policyRefs' | 'path'>, roleArn: string): string[] {
+  const parts = parseArn(roleArn);
+  if (!parts) throw new Error(`not a role ARN: ${roleArn}`);
+  const refs = desired.policyRefs.map((r) => policyArn(parts.partition, parts.account, desired.path, r.policyName));
+  return [...new Set([...refs, ...desired.managedPolicyArns])].sort();
 }
 
 /**
@@ -93,16 +167,26 @@ export function checkManagedPolicyArns(arns: readonly string[], allowList: reado
  * skipping AWS would leave that role behind. It costs one GetRole for a Role never created.
  */
 export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesired {
-  if (!input.finalizing) return complete(input, baseOf(input, false));
+  if (!input.finalizing) {
+    const base = baseOf(input, false);
+    checkChildNames(
+      roleWouldBeChildren(base.serviceAccountName, base.manageServiceAccount),
+      input.parent,
+      input.children,
+      input.related,
+      'choose another serviceAccountName, or set serviceAccount.manage: false and annotate the existing ServiceAccount yourself',
+    );
+    return complete(input, base);
+  }
   const base = baseOf(input, true);
   try {
     return complete(input, base);
   } catch {
-    return { ...base, managedPolicyArns: [], inlinePolicies: {}, inlinePolicyHashes: {} };
+    return { ...base, managedPolicyArns: [], managedPolicyArnsToVerify: [], policyRefs: [], inlinePolicies: {}, inlinePolicyHashes: {} };
   }
 }
 
-type RoleBase = Omit<RoleDesired, 'trustPolicy' | 'managedPolicyArns' | 'inlinePolicies' | 'inlinePolicyHashes'>;
+type RoleBase = Omit<RoleDesired, 'trustPolicy' | 'managedPolicyArns' | 'managedPolicyArnsToVerify' | 'policyRefs' | 'inlinePolicies' | 'inlinePolicyHashes'>;
 
 /** The names and settings that need neither related objects nor the OIDC configuration. */
 function baseOf(input: DesiredInput<RoleSpec, RoleStatus>, finalizing: boolean): RoleBase {
@@ -112,8 +196,16 @@ function baseOf(input: DesiredInput<RoleSpec, RoleStatus>, finalizing: boolean):
   if (!finalizing && (!K8S_NAME.test(serviceAccountName) || serviceAccountName.length > 253)) {
     throw new InvalidSpecError(`spec.serviceAccountName: "${serviceAccountName}" is not a valid ServiceAccount name (no ':' or '/')`);
   }
+  const name = chooseName({
+    derived: roleNameFor(config.namePrefix, namespace, owner.name),
+    legacy: legacyRoleName(config.namePrefix, namespace, owner.name),
+    ownPrefix: iamNamespacePrefix(config.namePrefix, namespace),
+    namespace,
+    allow: config.allowedAwsNames,
+  });
   return {
-    roleName: roleNameFor(config.namePrefix, namespace, owner.name),
+    roleName: name.name,
+    name,
     path: iamPath(config.namePrefix),
     namespace,
     serviceAccountName,
@@ -132,7 +224,7 @@ function baseOf(input: DesiredInput<RoleSpec, RoleStatus>, finalizing: boolean):
 function complete(input: DesiredInput<RoleSpec, RoleStatus>, base: RoleBase): RoleDesired {
   const { spec, config } = input;
   const namespace = base.namespace;
-  checkManagedPolicyArns(spec.managedPolicyArns ?? [], config.allowedManagedPolicyArns);
+  const { toVerify } = checkManagedPolicyArns(spec.managedPolicyArns ?? [], config, namespace);
   const inlinePolicies = spec.inlinePolicies ?? {};
   const inlinePolicyHashes: Record<string, string> = {};
   for (const [name, document] of Object.entries(inlinePolicies)) {
@@ -147,9 +239,19 @@ function complete(input: DesiredInput<RoleSpec, RoleStatus>, base: RoleBase): Ro
     throw new InvalidSpecError(`spec.inlinePolicies: together ${inlineSize} characters; IAM allows ${INLINE_POLICIES_MAX_CHARS} per role`);
   }
   const trust = trustPolicy(config, namespace, base.serviceAccountName);
-  const managedPolicyArns = [...new Set([...resolvePolicies(spec.policies ?? [], namespace, input.related), ...(spec.managedPolicyArns ?? [])])].sort();
-  if (managedPolicyArns.length > MAX_ATTACHED_POLICIES) {
-    throw new InvalidSpecError(`spec.policies + spec.managedPolicyArns: ${managedPolicyArns.length} policies; IAM attaches at most ${MAX_ATTACHED_POLICIES} to a role`);
+  const managedPolicyArns = [...new Set(spec.managedPolicyArns ?? [])].sort();
+  const policyRefs = [...new Map(resolvePolicyRefs(spec.policies ?? [], namespace, input.related, config).map((r) => [r.ref, r])).values()].sort((a, b) => a.ref.localeCompare(b.ref));
+  const count = policyRefs.length + managedPolicyArns.length;
+  if (count > MAX_ATTACHED_POLICIES) {
+    throw new InvalidSpecError(`spec.policies + spec.managedPolicyArns: ${count} policies; IAM attaches at most ${MAX_ATTACHED_POLICIES} to a role`);
   }
-  return { ...base, trustPolicy: trust, managedPolicyArns, inlinePolicies, inlinePolicyHashes };
+  return {
+    ...base,
+    trustPolicy: trust,
+    managedPolicyArns,
+    managedPolicyArnsToVerify: toVerify,
+    policyRefs,
+    inlinePolicies,
+    inlinePolicyHashes,
+  };
 }

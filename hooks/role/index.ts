@@ -1,4 +1,5 @@
 /** The `Role` kind: an IAM role for one service account of the Role's namespace (IRSA). */
+import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
@@ -6,7 +7,7 @@ import { RoleSpecSchema, RoleStatusSchema, type RoleSpec, type RoleStatus } from
 import { roleManager } from './aws.js';
 import { roleDelta, type RoleObserved } from './delta.js';
 import { desiredRole, POLICY_RELATED_KEY, type RoleDesired } from './desired.js';
-import { roleChildren, roleStatus } from './status.js';
+import { roleChildren, roleStatus, roleWouldBeChildren } from './status.js';
 
 export { POLICY_RELATED_KEY };
 
@@ -28,14 +29,21 @@ export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleS
     AGE_COLUMN,
   ],
   childResources: [{ apiVersion: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', updateStrategy: 'InPlace' }],
-  relatedResources: [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies' }],
+  relatedResources: [
+    { apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies' },
+    { apiVersion: 'v1', resource: 'serviceaccounts' },
+  ],
   terminalCodes: ROLE_TERMINAL_CODES,
 
   customize(parent) {
-    const names = parent.spec.policies ?? [];
-    if (names.length === 0) return [];
-    // Only the Role's own namespace (DESIGN.md §3.4).
-    return [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: parent.metadata.namespace ?? '', names: [...new Set(names)].filter((n) => !n.includes('/')) }];
+    const names = [...new Set(parent.spec.policies ?? [])].filter((n) => !n.includes('/'));
+    const serviceAccountName = parent.spec.serviceAccountName ?? parent.metadata.name;
+    return [
+      // Only the Role's own namespace (DESIGN.md §3.4).
+      ...(names.length > 0 ? [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: parent.metadata.namespace ?? '', names }] : []),
+      // The ServiceAccount's name, to see whether another object already holds it.
+      ...childNameRules(parent, roleWouldBeChildren(serviceAccountName, parent.spec.serviceAccount?.manage ?? true)),
+    ];
   },
   desired: desiredRole,
   resource: roleManager,

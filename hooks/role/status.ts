@@ -1,6 +1,7 @@
 /** Pure: a Role's status fields and its ServiceAccount child. */
+import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject, Parent } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
 import type { RoleObserved } from './delta.js';
@@ -33,6 +34,11 @@ function managesServiceAccount(spec: Partial<RoleSpec> | undefined): boolean {
   return spec?.serviceAccount?.manage !== false;
 }
 
+/** The children a Role answers (by name), for the customize hook and the collision check. */
+export function roleWouldBeChildren(serviceAccountName: string, manage: boolean): WouldBeChild[] {
+  return manage ? [{ apiVersion: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', name: serviceAccountName }] : [];
+}
+
 /**
  * The ServiceAccount, annotated with the role ARN, once the ARN is known and when
  * spec.serviceAccount.manage is true. Computed from status and spec only: never throws.
@@ -43,11 +49,18 @@ export function roleChildren(input: ChildrenInput<RoleSpec, RoleStatus, RoleDesi
   const manage = managesServiceAccount(spec ?? parent.spec);
   if (!manage || !status.roleArn) return [];
   const name = status.serviceAccountName ?? spec?.serviceAccountName ?? parent.metadata.name;
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name, labels: childLabels('Role', parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
-    },
-  ];
+  // A ServiceAccount another object holds (another Role, a Helm chart) is left out: desired()
+  // reports the Conflict, and Metacontroller could never create it anyway.
+  return withoutForeignChildren(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        metadata: { name, labels: childLabels('Role', parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
+      },
+    ],
+    parent as Parent,
+    input.children,
+    input.related,
+  );
 }

@@ -172,9 +172,10 @@ t.test('customize asks for the dead-letter Queue of the same namespace only', as
     payload: { controller: {}, parent: queue({ region: 'eu-west-1', deadLetter: { queueRef: 'orders-dlq' } }) },
   });
   t.equal(res.statusCode, 200);
-  t.same(res.json(), { relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: 'shop', names: ['orders-dlq'] }] });
+  const configMap = { apiVersion: 'v1', resource: 'configmaps', namespace: 'shop', names: ['orders-queue'] };
+  t.same(res.json(), { relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: 'shop', names: ['orders-dlq'] }, configMap] });
   const none = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/customize', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue() } });
-  t.same(none.json(), { relatedResources: [] });
+  t.same(none.json(), { relatedResources: [configMap] }, 'no dead-letter Queue: only the ConfigMap name (child collision check)');
 });
 
 t.test('a bug answers 500 without details, so Metacontroller writes nothing', async (t) => {

@@ -92,8 +92,10 @@ t.test('customize asks for the Role\'s own namespace only', async (t) => {
     t.equal(res.statusCode, 200);
     return res.json<{ relatedResources: unknown[] }>();
   };
-  t.same((await call({ policies: ['ddd', 'eee'] })).relatedResources, [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] }]);
-  t.same((await call({})).relatedResources, []);
+  const sa = (name: string) => ({ apiVersion: 'v1', resource: 'serviceaccounts', namespace: 'team-a', names: [name] });
+  t.same((await call({ policies: ['ddd', 'eee'] })).relatedResources, [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] }, sa('fff')]);
+  t.same((await call({})).relatedResources, [sa('fff')], 'the ServiceAccount name (child collision check)');
+  t.same((await call({ serviceAccount: { manage: false } })).relatedResources, [], 'an unmanaged ServiceAccount is not ours to check');
   t.same((await call({ maxSessionDuration: 'long' })).relatedResources, [], 'an invalid spec relates nothing');
   const policies = await app.hooks.inject({ method: 'POST', url: '/hooks/policies/customize', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'p', namespace: 'team-a' }, spec: {} } } });
   t.same(policies.json(), { relatedResources: [] });

@@ -73,12 +73,12 @@ t.test('lifecycle: Secret first, create, Service, converge with no writes, drift
   t.ok(created.calls >= 2, 'DescribeDBInstances + CreateDBInstance');
   t.equal(condition(created.answer, 'Ready')?.status, 'True', 'moto: available at once');
   t.equal(condition(created.answer, 'Connectable')?.status, 'True');
-  t.match(created.answer.status, { dbInstanceIdentifier: 'awshooks-team-a-orders', dbInstanceStatus: 'available', engine: 'postgres', port: 5432, endpoint: /rds\.amazonaws\.com$/, masterPasswordHash: /^[0-9a-f]{16}$/, finalSnapshotIdentifier: /^awshooks-team-a-orders-final-[0-9a-f]{8}$/ });
+  t.match(created.answer.status, { dbInstanceIdentifier: 'awshooks-team01a-orders', dbInstanceStatus: 'available', engine: 'postgres', port: 5432, endpoint: /rds\.amazonaws\.com$/, masterPasswordHash: /^[0-9a-f]{16}$/, finalSnapshotIdentifier: /^awshooks-team01a-orders-final-[0-9a-f]{8}$/ });
   const svc = created.answer.children.find((c) => c.kind === 'Service');
   t.match(svc, { spec: { type: 'ExternalName', externalName: created.answer.status.endpoint } });
   t.notOk(JSON.stringify(created.answer.status).includes(ADMIN_PW), 'no password in status');
 
-  const described = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'awshooks-team-a-orders' }))).DBInstances![0]!;
+  const described = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'awshooks-team01a-orders' }))).DBInstances![0]!;
   const tags = Object.fromEntries((described.TagList ?? []).map((x) => [x.Key, x.Value]));
   t.match(tags, { team: 'a', 'awshooks.dev/namespace': 'team-a', 'awshooks.dev/name': 'orders', 'awshooks.dev/kind': 'DBInstance' });
   t.match(described, { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 10, MasterUsername: ADMIN, StorageEncrypted: true });
@@ -97,7 +97,7 @@ t.test('lifecycle: Secret first, create, Service, converge with no writes, drift
   d.parent = { ...d.parent, spec: { ...d.parent.spec, storageGB: 20, tags: { team: 'b' } }, metadata: { ...d.parent.metadata, generation: 2 } };
   const changed = await d.counted();
   t.equal(changed.calls, 3, 'Describe + Modify (storage) + AddTagsToResource');
-  const after = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'awshooks-team-a-orders' }))).DBInstances![0]!;
+  const after = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'awshooks-team01a-orders' }))).DBInstances![0]!;
   t.equal(after.AllocatedStorage, 20);
   t.equal(changed.answer.status.storageGB, 20);
   const again = await d.counted();
@@ -118,15 +118,15 @@ t.test('backup.every: drift check = 2 calls; a snapshot when due, tagged, ours o
   const d = new DBInstanceDriver(app, 'backed', { masterUsername: ADMIN, backup: { every: '24h', retentionDays: 3 } });
   const up = await d.bringUp(ADMIN_PW);
   t.equal(condition(up, 'Ready')?.status, 'True');
-  const ids = await snapshotIds('awshooks-team-a-backed');
-  t.equal(ids.filter((s) => s.startsWith('awshooks-team-a-backed-awshooks-')).length, 1, 'first snapshot taken');
-  t.match(up.status.lastSnapshotIdentifier, /^awshooks-team-a-backed-awshooks-\d{12}$/);
+  const ids = await snapshotIds('awshooks-team01a-backed');
+  t.equal(ids.filter((s) => s.startsWith('awshooks-team01a-backed-awshooks-')).length, 1, 'first snapshot taken');
+  t.match(up.status.lastSnapshotIdentifier, /^awshooks-team01a-backed-awshooks-\d{12}$/);
 
   t.equal((await d.counted()).calls, 0, 'converged: zero calls');
   app.clock.advance(301);
   const drift = await d.counted();
   t.equal(drift.calls, 2, 'drift check with backup.every: DescribeDBInstances + DescribeDBSnapshots');
-  t.equal((await snapshotIds('awshooks-team-a-backed')).length, ids.length, 'no new snapshot before `every`');
+  t.equal((await snapshotIds('awshooks-team01a-backed')).length, ids.length, 'no new snapshot before `every`');
 });
 
 t.test('finalize: Snapshot takes a final snapshot; finalized only once RDS says not found', async (t) => {
@@ -137,14 +137,14 @@ t.test('finalize: Snapshot takes a final snapshot; finalized only once RDS says 
   const uidShort = d.parent.metadata.uid!.slice(0, 8);
   const first = await d.sync('finalize');
   t.equal(first.finalized, false, 'delete requested: confirm on the next poll');
-  t.equal(first.status.finalSnapshotIdentifier, `awshooks-team-a-snap-final-${uidShort}`);
+  t.equal(first.status.finalSnapshotIdentifier, `awshooks-team01a-snap-final-${uidShort}`);
   t.equal(first.resyncAfterSeconds, 30);
   t.ok(first.children.some((c) => c.metadata.name === 'snap-master'), 'children kept while finalizing');
   const second = await d.sync('finalize');
   t.equal(second.finalized, true);
-  t.equal(second.status.finalSnapshotIdentifier, `awshooks-team-a-snap-final-${uidShort}`, 'status shows the final snapshot');
-  t.notOk(await instanceExists('awshooks-team-a-snap'));
-  const snaps = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: `awshooks-team-a-snap-final-${uidShort}` }));
+  t.equal(second.status.finalSnapshotIdentifier, `awshooks-team01a-snap-final-${uidShort}`, 'status shows the final snapshot');
+  t.notOk(await instanceExists('awshooks-team01a-snap'));
+  const snaps = await rds.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: `awshooks-team01a-snap-final-${uidShort}` }));
   t.equal(snaps.DBSnapshots?.length, 1, 'the final snapshot exists');
 });
 
@@ -157,25 +157,25 @@ t.test('finalize: Delete skips the snapshot; Retain leaves the instance', async 
   const done = await del.sync('finalize');
   t.equal(done.finalized, true);
   t.notOk(done.status.finalSnapshotIdentifier);
-  t.notOk(await instanceExists('awshooks-team-a-gone'));
-  t.same((await snapshotIds('awshooks-team-a-gone')).filter((s) => s.includes('-final-')), [], 'no final snapshot');
+  t.notOk(await instanceExists('awshooks-team01a-gone'));
+  t.same((await snapshotIds('awshooks-team01a-gone')).filter((s) => s.includes('-final-')), [], 'no final snapshot');
 
   const keep = new DBInstanceDriver(app, 'kept', { masterUsername: ADMIN, deletionPolicy: 'Retain' });
   await keep.bringUp(ADMIN_PW);
   const { answer, calls } = await keep.counted('finalize');
   t.equal(answer.finalized, true);
   t.equal(calls, 0, 'Retain: no AWS call');
-  t.ok(await instanceExists('awshooks-team-a-kept'), 'the instance is still there');
+  t.ok(await instanceExists('awshooks-team01a-kept'), 'the instance is still there');
 
   const prot = new DBInstanceDriver(app, 'prot', { masterUsername: ADMIN, deletionProtection: true });
   await prot.bringUp(ADMIN_PW);
   const refused = await prot.sync('finalize');
   t.equal(refused.finalized, false);
   t.equal(reason(refused), 'DeletionProtected');
-  t.ok(await instanceExists('awshooks-team-a-prot'));
+  t.ok(await instanceExists('awshooks-team01a-prot'));
   prot.parent = { ...prot.parent, spec: { ...prot.parent.spec, deletionProtection: false } };
   let last = refused;
   for (let i = 0; i < 4 && !last.finalized; i++) last = await prot.sync('finalize');
   t.equal(last.finalized, true, 'protection lifted, then deleted');
-  t.notOk(await instanceExists('awshooks-team-a-prot'));
+  t.notOk(await instanceExists('awshooks-team01a-prot'));
 });

@@ -16,7 +16,7 @@ import { desiredPolicy } from '../../hooks/policy/desired.js';
 import { policyStatus } from '../../hooks/policy/status.js';
 import { versionsToDeleteBeforePolicy, versionToPrune, type PolicyVersionInfo } from '../../hooks/policy/versions.js';
 import { roleDelta, type RoleObserved } from '../../hooks/role/delta.js';
-import { desiredRole, POLICY_RELATED_KEY, type RoleDesired } from '../../hooks/role/desired.js';
+import { attachedArnsFor, desiredRole, POLICY_RELATED_KEY, type RoleDesired } from '../../hooks/role/desired.js';
 import { roleChildren, roleStatus } from '../../hooks/role/status.js';
 import { issuerKey, trustPolicy } from '../../hooks/role/trust.js';
 import { roleKind } from '../../hooks/role/index.js';
@@ -38,7 +38,7 @@ function thrown(fn: () => unknown): (Error & { reason?: string }) | undefined {
   return undefined;
 }
 
-t.test('IAM names: <prefix>-<namespace>-<name>, within IAM limits, hash-suffixed when cut', async (t) => {
+t.test('IAM names: <prefix>-<namespace token>-<name>, within IAM limits, hash-suffixed when cut', async (t) => {
   t.equal(policyNameFor('awshooks', 'default', 'ddd'), 'awshooks-default-ddd');
   t.equal(roleNameFor('awshooks', 'default', 'fff'), 'awshooks-default-fff');
   t.equal(iamPath('awshooks'), '/awshooks/');
@@ -47,13 +47,13 @@ t.test('IAM names: <prefix>-<namespace>-<name>, within IAM limits, hash-suffixed
   const long = 'a-very-long-role-name-that-goes-on-and-on-beyond-sixty-four-characters';
   const role = roleNameFor('awshooks', ns, long);
   t.ok(role.length <= 64 && role.length >= 60, `role names are cut to 64 (${role.length})`);
-  t.match(role, /^awshooks-a-rather-long-namespace-name-a-very-long-[a-z-]*-[0-9a-f]{8}$/);
+  t.match(role, /^awshooks-a_rather_long_namespace_name-a-very-long-[a-z-]*-[0-9a-f]{8}$/);
   t.not(roleNameFor('awshooks', ns, `${long}-x`), role, 'names sharing a long beginning still differ');
   t.equal(roleNameFor('awshooks', ns, long), role, 'deterministic');
   const policy = policyNameFor('awshooks', ns, long.repeat(3));
   t.ok(policy.length <= 128 && policy.length >= 124, `policy names are cut to 128 (${policy.length})`);
   t.match(policy, /-[0-9a-f]{8}$/, 'with a hash suffix');
-  t.equal(policyNameFor('awshooks', ns, long), `awshooks-${ns}-${long}`, 'a 128-character budget keeps it whole');
+  t.equal(policyNameFor('awshooks', ns, long), `awshooks-${ns.replace(/-/g, '_')}-${long}`, 'a 128-character budget keeps it whole');
   t.match(roleNameFor('awshooks', 'ns', 'a.b'), /^awshooks-ns-a\.b$/, 'dots are valid in IAM names');
 });
 
@@ -250,7 +250,9 @@ t.test('Role desired state', async (t) => {
   t.equal(d.serviceAccountName, 'fff', 'defaults to the Role name');
   t.equal(d.manageServiceAccount, true, 'serviceAccount.manage defaults to true');
   t.equal(d.maxSessionDuration, 3600);
-  t.same(d.managedPolicyArns, ['arn:aws:iam::123456789012:policy/awshooks/awshooks-default-ddd', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
+  t.same(d.managedPolicyArns, ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+  t.same(d.policyRefs, [{ ref: 'ddd', policyName: 'awshooks-default-ddd', verifyOwner: false }], 'the Policy by its derived name, never its status ARN');
+  t.same(attachedArnsFor(d, 'arn:aws:iam::123456789012:role/awshooks/awshooks-default-fff'), ['arn:aws:iam::123456789012:policy/awshooks/awshooks-default-ddd', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
   t.same(d.inlinePolicyHashes, { send: hashOf(doc('sqs:SendMessage')) });
   t.match(d.trustPolicy, { Statement: [{ Condition: { StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:default:fff' } } }] });
   t.equal(d.permissionsBoundaryArn, undefined);
@@ -315,8 +317,9 @@ t.test('Role: isolation, allow-list, configuration and dependencies', async (t) 
 
 t.test('Role customize asks only for its own namespace\'s Policies', async (t) => {
   const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'team-a' }, spec: { policies: ['ddd', 'eee', 'ddd'] } } as unknown as Parent<RoleSpec, RoleStatus>;
-  t.same(roleKind.customize!(parent, config), [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] }]);
-  t.same(roleKind.customize!({ ...parent, spec: { ...parent.spec, policies: [] } }, config), []);
+  const sa = { apiVersion: 'v1', resource: 'serviceaccounts', namespace: 'team-a', names: ['fff'] };
+  t.same(roleKind.customize!(parent, config), [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] }, sa]);
+  t.same(roleKind.customize!({ ...parent, spec: { ...parent.spec, policies: [] } } as Parent<RoleSpec, RoleStatus>, config), [sa]);
 });
 
 t.test('Role delta', async (t) => {

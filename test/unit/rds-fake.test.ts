@@ -15,8 +15,8 @@ import { makeDBInstanceKind } from '../../hooks/dbinstance/index.js';
 import { DatabaseError, type DbWork } from '../../hooks/dbinstance/database.js';
 
 const UID = 'feedface-0000-4000-8000-000000000001';
-const owner = { cluster: 'default', namespace: 'team-a', name: 'orders', uid: UID, kind: 'DBInstance' };
-const ID = 'awshooks-team-a-orders';
+const owner = { cluster: 'default', namespace: 'teama', name: 'orders', uid: UID, kind: 'DBInstance' };
+const ID = 'awshooks-teama-orders';
 const MASTER_PW = 'Master-pw-0123456789';
 
 function awsError(name: string, status = 400): Error {
@@ -82,7 +82,7 @@ function harness(spec: Record<string, unknown> = {}) {
     if (dbFails) throw dbFails;
   });
   let now = Date.parse('2026-03-01T10:00:00Z');
-  let parent: Parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name: 'orders', namespace: 'team-a', uid: UID, generation: 1 }, spec };
+  let parent: Parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name: 'orders', namespace: 'teama', uid: UID, generation: 1 }, spec };
   let children: ObjectMap = { 'Secret.v1': {}, 'Service.v1': {} };
   const h = {
     rds,
@@ -103,14 +103,14 @@ function harness(spec: Record<string, unknown> = {}) {
       return parent;
     },
     secret(name: string): KubeObject | undefined {
-      return children['Secret.v1']?.[`team-a/${name}`];
+      return children['Secret.v1']?.[`teama/${name}`];
     },
     setSecretPassword(name: string, pw: string) {
-      const s = children['Secret.v1']![`team-a/${name}`]!;
+      const s = children['Secret.v1']![`teama/${name}`]!;
       (s.data as Record<string, string>).password = b64(pw);
     },
     deleteSecret(name: string) {
-      delete children['Secret.v1']![`team-a/${name}`];
+      delete children['Secret.v1']![`teama/${name}`];
     },
     async sync(finalizing = false): Promise<SyncResponse> {
       const { response } = await reconcile(kind, { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children, finalizing }, {
@@ -121,7 +121,7 @@ function harness(spec: Record<string, unknown> = {}) {
       });
       parent = { ...parent, status: response.status };
       const next: ObjectMap = { 'Secret.v1': {}, 'Service.v1': {} };
-      for (const c of response.children) next[`${c.kind}.${c.apiVersion}`]![`team-a/${c.metadata.name}`] = { ...c, metadata: { ...c.metadata, namespace: 'team-a' } };
+      for (const c of response.children) next[`${c.kind}.${c.apiVersion}`]![`teama/${c.metadata.name}`] = { ...c, metadata: { ...c.metadata, namespace: 'teama' } };
       children = next;
       return response;
     },

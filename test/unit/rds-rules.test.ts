@@ -69,7 +69,7 @@ t.test('RDS instance identifier rules', async (t) => {
     t.equal(rdsIdentifierProblem(id), undefined, `${prefix}/${ns}/${name} → ${id} is valid`);
     t.equal(defaultInstanceIdentifier(prefix, ns, name), id, 'deterministic');
   }
-  t.equal(defaultInstanceIdentifier('awshooks', 'team-a', 'orders'), 'awshooks-team-a-orders');
+  t.equal(defaultInstanceIdentifier('awshooks', 'team-a', 'orders'), 'awshooks-team01a-orders');
   const a = defaultInstanceIdentifier('awshooks', 'a'.repeat(40), 'b'.repeat(40) + '1');
   const b = defaultInstanceIdentifier('awshooks', 'a'.repeat(40), 'b'.repeat(40) + '2');
   t.not(a, b, 'long names that share a beginning differ by their hash suffix');
