@@ -411,8 +411,13 @@ ${stringify(role, YAML_OPTS)}`;
 
 // ------------------------------------------------------------------------------- Argo CD health
 
-/** Ready=False reasons raised by the reconcile core or a kind that wait for a person (not for time). */
+/**
+ * Ready=False reasons raised by the reconcile core or a kind that wait for a person, not for time:
+ * the TerminalErrors, and waits only a person ends (DeletionProtected: set deletionProtection false).
+ */
 export const PERSON_NEEDED_REASONS = [
+  'AttachedElsewhere',
+  'NotConfigured',
   'InvalidSpec',
   'InvalidSecret',
   'Conflict',
