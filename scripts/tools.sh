@@ -43,9 +43,11 @@ apt_install() {
 }
 
 tool() {
+  local bin
   case $1 in
-    helm) echo "$(bash "$ROOT/scripts/helm-build.sh")/helm" ;;
-    kubectl) echo "$(bash "$ROOT/scripts/k8s-build.sh")/kubectl" ;;
+    # Assigned first: a failed build must fail this script (set -e ignores a failure inside echo "$(...)").
+    helm) bin=$(bash "$ROOT/scripts/helm-build.sh") && echo "$bin/helm" ;;
+    kubectl) bin=$(bash "$ROOT/scripts/k8s-build.sh") && echo "$bin/kubectl" ;;
     promtool)
       command -v promtool >/dev/null 2>&1 || apt_install prometheus
       command -v promtool || die "prometheus installed but no promtool on PATH"
