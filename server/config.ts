@@ -142,7 +142,8 @@ function readTokens(file: string): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   let raw: RawEnv;
   try {
-    raw = envSchema<RawEnv>({ schema: ENV_SCHEMA, data: env, dotenv: false });
+    // env: false — read exactly `env` (process.env by default), not process.env merged under it.
+    raw = envSchema<RawEnv>({ schema: ENV_SCHEMA, data: env, env: false, dotenv: false });
   } catch (err) {
     throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
   }
