@@ -8,7 +8,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHART_DIR } from '../../../scripts/packaging.js';
-import { exportedMetricNames } from './exported-metrics.js';
+import { exportedMetricNames } from '../../helpers/exported-metrics.js';
 
 interface Target {
   expr: string;

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { renderChart, toolPath } from '../../../scripts/packaging.js';
-import { exportedMetricNames } from './exported-metrics.js';
+import { exportedMetricNames } from '../../helpers/exported-metrics.js';
 
 // The first run on a machine may build helm and install promtool (scripts/tools.sh); scripts/test.sh does that beforehand.
 t.setTimeout(15 * 60 * 1000);

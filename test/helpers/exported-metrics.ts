@@ -1,6 +1,6 @@
 /** The metric names a built app really exports on /metrics, for the alert and dashboard tests. */
-import { buildApp } from '../../../server/app.js';
-import { loadConfig } from '../../../server/config.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
 
 /**
  * Every series name in the exposition of a freshly built app (the same factory as production,
