@@ -12,7 +12,7 @@
  *   manifests/metacontroller/*.yaml             Metacontroller's least-privilege RBAC
  *   manifests/argocd/*                          Argo CD health checks
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KINDS } from '../hooks/registry.js';
 import { generatedManifest } from '../schemas/crd.js';
@@ -45,7 +45,8 @@ for (const kind of KINDS) write(join(ROOT, 'manifests', 'generated', `${kind.nam
 // The chart's sources first: everything below renders the chart.
 for (const sub of ['files/crds', 'files/compositecontrollers']) {
   // No stale file of a removed kind.
-  for (const f of readdirSync(join(CHART_DIR, sub), { withFileTypes: true })) if (f.isFile()) rmSync(join(CHART_DIR, sub, f.name));
+  const dir = join(CHART_DIR, sub);
+  if (existsSync(dir)) for (const f of readdirSync(dir, { withFileTypes: true })) if (f.isFile()) rmSync(join(dir, f.name));
 }
 for (const [path, text] of Object.entries(chartKindFiles(KINDS))) write(join(CHART_DIR, path), text);
 write(join(CHART_DIR, 'values.schema.json'), `${JSON.stringify(valuesSchema(), null, 2)}\n`);
