@@ -27,8 +27,9 @@ import { controllerFor, crdFor } from '../schemas/crd.js';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The chart's folder. */
 export const CHART_DIR = join(ROOT, 'charts', 'awshooks');
-/** Release name and namespace of the one-file install (and of the kustomization's default). */
+/** Release name of the one-file install: its objects are named `awshooks`. */
 export const INSTALL_RELEASE = 'awshooks';
+/** Namespace of the one-file install, and the kustomization's default. */
 export const INSTALL_NAMESPACE = 'awshooks';
 /** The values manifests/install.yaml is rendered with, on top of the chart's defaults. */
 export const INSTALL_VALUES_FILE = join(ROOT, 'manifests', 'install-values.yaml');
