@@ -345,12 +345,17 @@ const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiV
 
 /**
  * What Metacontroller needs for our kinds, instead of its default `*` on `*`: read its own
- * controllers; read and update our parents (finalizers, status); own our children; read what the
- * customize hooks relate; read the hook token Secret; write events; leader election.
+ * controllers and the CRDs; read and update our parents (finalizers, status); own our children;
+ * read what the customize hooks relate; read the hook token Secret; write events; leader election.
  */
 export function metacontrollerRules(kinds: readonly AnyKind[]): PolicyRule[] {
   const rules: PolicyRule[] = [
     { apiGroups: ['metacontroller.k8s.io'], resources: ['compositecontrollers', 'controllerrevisions', 'decoratorcontrollers'], verbs: ['get', 'list', 'watch'] },
+    // NOTE: Metacontroller (v4.17.2, seen on a real API server) watches the CRDs to follow the
+    // parent and child resources; without this it logs `forbidden` and never starts a controller.
+    { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
+    // NOTE: and it watches namespaces (seen the same way).
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
     { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'list', 'watch', 'create', 'update'] },
   ];

@@ -118,6 +118,10 @@ t.test('Metacontroller’s least-privilege RBAC is up to date and covers the kin
   t.ok(allows('', 'secrets', 'get'), 'reads the hook token Secret');
   t.ok(allows('metacontroller.k8s.io', 'compositecontrollers', 'watch'), 'watches its CompositeControllers');
   t.ok(allows('', 'events', 'create'), 'writes events (SyncError)');
+  t.ok(allows('apiextensions.k8s.io', 'customresourcedefinitions', 'watch'), 'watches the CRDs (Metacontroller v4.17 does)');
+  t.notOk(allows('apiextensions.k8s.io', 'customresourcedefinitions', 'update'), 'but never changes them');
+  t.ok(allows('', 'namespaces', 'watch'), 'watches namespaces (Metacontroller v4.17 does)');
+  t.notOk(allows('', 'namespaces', 'delete'), 'but never changes them');
   const childResources = new Set(KINDS.flatMap((k) => k.childResources.map((c) => c.resource)));
   const coreWrite = rules.filter((r) => r.apiGroups.includes('') && r.verbs.includes('create')).flatMap((r) => r.resources);
   t.same(coreWrite.filter((r) => r !== 'events' && !childResources.has(r)), [], 'creates no core resource that is not a child');
