@@ -1,6 +1,8 @@
 # awshooks container image.
 #
-#   docker build -t awshooks:0.1.0 .
+#   docker build -t awshooks:"$(node -p "require('./package.json').version")" .
+#
+# The tag is the version in package.json: the chart's appVersion and manifests/install.yaml use it.
 #
 # Three stages: `build` compiles TypeScript with the dev dependencies, `deps`
 # installs the production dependencies only, and the final stage is distroless

@@ -15,10 +15,13 @@ export interface ControllerTarget {
   timeout: string;
 }
 
-/** The in-cluster defaults used for the committed manifests. */
+/**
+ * The in-cluster defaults used for the committed manifests: the chart's Service and token Secret
+ * for release `awshooks` in namespace `awshooks` (the chart rewrites both for its own release).
+ */
 export const DEFAULT_TARGET: ControllerTarget = {
-  baseUrl: 'http://awshooks.awshooks.svc.cluster.local',
-  tokenSecret: { name: 'awshooks-hook-token', namespace: 'metacontroller', key: 'token' },
+  baseUrl: 'http://awshooks.awshooks.svc:80',
+  tokenSecret: { name: 'awshooks-hook-token', namespace: 'awshooks', key: 'token' },
   timeout: '10s',
 };
 

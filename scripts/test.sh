@@ -3,7 +3,8 @@
 #
 #   1. Node 24 (scripts/node.sh), npm ci when node_modules/ is missing
 #   2. install + start moto (scripts/moto.sh) and PostgreSQL + MariaDB (scripts/databases.sh),
-#      reusing ones already running; type check (tsc --noEmit) and lint (npm run lint) run meanwhile
+#      reusing ones already running; type check (tsc --noEmit), lint (npm run lint) and the tools of the
+#      packaging tests (scripts/tools.sh: helm, kubectl, promtool, lua; exported as HELM, KUBECTL, ...) meanwhile
 #   3. tap (raw TAP output, also saved to .run/tap-output.tap); extra arguments go to tap,
 #      e.g. `npm test -- test/sqs.test.ts`
 #   4. stop the services this run started (KEEP_SERVICES=1 leaves them running for the next run)
@@ -30,6 +31,7 @@ TSC_PID=''
 LINT_PID=''
 MOTO_JOB=''
 DB_JOB=''
+TOOLS_JOB=''
 
 finish() {
   local rc=$? pids=()
@@ -39,6 +41,7 @@ finish() {
   # Interrupted during start-up: let the start scripts finish (they are bounded) before stopping.
   [[ -n $MOTO_JOB ]] && wait "$MOTO_JOB" 2>/dev/null
   [[ -n $DB_JOB ]] && wait "$DB_JOB" 2>/dev/null
+  [[ -n $TOOLS_JOB ]] && wait "$TOOLS_JOB" 2>/dev/null
   if [[ ${KEEP_SERVICES:-0} == 1 ]]; then
     ((STOP_MOTO || STOP_DBS)) && log "KEEP_SERVICES=1: leaving moto and the databases running (scripts/moto.sh stop; scripts/databases.sh stop)"
   else
@@ -88,6 +91,10 @@ LINT_PID=$!
 log "starting moto and the databases"
 { bash scripts/moto.sh install && bash scripts/moto.sh start; } >"$RUN_DIR/test-moto.env" &
 MOTO_JOB=$!
+# The packaging and operations tests' tools (helm, kubectl, promtool, lua): built or installed into
+# caches outside the repository the first time (scripts/tools.sh), meanwhile.
+bash scripts/tools.sh helm kubectl promtool lua >"$RUN_DIR/test-tools.txt" 2>"$RUN_DIR/test-tools.log" &
+TOOLS_JOB=$!
 { bash scripts/databases.sh install && bash scripts/databases.sh start; } >"$RUN_DIR/test-db.env" &
 DB_JOB=$!
 # Wait for both before acting on a failure, so that cleanup never races a start-up still under way.
@@ -96,6 +103,11 @@ wait "$DB_JOB"; DB_RC=$?
 MOTO_JOB='' DB_JOB=''
 ((MOTO_RC == 0)) || setup_fail "moto (see the [moto] lines above)"
 ((DB_RC == 0)) || setup_fail "databases (see the [databases] lines above)"
+wait "$TOOLS_JOB" || { tail -n 30 "$RUN_DIR/test-tools.log" >&2; setup_fail "tools (scripts/tools.sh, log in .run/test-tools.log)"; }
+TOOLS_JOB=''
+{ read -r HELM; read -r KUBECTL; read -r PROMTOOL; read -r LUA; } <"$RUN_DIR/test-tools.txt"
+export HELM KUBECTL PROMTOOL LUA
+log "tools: $HELM $KUBECTL $PROMTOOL $LUA"
 
 env_value() { sed -n "s/^$1=//p" "$2" | tail -n1; }
 AWS_ENDPOINT_URL=$(env_value AWS_ENDPOINT_URL "$RUN_DIR/test-moto.env")

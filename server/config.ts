@@ -24,7 +24,11 @@ export interface ServiceConfig {
   hooks: HooksConfig;
 }
 
-const schema = {
+/**
+ * The environment variables the service reads, as a JSON Schema (env-schema validates against
+ * it). Exported so the Helm chart's values.schema.json is generated from it (scripts/packaging.ts).
+ */
+export const ENV_SCHEMA = {
   type: 'object',
   properties: {
     HOST: { type: 'string', default: '0.0.0.0' },
@@ -39,7 +43,9 @@ const schema = {
     MAX_CONCURRENT_HOOKS: { type: 'integer', minimum: 1, default: 64 },
     SHUTDOWN_GRACE_MS: { type: 'integer', minimum: 0, default: 10000 },
     AWS_ENDPOINT_URL: { type: 'string', pattern: '^https?://' },
-    AWS_REGION: { type: 'string', default: 'us-east-1' },
+    // No default here: AWS_DEFAULT_REGION (the AWS CLI's name) is the fallback, then us-east-1.
+    AWS_REGION: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' },
+    AWS_DEFAULT_REGION: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' },
     CLUSTER_NAME: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,62}$', default: 'default' },
     NAME_PREFIX: { type: 'string', pattern: '^[a-z][a-z0-9]{0,15}$', default: 'awshooks' },
     DRIFT_CHECK_INTERVAL_SECONDS: { type: 'integer', minimum: 5, maximum: 86400, default: 30 },
@@ -71,7 +77,8 @@ interface RawEnv {
   MAX_CONCURRENT_HOOKS: number;
   SHUTDOWN_GRACE_MS: number;
   AWS_ENDPOINT_URL?: string;
-  AWS_REGION: string;
+  AWS_REGION?: string;
+  AWS_DEFAULT_REGION?: string;
   CLUSTER_NAME: string;
   NAME_PREFIX: string;
   DRIFT_CHECK_INTERVAL_SECONDS: number;
@@ -88,6 +95,9 @@ interface RawEnv {
   DB_TLS: 'disable' | 'require' | 'verify-full';
   DB_TLS_CA_FILE?: string;
 }
+
+/** Region of the global services when neither AWS_REGION nor AWS_DEFAULT_REGION is set. */
+const DEFAULT_REGION = 'us-east-1';
 
 /** A configuration error: the message names the variable. */
 export class ConfigError extends Error {
@@ -155,7 +165,8 @@ function readTokens(file: string): string[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   let raw: RawEnv;
   try {
-    raw = envSchema<RawEnv>({ schema, data: env, dotenv: false });
+    // env: false — read exactly `env` (process.env by default), not process.env merged under it.
+    raw = envSchema<RawEnv>({ schema: ENV_SCHEMA, data: env, env: false, dotenv: false });
   } catch (err) {
     throw new ConfigError(`invalid configuration: ${(err as Error).message}`);
   }
@@ -192,7 +203,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     clusterName: raw.CLUSTER_NAME,
     namePrefix: raw.NAME_PREFIX,
     driftCheckIntervalSeconds: raw.DRIFT_CHECK_INTERVAL_SECONDS,
-    defaultRegion: raw.AWS_REGION,
+    // NOTE: the AWS SDK for JavaScript v3 reads AWS_REGION only; AWS_DEFAULT_REGION is what the AWS
+    // CLI and older SDKs read, and what some clusters (and credential Secrets) still set.
+    defaultRegion: raw.AWS_REGION ?? raw.AWS_DEFAULT_REGION ?? DEFAULT_REGION,
     allowedManagedPolicyArns: list(raw.ALLOWED_MANAGED_POLICY_ARNS),
     allowedAwsNames: parseAllowedAwsNames(raw.ALLOWED_AWS_NAMES),
     rdsDefaultSecurityGroupIds: list(raw.RDS_DEFAULT_SECURITY_GROUP_IDS),

@@ -30,7 +30,7 @@ const BUSY = new Set([
 ]);
 
 /** Statuses that need a person (or an AWS fix): wait, poll slowly, say so. */
-const PROBLEM = new Set([
+export const PROBLEM_STATUSES: ReadonlySet<string> = new Set([
   'failed',
   'incompatible-credentials',
   'incompatible-network',
@@ -66,7 +66,7 @@ export function instanceReadiness(status: string | undefined): Readiness & { acc
   if (BUSY.has(s)) {
     return { ready: false, reason, message: `the DB instance is ${s}`, requeueSeconds: BUSY_REQUEUE_SECONDS };
   }
-  if (PROBLEM.has(s)) {
+  if (PROBLEM_STATUSES.has(s)) {
     const hint = s === 'storage-full'
       ? 'raise spec.storageGB'
       : s === 'stopped'

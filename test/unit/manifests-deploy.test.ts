@@ -1,30 +1,32 @@
 /**
- * Checks the deployment manifests (manifests/deploy/), the kustomization, the IAM policies
- * (manifests/iam/) and the Dockerfile by reading them: every built-in Kubernetes object is
- * validated against Kubernetes' own OpenAPI schemas (kubernetes-models), then the properties the
- * schemas cannot see are asserted — security settings, probes on the metrics port, selectors that
- * really select the pods, who the NetworkPolicy admits, least-privilege IAM — and the files are
- * checked against each other (ports, names, prefix, boundary ARN, user id).
+ * Checks the one-file install (manifests/install.yaml, the Helm chart rendered by `npm run
+ * generate`), the kustomization over it, the IAM policies (manifests/iam/) and the Dockerfile by
+ * reading them: every built-in Kubernetes object is validated against Kubernetes' own OpenAPI
+ * schemas (kubernetes-models), then the properties the schemas cannot see are asserted — security
+ * settings, probes on the metrics port, selectors that really select the pods, who the
+ * NetworkPolicy admits, least-privilege IAM — and the files are checked against each other (ports,
+ * names, prefix, boundary ARN, user id). That install.yaml is what the chart renders is
+ * test/unit/packaging/helm.test.ts's job.
  */
 import t from 'tap';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { CustomResourceDefinition } from 'kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import { loadConfig } from '../../server/config.js';
+import { ENV_SCHEMA, loadConfig } from '../../server/config.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const deployDir = join(root, 'manifests', 'deploy');
+const manifestsDir = join(root, 'manifests');
 const iamDir = join(root, 'manifests', 'iam');
 
 /** A parsed Kubernetes object, before it is given to its model. */
@@ -35,28 +37,23 @@ interface KubeObject {
   [key: string]: unknown;
 }
 
-interface Loaded {
-  file: string;
-  obj: KubeObject;
-}
-
 /** A model class of kubernetes-models: `validate()` throws when the object breaks the schema. */
 type ModelClass = new (data: never) => { validate(): void };
 
-/** Built-in kinds found in manifests/deploy/, keyed `<apiVersion>/<kind>`. */
+/** Built-in kinds found in install.yaml, keyed `<apiVersion>/<kind>`. */
 const MODELS: Record<string, ModelClass> = {
   'v1/Namespace': Namespace,
   'v1/ServiceAccount': ServiceAccount,
   'v1/ConfigMap': ConfigMap,
-  'v1/Secret': Secret,
   'v1/Service': Service,
   'apps/v1/Deployment': Deployment,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'apiextensions.k8s.io/v1/CustomResourceDefinition': CustomResourceDefinition,
 };
 
 /** Kinds handled by hand because kubernetes-models (core) has no schema for them. */
-const HAND_CHECKED = new Set(['monitoring.coreos.com/v1/ServiceMonitor']);
+const HAND_CHECKED = new Set(['metacontroller.k8s.io/v1alpha1/CompositeController', 'monitoring.coreos.com/v1/ServiceMonitor']);
 
 /**
  * Parses a YAML file the way Kubernetes does: YAML 1.1, so that `defaultMode: 0440` is octal
@@ -75,19 +72,14 @@ function parseKubeYaml(file: string): KubeObject[] {
   return out;
 }
 
-const deployFiles = readdirSync(deployDir)
-  .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-  .sort();
-const loaded: Loaded[] = deployFiles.flatMap((file) =>
-  parseKubeYaml(join(deployDir, file)).map((obj) => ({ file, obj })),
-);
+const loaded: KubeObject[] = parseKubeYaml(join(manifestsDir, 'install.yaml'));
+const serviceMonitorObject = parseKubeYaml(join(manifestsDir, 'components', 'servicemonitor', 'servicemonitor.yaml'));
 
-/** The one object of `kind` in manifests/deploy/ (fails the test run if there is not exactly one). */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the test names the shape it reads
+/** The one object of `kind` in install.yaml (fails the test run if there is not exactly one). */
 function only<T = KubeObject>(kind: string): T {
-  const found = loaded.filter((l) => l.obj.kind === kind && !l.file.includes('.example.'));
+  const found = loaded.filter((o) => o.kind === kind);
   if (found.length !== 1) throw new Error(`expected exactly one ${kind}, found ${found.length}`);
-  return found[0]!.obj as T;
+  return found[0] as T;
 }
 
 /** True when every matchLabels entry of `selector` is among `labels` (the API's semantics). */
@@ -110,34 +102,26 @@ function resolvePort(container: IContainer, port: number | string | undefined): 
 const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** RFC 1123 label, what the API server requires of these objects' names. */
 const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** RFC 1123 subdomain (CRD names). */
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const deployment = new Deployment(only<never>('Deployment'));
 const podSpec = deployment.spec!.template.spec!;
 const podLabels = deployment.spec!.template.metadata?.labels;
 const container = podSpec.containers[0]!;
 const configMap = only<{ metadata: { name: string }; data: Record<string, string> }>('ConfigMap');
-const service = new Service(only<never>('Service'));
+const service = new Service(only('Service') as never);
+/** The example production values (charts/awshooks/ci/production-values.yaml): the settings a real cluster sets. */
+const example = parseYaml(readFileSync(join(root, 'charts', 'awshooks', 'ci', 'production-values.yaml'), 'utf8')) as {
+  config: Record<string, string>;
+  serviceAccount: { irsaRoleArn: string };
+};
 
-t.test('every file in manifests/deploy/ is valid against the Kubernetes schemas', async (t) => {
-  t.same(
-    deployFiles,
-    [
-      'configmap.yaml',
-      'deployment.yaml',
-      'hook-token-secret.example.yaml',
-      'namespace.yaml',
-      'networkpolicy.yaml',
-      'pdb.yaml',
-      'service.yaml',
-      'serviceaccount.yaml',
-      'servicemonitor.yaml',
-    ],
-    'deploy/ holds the expected files',
-  );
-  for (const { file, obj } of loaded) {
+t.test('every object in install.yaml is valid against the Kubernetes schemas', async (t) => {
+  for (const obj of loaded) {
     const key = `${obj.apiVersion}/${obj.kind}`;
-    const what = `${file}: ${obj.kind}/${obj.metadata?.name}`;
-    t.match(obj.metadata?.name, DNS_LABEL, `${what} has a valid name`);
+    const what = `${obj.kind}/${obj.metadata?.name}`;
+    t.match(obj.metadata?.name, obj.kind === 'CustomResourceDefinition' ? DNS_SUBDOMAIN : DNS_LABEL, `${what} has a valid name`);
     if (HAND_CHECKED.has(key)) continue;
     const Model = MODELS[key];
     if (!Model) {
@@ -147,28 +131,30 @@ t.test('every file in manifests/deploy/ is valid against the Kubernetes schemas'
     t.doesNotThrow(() => { new Model(obj as never).validate(); }, `${what} matches the ${key} schema`);
   }
   t.same(
-    [...new Set(loaded.map((l) => l.obj.kind))].sort(),
+    [...new Set(loaded.map((o) => o.kind))].sort(),
     [
+      'CompositeController',
       'ConfigMap',
+      'CustomResourceDefinition',
       'Deployment',
       'Namespace',
       'NetworkPolicy',
       'PodDisruptionBudget',
-      'Secret',
       'Service',
       'ServiceAccount',
-      'ServiceMonitor',
     ],
-    'deploy/ holds exactly the expected kinds',
+    'install.yaml holds exactly the expected kinds (no Secret: the token is never in a file)',
   );
-  for (const { file, obj } of loaded) {
-    if (obj.kind === 'Namespace') continue;
-    const allowed = file.startsWith('hook-token-secret.example') ? ['awshooks', 'metacontroller'] : ['awshooks'];
-    t.ok(
-      allowed.includes(obj.metadata?.namespace ?? ''),
-      `${file}: ${obj.kind} is in namespace ${allowed.join(' or ')} (got ${obj.metadata?.namespace})`,
-    );
+  const clusterScoped = new Set(['Namespace', 'CustomResourceDefinition', 'CompositeController']);
+  for (const obj of loaded) {
+    if (clusterScoped.has(obj.kind)) {
+      t.equal(obj.metadata?.namespace, undefined, `${obj.kind}/${obj.metadata?.name} is cluster-scoped: no namespace`);
+    } else {
+      t.equal(obj.metadata?.namespace, 'awshooks', `${obj.kind}/${obj.metadata?.name} is in namespace awshooks`);
+    }
   }
+  t.equal(only('Namespace').metadata?.name, 'awshooks', 'creates its namespace');
+  t.equal(only('Namespace').metadata?.labels?.['pod-security.kubernetes.io/enforce'], 'restricted', 'which enforces the restricted Pod Security Standard');
 });
 
 t.test('the schema validation really rejects invalid objects (negative control)', async (t) => {
@@ -182,6 +168,25 @@ t.test('the schema validation really rejects invalid objects (negative control)'
   const badPolicy = structuredClone(only<{ spec: { policyTypes: unknown } }>('NetworkPolicy'));
   badPolicy.spec.policyTypes = 'Ingress';
   t.throws(() => { new NetworkPolicy(badPolicy as never).validate(); }, 'policyTypes must be a list');
+});
+
+t.test('CompositeControllers call this install’s Service with its token Secret (checked by hand)', async (t) => {
+  const controllers = loaded.filter((o) => o.kind === 'CompositeController') as unknown as {
+    metadata: { name: string };
+    spec: { hooks: Record<string, { version: string; webhook: { url: string; timeout: string; authorization?: { type: string; secretRef: { name: string; namespace: string; key: string } } } }> };
+  }[];
+  t.equal(controllers.length, loaded.filter((o) => o.kind === 'CustomResourceDefinition').length, 'one CompositeController per CRD');
+  const hookPort = service.spec?.ports?.find((p) => p.name === 'http-hooks')?.port;
+  for (const cc of controllers) {
+    t.match(cc.metadata.name, /^awshooks-[a-z]+$/, `${cc.metadata.name}: the fixed name the parents' finalizer is named after`);
+    for (const [name, hook] of Object.entries(cc.spec.hooks)) {
+      const what = `${cc.metadata.name} ${name}`;
+      t.equal(hook.version, 'v2', `${what}: hook version v2`);
+      t.equal(hook.webhook.url, `http://${service.metadata?.name}.${service.metadata?.namespace}.svc:${hookPort}/hooks/${cc.metadata.name.replace(/^awshooks-/, '')}/${name}`, `${what}: the Service's hook port`);
+      t.equal(hook.webhook.timeout, '10s', `${what}: Metacontroller's 10 s timeout`);
+      t.same(hook.webhook.authorization, { type: 'Bearer', secretRef: { name: 'awshooks-hook-token', namespace: 'awshooks', key: 'token' } }, `${what}: the token Secret the pods mount`);
+    }
+  }
 });
 
 t.test('Deployment: replicas, rollout, scheduling', async (t) => {
@@ -206,8 +211,8 @@ t.test('Deployment: replicas, rollout, scheduling', async (t) => {
   t.not(podSpec.automountServiceAccountToken, false, 'does not disable the service account token (IRSA)');
   t.equal(podSpec.containers.length, 1, 'one container');
   t.notOk(podSpec.initContainers?.length, 'no init container that would need its own hardening');
+  t.match(deployment.spec?.template.metadata?.annotations?.['checksum/config'], /^[0-9a-f]{64}$/, 'a changed ConfigMap rolls the pods (settings are read at start)');
 });
-
 t.test('Deployment: runs non-root, read-only, without privileges', async (t) => {
   const pod = podSpec.securityContext!;
   const c = container.securityContext!;
@@ -280,7 +285,7 @@ function containerEnv(): Record<string, string> {
   return env;
 }
 
-t.test('the service accepts the configuration the manifests give it', async (t) => {
+t.test('the service accepts the configuration the manifests give it, as is and with a real cluster’s settings', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'awshooks-manifests-'));
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
   const env = containerEnv();
@@ -293,58 +298,37 @@ t.test('the service accepts the configuration the manifests give it', async (t) 
   t.equal(config.port, resolvePort(container, 'http-hooks'), 'listens for hooks on the container hook port');
   t.equal(config.metricsPort, resolvePort(container, 'metrics'), 'serves probes and metrics on the container metrics port');
   t.equal(config.authDisabled, false, 'requires the bearer token');
-  t.equal(config.hooks.namePrefix, configMap.data.NAME_PREFIX, 'uses NAME_PREFIX');
-  t.equal(config.hooks.clusterName, configMap.data.CLUSTER_NAME, 'uses CLUSTER_NAME as the owner tag value');
-  t.equal(config.hooks.permissionsBoundaryArn, configMap.data.PERMISSIONS_BOUNDARY_ARN, 'uses the permissions boundary');
-  t.ok(
-    config.hooks.oidcProviderArn?.endsWith(`:oidc-provider/${config.hooks.oidcIssuer}`),
-    'OIDC_ISSUER is the provider ARN’s issuer (host/path, no scheme)',
-  );
-  t.ok(config.hooks.allowedManagedPolicyArns.every((a) => a.startsWith('arn:aws:iam::')), 'the allow-list parses into ARNs');
-  t.ok(config.hooks.rdsDefaultSecurityGroupIds.every((id) => /^sg-[0-9a-f]+$/.test(id)), 'the default security groups parse into ids');
   t.ok(config.shutdownGraceMs < (podSpec.terminationGracePeriodSeconds ?? 30) * 1000, 'shutdown finishes before Kubernetes kills the pod');
   const limit = String(container.resources?.limits?.memory ?? '');
   t.ok(config.bodyLimitBytes < Number(/^(\d+)Mi$/.exec(limit)?.[1] ?? 0) * 1024 * 1024, 'the request body limit is below the memory limit');
-});
 
-t.test('ConfigMap holds every setting with string values', async (t) => {
-  t.equal(configMap.metadata.name, 'awshooks-config', 'named awshooks-config');
-  t.same(
-    Object.keys(configMap.data).sort(),
-    [
-      'ALLOWED_MANAGED_POLICY_ARNS',
-      'AWS_ACCOUNT_ID',
-      'AWS_REGION',
-      'CLUSTER_NAME',
-      'DB_TLS',
-      'DRIFT_CHECK_INTERVAL_SECONDS',
-      'LOG_LEVEL',
-      'NAME_PREFIX',
-      'OIDC_ISSUER',
-      'OIDC_PROVIDER_ARN',
-      'PERMISSIONS_BOUNDARY_ARN',
-      'RDS_DEFAULT_SECURITY_GROUP_IDS',
-      'RDS_DEFAULT_SUBNET_GROUP',
-    ],
-    'exactly the documented settings',
-  );
-  t.equal(configMap.data.NAME_PREFIX, 'awshooks', 'default name prefix');
-  t.equal(configMap.data.DRIFT_CHECK_INTERVAL_SECONDS, '30', 'default drift check interval');
-  t.match(configMap.data.AWS_ACCOUNT_ID, /^\d{12}$/, 'account id is 12 digits (a string, not a number)');
-  t.match(configMap.data.OIDC_PROVIDER_ARN, /^arn:aws:iam::\d{12}:oidc-provider\/.+/, 'OIDC provider ARN shape');
-  t.match(configMap.data.PERMISSIONS_BOUNDARY_ARN, /^arn:aws:iam::\d{12}:policy\/.+/, 'boundary ARN shape');
+  const real = loadConfig({ ...env, ...example.config, HOOK_TOKEN_FILE: tokenFile });
+  t.equal(real.hooks.namePrefix, configMap.data.NAME_PREFIX, 'uses NAME_PREFIX');
+  t.equal(real.hooks.clusterName, example.config.CLUSTER_NAME, 'uses CLUSTER_NAME as the owner tag value');
+  t.equal(real.hooks.permissionsBoundaryArn, example.config.PERMISSIONS_BOUNDARY_ARN, 'uses the permissions boundary');
+  t.ok(real.hooks.oidcProviderArn?.endsWith(`:oidc-provider/${real.hooks.oidcIssuer}`), 'OIDC_ISSUER is derived from the provider ARN (host/path, no scheme)');
+  t.ok(real.hooks.allowedManagedPolicyArns.every((a) => a.startsWith('arn:aws:iam::')), 'the allow-list parses into ARNs');
+  t.ok(real.hooks.rdsDefaultSecurityGroupIds.every((id) => /^sg-[0-9a-f]+$/.test(id)), 'the default security groups parse into ids');
   t.notOk(
-    configMap.data.PERMISSIONS_BOUNDARY_ARN?.includes(`:policy/${configMap.data.NAME_PREFIX}/`),
-    'the boundary policy is outside the path awshooks may modify',
+    example.config.PERMISSIONS_BOUNDARY_ARN?.includes(`:policy/${configMap.data.NAME_PREFIX}/`),
+    'the example boundary policy is outside the path awshooks may modify',
   );
+  t.notOk(example.serviceAccount.irsaRoleArn.includes(`:role/${configMap.data.NAME_PREFIX}/`), 'the example controller role is outside the path it manages');
 });
 
-t.test('ServiceAccount carries the IRSA role annotation', async (t) => {
+t.test('ConfigMap holds the service’s defaults, explicitly', async (t) => {
+  t.equal(configMap.metadata.name, 'awshooks-config', 'named awshooks-config');
+  const defaults = Object.entries(ENV_SCHEMA.properties as Record<string, { default?: unknown }>)
+    .filter(([, p]) => p.default !== undefined && p.default !== '')
+    .filter(([k]) => !['PORT', 'METRICS_PORT', 'HOOK_AUTH_DISABLED'].includes(k));
+  t.same(Object.keys(configMap.data).sort(), defaults.map(([k]) => k).sort(), 'every non-empty default of the service, nothing else');
+  for (const [k, p] of defaults) t.equal(configMap.data[k], String(p.default), `${k} is the service's default`);
+});
+
+t.test('ServiceAccount: the IRSA role is left to the installer', async (t) => {
   const sa = only('ServiceAccount');
   t.equal(sa.metadata?.name, podSpec.serviceAccountName, 'is the Deployment’s ServiceAccount');
-  const arn = sa.metadata?.annotations?.['eks.amazonaws.com/role-arn'] ?? '';
-  t.match(arn, /^arn:aws:iam::\d{12}:role\/[\w+=,.@-]+$/, 'role-arn annotation is a role ARN');
-  t.notOk(arn.includes(`:role/${configMap.data.NAME_PREFIX}/`), 'the controller’s own role is outside the path it manages');
+  t.equal(sa.metadata?.annotations?.['eks.amazonaws.com/role-arn'], undefined, 'no placeholder role (README: annotate it, or use EKS Pod Identity)');
 });
 
 t.test('Service exposes hooks on 80 and metrics on 9090', async (t) => {
@@ -357,7 +341,6 @@ t.test('Service exposes hooks on 80 and metrics on 9090', async (t) => {
   t.equal(resolvePort(container, metrics?.targetPort), 9090, 'metrics forwards to container port 9090');
   for (const p of service.spec?.ports ?? []) t.match(p.name, PORT_NAME, `service port name ${p.name} is valid`);
 });
-
 t.test('NetworkPolicy admits only metacontroller to the hooks and monitoring to the metrics', async (t) => {
   const np = new NetworkPolicy(only<never>('NetworkPolicy'));
   const spec = np.spec!;
@@ -394,7 +377,7 @@ t.test('NetworkPolicy admits only metacontroller to the hooks and monitoring to 
 });
 
 t.test('ServiceMonitor scrapes the metrics port every 30s (checked by hand)', async (t) => {
-  const sm = only<{
+  const sm = serviceMonitorObject[0] as unknown as {
     apiVersion: string;
     metadata: { namespace: string };
     spec: {
@@ -402,7 +385,8 @@ t.test('ServiceMonitor scrapes the metrics port every 30s (checked by hand)', as
       namespaceSelector?: { matchNames?: string[]; any?: boolean };
       endpoints?: { port?: string; path?: string; interval?: string; scrapeTimeout?: string }[];
     };
-  }>('ServiceMonitor');
+  };
+  t.equal(serviceMonitorObject.length, 1, 'the servicemonitor component holds one object');
   t.equal(sm.apiVersion, 'monitoring.coreos.com/v1', 'Prometheus Operator v1 API');
   // Required by the ServiceMonitor CRD schema: spec.selector (and, for each endpoint, nothing else).
   t.ok(selects(sm.spec.selector, service.metadata?.labels), 'spec.selector (required) matches the Service labels');
@@ -425,64 +409,30 @@ t.test('PodDisruptionBudget keeps one replica and still lets drains proceed', as
   t.ok(Number(pdb.spec?.minAvailable) < (deployment.spec?.replicas ?? 1), 'fewer than the replicas, so a drain can evict one');
 });
 
-t.test('the example hook token Secret', async (t) => {
-  const secrets = loaded.filter((l) => l.obj.kind === 'Secret');
-  t.ok(
-    secrets.every((s) => s.file === 'hook-token-secret.example.yaml'),
-    'the only Secrets are in the example file',
-  );
-  t.same(
-    secrets.map((s) => `${s.obj.metadata?.namespace}/${s.obj.metadata?.name}`).sort(),
-    ['awshooks/awshooks-hook-token', 'metacontroller/awshooks-hook-token'],
-    'one in awshooks (mounted by the pods), one in metacontroller (read by the CompositeControllers)',
-  );
-  const text = readFileSync(join(deployDir, 'hook-token-secret.example.yaml'), 'utf8');
-  t.match(text, /openssl rand -hex 32/, 'explains how to generate the token');
-  t.match(text, /never be\s+(#\s*)?committed/i, 'says the token must never be committed');
-  const dir = mkdtempSync(join(tmpdir(), 'awshooks-token-'));
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
-  for (const { obj } of secrets) {
-    const s = obj as { stringData?: Record<string, string>; data?: Record<string, string> };
-    const value = s.stringData?.token ?? Buffer.from(s.data?.token ?? '', 'base64').toString();
-    t.ok(value.length > 0, `${obj.metadata?.namespace}: has key token`);
-    t.notMatch(value, /^[0-9a-f]{32,}$/i, `${obj.metadata?.namespace}: the value is a placeholder, not a real token`);
-    // Applied unchanged, the placeholder must not become a working (and public) token.
-    const file = join(dir, `${obj.metadata?.namespace}-token`);
-    writeFileSync(file, value);
-    t.throws(
-      () => loadConfig({ ...containerEnv(), HOOK_TOKEN_FILE: file }),
-      { name: 'ConfigError' },
-      `${obj.metadata?.namespace}: the service refuses to start with the placeholder`,
-    );
-  }
+t.test('no hook token in any file; the README says how to create it', async (t) => {
+  t.notOk(loaded.some((o) => o.kind === 'Secret'), 'install.yaml carries no Secret');
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  t.match(readme, /kubectl -n awshooks create secret generic awshooks-hook-token --from-literal=token="?\$\(openssl rand -hex 32\)/, 'the README creates the Secret the pods mount, with a random token');
 });
 
-t.test('kustomization installs every deploy file and the generated CRDs, never the example Secret', async (t) => {
-  const k = parseYaml(readFileSync(join(root, 'manifests', 'kustomization.yaml'), 'utf8'), { version: '1.1' }) as {
+t.test('kustomization installs install.yaml, in one namespace setting, with optional components', async (t) => {
+  const k = parseYaml(readFileSync(join(manifestsDir, 'kustomization.yaml'), 'utf8'), { version: '1.1' }) as {
     kind: string;
     namespace?: string;
     resources: string[];
-    images?: { name: string }[];
+    components?: string[];
+    transformers?: string[];
   };
   t.equal(k.kind, 'Kustomization', 'is a Kustomization');
-  const expected = [
-    ...deployFiles.filter((f) => !f.includes('.example.')).map((f) => `deploy/${f}`),
-    'generated/queues.yaml',
-    'generated/policies.yaml',
-    'generated/roles.yaml',
-    'generated/dbinstances.yaml',
-    'generated/tables.yaml',
-  ];
-  t.same([...k.resources].sort(), expected.sort(), 'resources: every deploy file and every generated file');
-  t.notOk(
-    k.resources.some((r) => r.includes('example') || r.includes('secret')),
-    'the example Secret is not installed',
-  );
-  for (const r of k.resources.filter((r) => r.startsWith('deploy/'))) {
-    t.ok(existsSync(join(root, 'manifests', r)), `${r} exists`);
+  t.same(k.resources, ['install.yaml'], 'resources: the one-file install, nothing else');
+  t.equal(k.namespace, 'awshooks', 'the namespace is set in one place');
+  t.same(k.transformers, ['kustomize-namespace.yaml'], 'with the transformers that carry it into the CompositeControllers');
+  t.equal(k.components ?? null, null, 'the Prometheus Operator objects are off: apply -k works without its CRDs');
+  const text = readFileSync(join(manifestsDir, 'kustomization.yaml'), 'utf8');
+  for (const c of ['servicemonitor', 'prometheusrule', 'grafana-dashboard']) {
+    t.match(text, new RegExp(`#\\s+- components/${c}\\n`), `components/${c} is offered, commented out`);
+    t.ok(existsSync(join(manifestsDir, 'components', c, 'kustomization.yaml')), `components/${c} exists`);
   }
-  t.equal(k.namespace, undefined, 'no namespace override (it would stamp one on the cluster-scoped CompositeControllers)');
-  t.ok(k.images?.some((i) => i.name === container.image?.split(':')[0]), 'the image can be set from the kustomization');
 });
 
 interface Statement {
@@ -508,7 +458,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
   const sids = policy.Statement.map((s) => s.Sid);
   t.equal(new Set(sids).size, sids.length, 'statement ids are unique');
   const prefix = configMap.data.NAME_PREFIX!;
-  const boundary = configMap.data.PERMISSIONS_BOUNDARY_ARN!;
+  const boundary = example.config.PERMISSIONS_BOUNDARY_ARN!;
   const allows = policy.Statement.filter((s) => s.Effect === 'Allow');
 
   // The actions the service calls, each allowed by some statement.
@@ -629,7 +579,7 @@ t.test('Dockerfile agrees with the Deployment and package.json', async (t) => {
   const stages = lines.filter((l) => /^FROM\s/i.test(l));
   const final = stages.at(-1) ?? '';
   t.match(final, /^FROM\s+gcr\.io\/distroless\/nodejs24-debian12:nonroot\b/, 'runs on distroless Node 24 LTS');
-  t.ok(stages.slice(0, -1).every((l) => l.includes('node:24-bookworm-slim')), 'builds with the same Node major');
+  t.ok(stages.slice(0, -1).every((l) => /node:24-bookworm-slim/.test(l)), 'builds with the same Node major');
   t.equal(process.versions.node.split('.')[0], '24', "the tests run on the image's Node major");
   t.match(pkg.engines.node, /^>=24\b/, 'package.json engines names the same major');
   const finalLines = lines.slice(lines.lastIndexOf(final));
