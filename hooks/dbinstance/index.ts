@@ -3,7 +3,7 @@ import { isTrue } from '../core/conditions.js';
 import type { ConditionInput } from '../core/conditions.js';
 import { hashOf } from '../core/hash.js';
 import { type AfterConvergeResult, type KindContext, type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
-import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
+import { DBINSTANCE_SPEC_VALIDATIONS, DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceManager, syncManualSnapshots, type RdsLike } from './aws.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';
 import { dbInstanceDelta, type DBInstanceObserved } from './delta.js';
@@ -150,11 +150,7 @@ export function makeDBInstanceKind(
     },
     specSchema: DBInstanceSpecSchema,
     statusSchema: DBInstanceStatusSchema,
-    // Field-level `self == oldSelf` rules do not fire when an optional field is removed.
-    specValidations: ['region', 'instanceIdentifier', 'kmsKeyId', 'subnetGroupName'].map((f) => ({
-      rule: `!has(oldSelf.${f}) || has(self.${f})`,
-      message: `${f} is immutable: it cannot be removed once set`,
-    })),
+    specValidations: DBINSTANCE_SPEC_VALIDATIONS,
     printerColumns: [
       { name: 'Engine', type: 'string', jsonPath: '.status.engine' },
       { name: 'Version', type: 'string', jsonPath: '.status.engineVersion' },

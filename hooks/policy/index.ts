@@ -19,7 +19,7 @@ export const policyKind: KindDefinition<PolicySpec, PolicyDesired, PolicyObserve
     plural: 'policies',
     singular: 'policy',
     listKind: 'PolicyList',
-    shortNames: ['iampolicy'],
+    shortNames: ['iampolicy', 'iampolicies'],
     categories: ['awshooks', 'aws'],
   },
   specSchema: PolicySpecSchema,

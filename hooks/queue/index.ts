@@ -1,6 +1,6 @@
 /** The `Queue` kind: an SQS queue plus a ConfigMap apps read with envFrom. */
 import { type KindDefinition, AGE_COLUMN, CONDITION_COLUMNS } from '../core/kind.js';
-import { QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
+import { QUEUE_SPEC_VALIDATIONS, QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
 import { queueManager } from './aws.js';
 import { queueDelta, type QueueObserved } from './delta.js';
 import { desiredQueue, QUEUE_RELATED_KEY, type QueueDesired } from './desired.js';
@@ -37,6 +37,7 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
     categories: ['awshooks', 'aws'],
   },
   specSchema: QueueSpecSchema,
+  specValidations: QUEUE_SPEC_VALIDATIONS,
   statusSchema: QueueStatusSchema,
   printerColumns: [
     { name: 'URL', type: 'string', jsonPath: '.status.queueUrl', description: 'The queue URL' },

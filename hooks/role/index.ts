@@ -24,7 +24,7 @@ export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleS
     plural: 'roles',
     singular: 'role',
     listKind: 'RoleList',
-    shortNames: ['iamrole'],
+    shortNames: ['iamrole', 'iamroles'],
     categories: ['awshooks', 'aws'],
   },
   specSchema: RoleSpecSchema,
