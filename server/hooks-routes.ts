@@ -25,9 +25,9 @@ export async function hookRoutes(app: FastifyInstance, opts: HookRouteOptions): 
   let inFlight = 0;
 
   /** Refuse work beyond the concurrency limit with 429 + Retry-After (Metacontroller waits). */
-  const admit = (reply: FastifyReply): boolean => {
+  const admit = (hook: Hook, reply: FastifyReply): boolean => {
     if (inFlight >= opts.maxConcurrentHooks) {
-      opts.metrics.rejected.inc({ reason: 'overloaded' });
+      opts.metrics.rejected.inc({ hook, reason: 'overloaded' });
       void reply.code(429).header('retry-after', '2').send({ error: 'overloaded', message: `more than ${opts.maxConcurrentHooks} hook calls in flight` });
       return false;
     }
@@ -35,10 +35,10 @@ export async function hookRoutes(app: FastifyInstance, opts: HookRouteOptions): 
   };
 
   /** The parent must be of the route's kind: a misrouted controller is a 400, not an AWS call. */
-  const checkParent = (kind: AnyKind, parent: { apiVersion: string; kind: string }, reply: FastifyReply): boolean => {
+  const checkParent = (hook: Hook, kind: AnyKind, parent: { apiVersion: string; kind: string }, reply: FastifyReply): boolean => {
     const apiVersion = `${kind.names.group}/${kind.names.version}`;
     if (parent.apiVersion !== apiVersion || parent.kind !== kind.names.kind) {
-      opts.metrics.rejected.inc({ reason: 'bad_request' });
+      opts.metrics.rejected.inc({ hook, reason: 'bad_request' });
       void reply.code(400).send({
         error: 'Bad Request',
         message: `this hook serves ${kind.names.kind}.${apiVersion}, got parent ${parent.kind}.${parent.apiVersion}`,
@@ -52,8 +52,8 @@ export async function hookRoutes(app: FastifyInstance, opts: HookRouteOptions): 
     const base = `/hooks/${kind.names.plural}`;
     const run = async (hook: Hook, request: FastifyRequest, reply: FastifyReply, work: () => Promise<{ response: unknown; outcome: string }>) => {
       const body = request.body as { parent: { apiVersion: string; kind: string } };
-      if (!checkParent(kind, body.parent, reply)) return reply;
-      if (!admit(reply)) return reply;
+      if (!checkParent(hook, kind, body.parent, reply)) return reply;
+      if (!admit(hook, reply)) return reply;
       inFlight++;
       opts.metrics.hooksInFlight.inc();
       const end = opts.metrics.hookDuration.startTimer({ kind: kind.names.kind, hook });

@@ -43,7 +43,7 @@ export class Metrics {
   readonly hookDuration: Histogram<'kind' | 'hook' | 'outcome'>;
   readonly awsCalls: Counter<'service' | 'operation' | 'outcome'>;
   readonly hooksInFlight: Gauge;
-  readonly rejected: Counter<'reason'>;
+  readonly rejected: Counter<'hook' | 'reason'>;
 
   constructor(readonly tracker: MemoryTracker, options: { defaultMetrics?: boolean } = {}) {
     this.hookDuration = new Histogram({
@@ -61,9 +61,9 @@ export class Metrics {
     });
     this.hooksInFlight = new Gauge({ name: 'awshooks_hooks_in_flight', help: 'Hook calls being processed.', registers: [this.registry] });
     this.rejected = new Counter({
-      name: 'awshooks_hooks_rejected_total',
-      help: 'Hook calls refused before reconciling, by reason (unauthorized, overloaded, bad_request).',
-      labelNames: ['reason'],
+      name: 'awshooks_hook_rejected_total',
+      help: 'Hook calls refused before reconciling, by hook (sync, finalize, customize, unknown) and reason (unauthorized, overloaded, bad_request).',
+      labelNames: ['hook', 'reason'],
       registers: [this.registry],
     });
     new Gauge({
