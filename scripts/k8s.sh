@@ -17,7 +17,8 @@
 # each process's log (etcd.log, kube-apiserver.log, kube-controller-manager.log, metacontroller.log).
 #
 # Environment:
-#   K8S_PORT_BASE          first of 8 consecutive loopback ports (default 52400): +0 etcd client,
+#   K8S_PORT_BASE          first of 8 consecutive loopback ports (default 30400, below Linux's ephemeral
+#                          range so that no outgoing connection holds one): +0 etcd client,
 #                          +1 etcd peer, +2 kube-apiserver, +3 kube-controller-manager, +4/+5
 #                          Metacontroller health/metrics; +6/+7 are left for the service under test
 #                          (hooks, operations)
@@ -32,7 +33,7 @@ RUN_DIR=$ROOT/.run
 DIR=$RUN_DIR/k8s
 PKI=$DIR/pki
 KUBECONFIG_FILE=$DIR/kubeconfig
-BASE=${K8S_PORT_BASE:-52400}
+BASE=${K8S_PORT_BASE:-30400}
 START_TIMEOUT=${K8S_START_TIMEOUT:-90}
 SHARED_DIR=${AWSHOOKS_SHARED_DIR:-$ROOT/../shared}
 MC_VERSION=v4.17.2
