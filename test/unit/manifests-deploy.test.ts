@@ -625,8 +625,8 @@ t.test('Dockerfile agrees with the Deployment and package.json', async (t) => {
   const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   const stages = lines.filter((l) => /^FROM\s/i.test(l));
   const final = stages.at(-1) ?? '';
-  t.match(final, /^FROM\s+gcr\.io\/distroless\/nodejs20-debian12:nonroot\b/, 'runs on distroless Node 20');
-  t.ok(stages.slice(0, -1).every((l) => /node:20-bookworm-slim/.test(l)), 'builds with the same Node major');
+  t.match(final, /^FROM\s+gcr\.io\/distroless\/nodejs24-debian12:nonroot\b/, 'runs on distroless Node 24');
+  t.ok(stages.slice(0, -1).every((l) => /node:24-bookworm-slim/.test(l)), 'builds with the same Node major');
   const finalLines = lines.slice(lines.lastIndexOf(final));
   const user = finalLines.filter((l) => /^USER\s/.test(l)).at(-1)?.split(/\s+/)[1];
   t.equal(user?.split(':')[0], String(podSpec.securityContext?.runAsUser), 'USER is the Deployment’s runAsUser');
