@@ -193,7 +193,7 @@ export const OVERLAY_DIR = join(RUN, 'install');
  * `manifests/` (CRDs, CompositeControllers, Deployment...), every hook URL pointed at the service
  * on loopback, and no ServiceMonitor (the suite has no Prometheus Operator, as the README says).
  */
-export function overlay(): string {
+export function overlay(options: { dropServiceMonitor: boolean } = { dropServiceMonitor: true }): string {
   const patches = KINDS.map((kind) => {
     const hooks = ['sync', 'finalize', ...(kind.customize ? ['customize'] : [])];
     const ops = hooks.map((hook) => ({ op: 'replace', path: `/spec/hooks/${hook}/webhook/url`, value: `http://127.0.0.1:${HOOK_PORT}/hooks/${kind.names.plural}/${hook}` }));
@@ -204,7 +204,7 @@ export function overlay(): string {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     resources: ['../../../manifests'],
-    patches: [{ patch: deleteServiceMonitor }, ...patches],
+    patches: [...(options.dropServiceMonitor ? [{ patch: deleteServiceMonitor }] : []), ...patches],
   });
 }
 
@@ -231,7 +231,9 @@ export async function ensureNamespace(name: string): Promise<void> {
  */
 export async function install(): Promise<string> {
   mkdirSync(OVERLAY_DIR, { recursive: true });
-  writeFileSync(join(OVERLAY_DIR, 'kustomization.yaml'), overlay());
+  // A delete patch of an object the base does not have is an error: drop it only when it is there.
+  const base = await kubectlOk(['kustomize', join(ROOT, 'manifests')]);
+  writeFileSync(join(OVERLAY_DIR, 'kustomization.yaml'), overlay({ dropServiceMonitor: /^kind: ServiceMonitor$/m.test(base) }));
   await ensureNamespace('awshooks');
   await ensureNamespace('metacontroller');
   await setTokenSecret(suiteToken());
