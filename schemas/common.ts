@@ -24,12 +24,34 @@ export function FreeObject(options: Record<string, unknown> = {}) {
   return Type.Unsafe<Record<string, unknown>>({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true, ...options });
 }
 
-/** AWS regions: lower-case letters, digits and dashes (us-east-1, eu-west-3, us-gov-west-1). */
+/** AWS regions: lower-case letters, digits and dashes (us-east-1, eu-west-3, us-gov-west-1). Immutable: see {@link immutableFields}. */
 export const Region = Type.String({
   pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
   description: 'AWS region of the resource, for example eu-west-1. Immutable.',
-  'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'region is immutable' }],
 });
+
+/** A CEL validation rule of a CRD (`x-kubernetes-validations` item). */
+export interface CelRule {
+  rule: string;
+  message: string;
+  /** Where the API server reports the error, relative to the node holding the rule (`.queueName`). */
+  fieldPath?: string;
+}
+
+/**
+ * CEL rules for the spec that make fields immutable: after creation a field can be neither changed,
+ * nor set when it was absent, nor removed. NOTE: a rule on the field itself (`self == oldSelf`) only
+ * runs when the field exists in both the old and the new object, so it misses an optional field
+ * being added or removed (adding `queueName` to a Queue would rename it in AWS and orphan the
+ * original); this rule sits on the spec and compares presence too.
+ */
+export function immutableFields(fields: Record<string, string>): CelRule[] {
+  return Object.entries(fields).map(([field, message]) => ({
+    rule: `has(self.${field}) == has(oldSelf.${field}) && (!has(self.${field}) || self.${field} == oldSelf.${field})`,
+    message,
+    fieldPath: `.${field}`,
+  }));
+}
 
 /** User tags, applied to the AWS resource. Keys under awshooks.dev/ are reserved. */
 export const Tags = StringMap(Type.String({ maxLength: 256 }), {

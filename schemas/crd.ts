@@ -3,7 +3,7 @@
  * (DESIGN.md §4 "one schema, everything derived"). `npm run generate` writes them to
  * manifests/generated/; a test fails when the committed files differ.
  */
-import { stringify } from 'yaml';
+import { Document, visit } from 'yaml';
 import type { AnyKind } from '../hooks/core/kind.js';
 
 /** Where Metacontroller reaches the service, and the Secret holding the hook token. */
@@ -31,8 +31,9 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
  * Turn an ajv schema into a structural CRD schema: drop what the API server refuses
- * (`additionalProperties` beside `properties`, `$id`), and use `x-awshooks-crd` overrides
- * where ajv validates more than a structural schema can express.
+ * (`additionalProperties` beside `properties`, `$id`), use `x-awshooks-crd` overrides
+ * where ajv validates more than a structural schema can express, and add `x-awshooks-crd-extra`
+ * (value validations only the CRD gets, such as junctors of `required`).
  */
 export function toStructural(schema: unknown): Json {
   if (Array.isArray(schema)) return schema.map(toStructural);
@@ -41,7 +42,7 @@ export function toStructural(schema: unknown): Json {
   if (node['x-awshooks-crd'] !== undefined) return toStructural(node['x-awshooks-crd']);
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === '$id' || key === '$schema') continue;
+    if (key === '$id' || key === '$schema' || key === 'x-awshooks-crd-extra') continue;
     if (key === 'additionalProperties' && (node.properties !== undefined || typeof value === 'boolean')) continue;
     if (key === 'properties' || key === 'additionalProperties' && typeof value === 'object') {
       out[key] = key === 'properties'
@@ -59,6 +60,7 @@ export function toStructural(schema: unknown): Json {
     if (required.length) out.required = required;
     else delete out.required;
   }
+  if (node['x-awshooks-crd-extra'] !== undefined) Object.assign(out, node['x-awshooks-crd-extra'] as Record<string, Json>);
   return out;
 }
 
@@ -143,8 +145,25 @@ export function controllerFor(kind: AnyKind, target: ControllerTarget = DEFAULT_
   };
 }
 
+/**
+ * YAML that reads the same in YAML 1.1 as in 1.2: every string that YAML 1.1 would read as another
+ * type is double-quoted. NOTE: kustomize (and so `kubectl apply -k`) reads YAML 1.1, where an
+ * unquoted 2012-10-17 is a timestamp (the IAM Version enum became "2012-10-17T00:00:00Z") and
+ * yes/on/0755 are not strings. The 1.1 schema's own tag tests decide, including tags that are not
+ * resolved by default (another library in the process may have switched the timestamp one off).
+ */
+export function toYaml(value: unknown): string {
+  const doc = new Document(value, { version: '1.1' });
+  const retyping = doc.schema.tags.filter((tag) => tag.tag !== 'tag:yaml.org,2002:str' && tag.test);
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && retyping.some((tag) => tag.test!.test(node.value as string))) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
+}
+
 /** The generated file of a kind: its CRD and CompositeController. */
 export function generatedManifest(kind: AnyKind, target: ControllerTarget = DEFAULT_TARGET): string {
-  const opts = { lineWidth: 0 } as const;
-  return `${HEADER}${stringify(crdFor(kind), opts)}---\n${stringify(controllerFor(kind, target), opts)}`;
+  return `${HEADER}${toYaml(crdFor(kind))}---\n${toYaml(controllerFor(kind, target))}`;
 }

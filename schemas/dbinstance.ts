@@ -1,8 +1,6 @@
 /** The `DBInstance` kind (rds.awshooks.dev/v1alpha1): spec and status schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, KindStatusSchema, ManagedTagKeys, StringEnum, StringMap, Tags } from './common.js';
-
-const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${field} is immutable` }];
+import { Adopt, KindStatusSchema, ManagedTagKeys, StringEnum, StringMap, Tags, immutableFields } from './common.js';
 
 /** SQL identifiers we accept for users and databases (checked again, with reserved names, in the hook). */
 export const SQL_USER_PATTERN = '^[a-z][a-z0-9_]{0,31}$';
@@ -38,7 +36,6 @@ export const DBInstanceSpecSchema = Type.Object(
       Type.String({
         pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
         description: 'AWS region of the instance. Default: the service\'s default region. Immutable.',
-        'x-kubernetes-validations': immutable('region'),
       }),
     ),
     instanceIdentifier: Type.Optional(
@@ -47,10 +44,9 @@ export const DBInstanceSpecSchema = Type.Object(
         maxLength: 63,
         pattern: '^[a-z][a-z0-9-]*$',
         description: 'RDS DB instance identifier. Default: <prefix>-<namespace>-<name> (cut to 63 characters with a hash suffix). Must start with the service prefix. Immutable.',
-        'x-kubernetes-validations': immutable('instanceIdentifier'),
       }),
     ),
-    engine: StringEnum(['postgres', 'mysql'] as const, { default: 'postgres', description: 'Database engine. Immutable.', 'x-kubernetes-validations': immutable('engine') }),
+    engine: StringEnum(['postgres', 'mysql'] as const, { default: 'postgres', description: 'Database engine. Immutable.' }),
     engineVersion: Type.Optional(
       Type.String({
         pattern: '^[0-9]+(\\.[0-9]+){0,2}$',
@@ -68,10 +64,10 @@ export const DBInstanceSpecSchema = Type.Object(
     }),
     storageType: Type.Optional(StringEnum(['gp2', 'gp3', 'io1', 'io2', 'standard'] as const, { description: 'Storage type. Default: left to RDS.' })),
     multiAZ: Type.Boolean({ default: false, description: 'Run a standby in another availability zone.' }),
-    storageEncrypted: Type.Boolean({ default: true, description: 'Encrypt storage at rest. Immutable.', 'x-kubernetes-validations': immutable('storageEncrypted') }),
-    kmsKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'KMS key for storage encryption. Default: the RDS AWS-managed key. Immutable.', 'x-kubernetes-validations': immutable('kmsKeyId') })),
+    storageEncrypted: Type.Boolean({ default: true, description: 'Encrypt storage at rest. Immutable.' }),
+    kmsKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'KMS key for storage encryption. Default: the RDS AWS-managed key. Immutable.' })),
     subnetGroupName: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 255, description: 'DB subnet group. Default: RDS_DEFAULT_SUBNET_GROUP. Immutable.', 'x-kubernetes-validations': immutable('subnetGroupName') }),
+      Type.String({ minLength: 1, maxLength: 255, description: 'DB subnet group. Default: RDS_DEFAULT_SUBNET_GROUP. Immutable.' }),
     ),
     securityGroupIds: Type.Optional(
       Type.Array(Type.String({ pattern: '^sg-[0-9a-f]{8,17}$' }), { maxItems: 5, description: 'VPC security groups. Default: RDS_DEFAULT_SECURITY_GROUP_IDS.' }),
@@ -81,7 +77,6 @@ export const DBInstanceSpecSchema = Type.Object(
       default: 'sysadmin',
       pattern: '^[a-z][a-z0-9_]{0,15}$',
       description: 'The master user. Immutable.',
-      'x-kubernetes-validations': immutable('masterUsername'),
     }),
     users: Type.Optional(
       StringMap(Type.Array(StringEnum(USER_ROLES), { maxItems: 2, description: 'Roles of the user: superuser, createdb.' }), {
@@ -110,6 +105,17 @@ export const DBInstanceSpecSchema = Type.Object(
   { additionalProperties: false, description: 'The desired RDS DB instance, with its in-database users and databases.' },
 );
 export type DBInstanceSpec = Static<typeof DBInstanceSpecSchema>;
+
+/** CEL rules on the whole DBInstance spec: what RDS cannot change, or awshooks must not (the identifier). */
+export const DBINSTANCE_SPEC_VALIDATIONS = immutableFields({
+  region: 'region is immutable',
+  instanceIdentifier: 'instanceIdentifier is immutable: it cannot be set, changed or removed after creation',
+  engine: 'engine is immutable',
+  storageEncrypted: 'storageEncrypted is immutable',
+  kmsKeyId: 'kmsKeyId is immutable: it cannot be set, changed or removed after creation',
+  subnetGroupName: 'subnetGroupName is immutable: it cannot be set, changed or removed after creation',
+  masterUsername: 'masterUsername is immutable',
+});
 
 /** DBInstance status. */
 export const DBInstanceStatusSchema = KindStatusSchema({

@@ -5,10 +5,11 @@
  * NOTE: IAM lets `Action`/`Resource` (and their `Not` forms) be a string or a list of strings.
  * ajv checks exactly that (an anyOf of types); a structural CRD schema cannot say it, so those
  * nodes carry `x-awshooks-crd` with an untyped `x-kubernetes-preserve-unknown-fields` node
- * (allowed by the structural rules) and the hook reports anything else as InvalidSpec.
+ * (allowed by the structural rules) and the hook reports anything else as InvalidSpec. Untyped
+ * nodes are invisible to CEL, so rules about them are OpenAPI junctors (`x-awshooks-crd-extra`).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, DeletionPolicy, KindStatusSchema, ManagedTagKeys, StringEnum, StringMap, Tags } from './common.js';
+import { Adopt, DeletionPolicy, KindStatusSchema, ManagedTagKeys, StringEnum, StringMap, Tags, immutableFields } from './common.js';
 
 /** A string, or a non-empty list of strings (IAM's `Action`, `Resource`, ...). */
 export function StringOrList(description: string) {
@@ -58,10 +59,17 @@ export const StatementSchema = Type.Object(
   {
     additionalProperties: false,
     description: 'An IAM policy statement. Exactly one of Action and NotAction, and exactly one of Resource and NotResource.',
-    'x-kubernetes-validations': [
-      { rule: 'has(self.Action) != has(self.NotAction)', message: 'set exactly one of Action and NotAction' },
-      { rule: 'has(self.Resource) != has(self.NotResource)', message: 'set exactly one of Resource and NotResource' },
-    ],
+    // NOTE: a CEL rule (`has(self.Action) != has(self.NotAction)`) cannot check this: CEL only sees
+    // typed fields, and Action/Resource can only be untyped in a structural schema (a string or a
+    // list), so the API server refuses the CRD ("undefined field 'Action'"). OpenAPI junctors made
+    // of `required` alone are structural and need no types: the API server checks these. The hook
+    // checks the same with clearer messages (hooks/iam-common/documents.ts).
+    'x-awshooks-crd-extra': {
+      allOf: [
+        { oneOf: [{ required: ['Action'] }, { required: ['NotAction'] }] },
+        { oneOf: [{ required: ['Resource'] }, { required: ['NotResource'] }] },
+      ],
+    },
   },
 );
 export type Statement = Static<typeof StatementSchema>;
@@ -84,8 +92,7 @@ export const PolicySpecSchema = Type.Object(
     description: Type.Optional(
       Type.String({
         maxLength: 1000,
-        description: 'Description of the IAM policy. Immutable: IAM cannot change a policy description after creation.',
-        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'description is immutable (IAM cannot change a policy description)' }],
+        description: 'Description of the IAM policy. Immutable: IAM cannot set, change or remove a policy description after creation.',
       }),
     ),
     tags: Type.Optional(Tags),
@@ -97,9 +104,9 @@ export const PolicySpecSchema = Type.Object(
 export type PolicySpec = Static<typeof PolicySpecSchema>;
 
 /** CEL rules on the whole Policy spec. */
-export const POLICY_SPEC_VALIDATIONS = [
-  { rule: 'has(self.description) == has(oldSelf.description)', message: 'description is immutable (IAM cannot add or remove a policy description)' },
-];
+export const POLICY_SPEC_VALIDATIONS = immutableFields({
+  description: 'description is immutable (IAM cannot set, change or remove a policy description)',
+});
 
 /** Policy status. */
 export const PolicyStatusSchema = KindStatusSchema({

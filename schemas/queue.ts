@@ -1,8 +1,6 @@
 /** The `Queue` kind (sqs.awshooks.dev/v1alpha1): spec and status schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, DeletionPolicy, FreeObject, KindStatusSchema, ManagedTagKeys, Region, Tags } from './common.js';
-
-const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${field} is immutable` }];
+import { Adopt, DeletionPolicy, FreeObject, KindStatusSchema, ManagedTagKeys, Region, Tags, immutableFields } from './common.js';
 
 /** Dead-letter queue: a Queue of the same namespace, or an ARN. */
 export const DeadLetterSchema = Type.Object(
@@ -41,11 +39,10 @@ export const QueueSpecSchema = Type.Object(
         minLength: 1,
         maxLength: 80,
         pattern: '^[A-Za-z0-9_-]+(\\.fifo)?$',
-        description: 'AWS queue name. Default: <prefix>-<namespace>-<name> (cut to 80 characters with a hash suffix). Must start with the service prefix. Immutable.',
-        'x-kubernetes-validations': immutable('queueName'),
+        description: 'AWS queue name. Default: <prefix>-<namespace>-<name> (cut to 80 characters with a hash suffix). Must start with the service prefix. Immutable: it cannot be set, changed or removed after creation.',
       }),
     ),
-    fifo: Type.Boolean({ default: false, description: 'A FIFO queue; its name ends in .fifo. Immutable.', 'x-kubernetes-validations': immutable('fifo') }),
+    fifo: Type.Boolean({ default: false, description: 'A FIFO queue; its name ends in .fifo. Immutable.' }),
     contentBasedDeduplication: Type.Optional(Type.Boolean({ description: 'FIFO only: deduplicate by a hash of the message body.' })),
     delaySeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 900, description: 'Delivery delay of every message, 0-900 s.' })),
     maximumMessageSize: Type.Optional(Type.Integer({ minimum: 1024, maximum: 1048576, description: 'Largest message in bytes, 1024-1048576.' })),
@@ -62,6 +59,13 @@ export const QueueSpecSchema = Type.Object(
   { additionalProperties: false, description: 'The desired SQS queue. Attributes left unset are left to AWS.' },
 );
 export type QueueSpec = Static<typeof QueueSpecSchema>;
+
+/** CEL rules on the whole Queue spec: the fields AWS cannot change on an existing queue. */
+export const QUEUE_SPEC_VALIDATIONS = immutableFields({
+  region: 'region is immutable',
+  queueName: 'queueName is immutable: it cannot be set, changed or removed after creation',
+  fifo: 'fifo is immutable',
+});
 
 /** Queue status. */
 export const QueueStatusSchema = KindStatusSchema({

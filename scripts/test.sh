@@ -5,8 +5,10 @@
 #   2. install + start moto (scripts/moto.sh) and PostgreSQL + MariaDB (scripts/databases.sh),
 #      reusing ones already running; type check (tsc --noEmit), lint (npm run lint) and the tools of the
 #      packaging tests (scripts/tools.sh: helm, kubectl, promtool, lua; exported as HELM, KUBECTL, ...) meanwhile
-#   3. tap (raw TAP output, also saved to .run/tap-output.tap); extra arguments go to tap,
-#      e.g. `npm test -- test/sqs.test.ts`
+#   3. tap (raw TAP output, also saved to .run/tap-<phase>.tap): unit and inject tests, integration
+#      tests, then the end-to-end tests (test/e2e/) against a real kube-apiserver and Metacontroller
+#      (scripts/k8s.sh, started in the background at step 2); extra arguments go to tap instead,
+#      e.g. `npm test -- test/sqs.test.ts` (the control plane is started only for test/e2e/ files)
 #   4. stop the services this run started (KEEP_SERVICES=1 leaves them running for the next run)
 #
 # The last line printed is always `N passed, N failed` (tap's assert totals; a failed type check, a failed
@@ -27,6 +29,8 @@ PASSED=0
 FAILED=0
 STOP_MOTO=0
 STOP_DBS=0
+STOP_K8S=0
+K8S_JOB=''
 TSC_PID=''
 LINT_PID=''
 MOTO_JOB=''
@@ -42,11 +46,13 @@ finish() {
   [[ -n $MOTO_JOB ]] && wait "$MOTO_JOB" 2>/dev/null
   [[ -n $DB_JOB ]] && wait "$DB_JOB" 2>/dev/null
   [[ -n $TOOLS_JOB ]] && wait "$TOOLS_JOB" 2>/dev/null
+  [[ -n $K8S_JOB ]] && wait "$K8S_JOB" 2>/dev/null
   if [[ ${KEEP_SERVICES:-0} == 1 ]]; then
-    ((STOP_MOTO || STOP_DBS)) && log "KEEP_SERVICES=1: leaving moto and the databases running (scripts/moto.sh stop; scripts/databases.sh stop)"
+    ((STOP_MOTO || STOP_DBS || STOP_K8S)) && log "KEEP_SERVICES=1: leaving moto, the databases and the control plane running (scripts/moto.sh stop; scripts/databases.sh stop; scripts/k8s.sh stop)"
   else
     if ((STOP_MOTO)); then bash scripts/moto.sh stop >>"$RUN_DIR/test-cleanup.log" 2>&1 & pids+=($!); fi
     if ((STOP_DBS)); then bash scripts/databases.sh stop >>"$RUN_DIR/test-cleanup.log" 2>&1 & pids+=($!); fi
+    if ((STOP_K8S)); then bash scripts/k8s.sh stop >>"$RUN_DIR/test-cleanup.log" 2>&1 & pids+=($!); fi
     ((${#pids[@]})) && wait "${pids[@]}"
   fi
   # Anything that ended the script early (a failed set-up, Ctrl-C) is a failure.
@@ -87,6 +93,17 @@ TSC_PID=$!
 log "lint: npm run lint (in the background)"
 npm run --silent lint >"$RUN_DIR/lint.log" 2>&1 &
 LINT_PID=$!
+
+# The end-to-end phase needs the control plane: started now, in the background (its first start
+# builds the Kubernetes binaries once, see scripts/k8s-build.sh), and waited for before that phase.
+NEED_K8S=0
+if (($# == 0)); then NEED_K8S=1; else for arg in "$@"; do [[ $arg == *e2e* ]] && NEED_K8S=1; done; fi
+if ((NEED_K8S)); then
+  bash scripts/k8s.sh status >/dev/null 2>&1 || STOP_K8S=1
+  log "starting the Kubernetes control plane in the background (scripts/k8s.sh start, log: .run/test-k8s.log)"
+  bash scripts/k8s.sh start >"$RUN_DIR/test-k8s.env" 2>"$RUN_DIR/test-k8s.log" &
+  K8S_JOB=$!
+fi
 
 log "starting moto and the databases"
 { bash scripts/moto.sh install && bash scripts/moto.sh start; } >"$RUN_DIR/test-moto.env" &
@@ -171,10 +188,30 @@ run_tap() {
   PASSED=$((PASSED + pass))
   FAILED=$((FAILED + fail))
 }
+# The end-to-end tests share one control plane and one service port: one file at a time, with a
+# longer per-file timeout (they wait for Metacontroller and the garbage collector).
+k8s_ready() {
+  local rc=0
+  [[ -n $K8S_JOB ]] || return 0
+  T0=$SECONDS
+  wait "$K8S_JOB" || rc=$?
+  K8S_JOB=''
+  sed 's/^/  /' "$RUN_DIR/test-k8s.log" >&2
+  ((rc == 0)) || setup_fail "the Kubernetes control plane (scripts/k8s.sh start, log above; process logs in .run/k8s/)"
+  local name
+  for name in KUBECONFIG K8S_BIN E2E_HOOK_PORT E2E_OPS_PORT; do
+    export "$name=$(env_value "$name" "$RUN_DIR/test-k8s.env")"
+    [[ -n ${!name} ]] || setup_fail "scripts/k8s.sh start printed no $name"
+  done
+  log "control plane ready (waited $((SECONDS - T0))s): KUBECONFIG=$KUBECONFIG"
+}
 if (($# == 0)); then
   run_tap unit --jobs=2 'test/unit/**/*.test.ts' 'test/http/**/*.test.ts'
   run_tap integration --jobs=1 'test/integration/**/*.test.ts'
+  k8s_ready
+  run_tap e2e --jobs=1 --timeout=600 'test/e2e/**/*.test.ts'
 else
-  run_tap selected --jobs=1 "$@"
+  k8s_ready
+  run_tap selected --jobs=1 --timeout=600 "$@"
 fi
 # finish (EXIT trap) stops the services and prints the summary line last.

@@ -3,12 +3,12 @@
  * without listening. Tests call `inject`; `main.ts` listens (DESIGN.md §4).
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import bearerAuth from '@fastify/bearer-auth';
 import underPressure from '@fastify/under-pressure';
 import { AwsClients } from '../hooks/core/aws-clients.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { KINDS } from '../hooks/registry.js';
 import type { ServiceConfig } from './config.js';
+import { hookAuth, hookOfUrl } from './hook-auth.js';
 import { hookCalls } from './hook-calls.js';
 import { hookRoutes } from './hooks-routes.js';
 import { MemoryTracker, Metrics } from './metrics.js';
@@ -76,7 +76,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
 
   hooks.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown }, request, reply) => {
     if (error.validation) {
-      metrics.rejected.inc({ reason: 'bad_request' });
+      metrics.rejected.inc({ hook: hookOfUrl(request.url), reason: 'bad_request' });
       return reply.code(400).send({ error: 'Bad Request', message: error.message });
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -90,23 +90,14 @@ export async function buildApp(options: AppOptions): Promise<App> {
   await hooks.register(underPressure, {
     maxEventLoopDelay: 1000,
     // NOTE: Metacontroller honours 429 + Retry-After; 503 would count as a failed sync.
-    pressureHandler: (_req, reply) => {
-      metrics.rejected.inc({ reason: 'overloaded' });
+    pressureHandler: (req, reply) => {
+      metrics.rejected.inc({ hook: hookOfUrl(req.url), reason: 'overloaded' });
       void reply.code(429).header('retry-after', '5').send({ error: 'overloaded', message: 'event loop is saturated' });
     },
   });
 
   await hooks.register(async (scope) => {
-    if (!config.authDisabled) {
-      await scope.register(bearerAuth, {
-        keys: new Set(config.hookTokens),
-        errorResponse: (err: Error) => {
-          metrics.rejected.inc({ reason: 'unauthorized' });
-          return { error: 'Unauthorized', message: err.message };
-        },
-        verifyErrorLogLevel: 'warn',
-      });
-    }
+    if (!config.authDisabled) await scope.register(hookAuth, { tokens: config.hookTokens, metrics });
     await scope.register(hookCalls, { metrics, maxConcurrentHooks: config.maxConcurrentHooks });
     await scope.register(hookRoutes, {
       kinds: options.kinds ?? KINDS,

@@ -52,7 +52,7 @@ async function hookCallsPlugin(app: FastifyInstance, opts: HookCallOptions): Pro
     const handler = route.handler as unknown as HookHandler;
     const wrapped = async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
       if (inFlight >= maxConcurrentHooks) {
-        metrics.rejected.inc({ reason: 'overloaded' });
+        metrics.rejected.inc({ hook: call.hook, reason: 'overloaded' });
         return reply
           .code(429)
           .header('retry-after', String(OVERLOADED_RETRY_AFTER_SECONDS))

@@ -28,7 +28,7 @@ export async function hookRoutes(app: FastifyInstance, opts: HookRouteOptions): 
     const base = `/hooks/${kind.names.plural}`;
     const route = (hook: HookCall['hook'], schema: object) => ({
       schema: { body: schema },
-      preHandler: parentCheck(kind, opts.metrics),
+      preHandler: parentCheck(kind, hook, opts.metrics),
       config: { hookCall: { kind: kind.names.kind, hook } },
     });
     app.post(`${base}/sync`, route('sync', syncRequestSchema), syncHandler(kind, 'sync', opts));
@@ -41,12 +41,12 @@ export async function hookRoutes(app: FastifyInstance, opts: HookRouteOptions): 
 }
 
 /** The parent must be of the route's kind: a misrouted controller is a 400, not an AWS call. */
-function parentCheck(kind: AnyKind, metrics: Metrics) {
+function parentCheck(kind: AnyKind, hook: HookCall['hook'], metrics: Metrics) {
   const apiVersion = `${kind.names.group}/${kind.names.version}`;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const { parent } = request.body as { parent: { apiVersion: string; kind: string } };
     if (parent.apiVersion === apiVersion && parent.kind === kind.names.kind) return undefined;
-    metrics.rejected.inc({ reason: 'bad_request' });
+    metrics.rejected.inc({ hook, reason: 'bad_request' });
     // Answered here: fastify runs no handler after a hook that sent the reply.
     return reply.code(400).send({
       error: 'Bad Request',

@@ -4,6 +4,7 @@ import type { HooksConfig } from './config.js';
 import type { ConditionInput } from './conditions.js';
 import type { Logger } from './logger.js';
 import type { BaseStatus, KubeObject, ObjectMap, Owner, Parent, RelatedResourceRule } from './types.js';
+import type { CelRule } from '../../schemas/common.js';
 
 /** Names of a kind, as in its CRD. */
 export interface KindNames {
@@ -174,7 +175,7 @@ export interface KindDefinition<Spec, Desired extends DesiredBase, Observed, KSt
   /** JSON Schema of `status`. */
   statusSchema: TSchema;
   /** CEL rules on the whole spec (immutability, one-of). */
-  specValidations?: { rule: string; message: string }[];
+  specValidations?: CelRule[];
   printerColumns: PrinterColumn[];
   childResources: ChildResource[];
   relatedResources?: RelatedResource[];

@@ -2,7 +2,7 @@
 import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
-import { DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
+import { DBINSTANCE_SPEC_VALIDATIONS, DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceAfterConverge } from './after-converge.js';
 import { dbInstanceManager, type RdsLike } from './aws.js';
 import { RDS_TERMINAL_CODES } from './codes.js';
@@ -26,11 +26,7 @@ export function makeDBInstanceKind(
     names: kindNames({ kind: 'DBInstance', group: 'rds.awshooks.dev', version: 'v1alpha1', shortNames: ['rdsdb', 'dbi'] }),
     specSchema: DBInstanceSpecSchema,
     statusSchema: DBInstanceStatusSchema,
-    // Field-level `self == oldSelf` rules do not fire when an optional field is removed.
-    specValidations: ['region', 'instanceIdentifier', 'kmsKeyId', 'subnetGroupName'].map((f) => ({
-      rule: `!has(oldSelf.${f}) || has(self.${f})`,
-      message: `${f} is immutable: it cannot be removed once set`,
-    })),
+    specValidations: DBINSTANCE_SPEC_VALIDATIONS,
     printerColumns: [
       { name: 'Engine', type: 'string', jsonPath: '.status.engine' },
       { name: 'Version', type: 'string', jsonPath: '.status.engineVersion' },

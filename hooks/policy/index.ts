@@ -13,7 +13,7 @@ export const POLICY_RELATED_KEY = 'Policy.iam.awshooks.dev/v1alpha1';
 
 /** The Policy kind definition. */
 export const policyKind: KindDefinition<PolicySpec, PolicyDesired, PolicyObserved, PolicyStatus> = {
-  names: kindNames({ kind: 'Policy', group: 'iam.awshooks.dev', version: 'v1alpha1', shortNames: ['iampolicy'] }),
+  names: kindNames({ kind: 'Policy', group: 'iam.awshooks.dev', version: 'v1alpha1', shortNames: ['iampolicy', 'iampolicies'] }),
   specSchema: PolicySpecSchema,
   statusSchema: PolicyStatusSchema,
   specValidations: POLICY_SPEC_VALIDATIONS,

@@ -2,7 +2,7 @@
 import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
-import { QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
+import { QUEUE_SPEC_VALIDATIONS, QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
 import { queueManager } from './aws.js';
 import { queueDelta, type QueueObserved } from './delta.js';
 import { desiredQueue, QUEUE_RELATED_KEY, type QueueDesired } from './desired.js';
@@ -30,6 +30,7 @@ const TERMINAL_CODES = new Set([
 export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, QueueStatus> = {
   names: kindNames({ kind: 'Queue', group: 'sqs.awshooks.dev', version: 'v1alpha1', shortNames: ['sqs'] }),
   specSchema: QueueSpecSchema,
+  specValidations: QUEUE_SPEC_VALIDATIONS,
   statusSchema: QueueStatusSchema,
   printerColumns: [
     { name: 'URL', type: 'string', jsonPath: '.status.queueUrl', description: 'The queue URL' },

@@ -19,7 +19,7 @@ const ROLE_TERMINAL_CODES: ReadonlySet<string> = new Set([...IAM_TERMINAL_CODES,
 
 /** The Role kind definition. */
 export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleStatus> = {
-  names: kindNames({ kind: 'Role', group: 'iam.awshooks.dev', version: 'v1alpha1', shortNames: ['iamrole'] }),
+  names: kindNames({ kind: 'Role', group: 'iam.awshooks.dev', version: 'v1alpha1', shortNames: ['iamrole', 'iamroles'] }),
   specSchema: RoleSpecSchema,
   statusSchema: RoleStatusSchema,
   printerColumns: [

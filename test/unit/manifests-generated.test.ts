@@ -32,8 +32,18 @@ function structuralProblems(node: Record<string, unknown>, path: string, out: st
   const preserve = node['x-kubernetes-preserve-unknown-fields'] === true || node['x-kubernetes-int-or-string'] === true;
   if (!preserve && node.type === undefined) out.push(`${path}: no type`);
   if (node.properties && node.additionalProperties !== undefined) out.push(`${path}: properties and additionalProperties together`);
+  // Junctors may hold value validations only (no type, properties, items, default, description...).
+  const junctorProblems = (j: unknown, at: string): void => {
+    for (const sub of Array.isArray(j) ? j : [j]) {
+      if (!sub || typeof sub !== 'object') continue;
+      for (const k of Object.keys(sub)) {
+        if (['type', 'properties', 'items', 'additionalProperties', 'default', 'description', 'nullable'].includes(k)) out.push(`${at}: ${k} inside a junctor`);
+        if (['anyOf', 'oneOf', 'allOf', 'not'].includes(k)) junctorProblems((sub as Record<string, unknown>)[k], `${at}.${k}`);
+      }
+    }
+  };
   for (const k of ['anyOf', 'oneOf', 'allOf', 'not']) {
-    if (node[k] !== undefined) out.push(`${path}: ${k} is not allowed here`);
+    if (node[k] !== undefined) junctorProblems(node[k], `${path}.${k}`);
   }
   if (node.const !== undefined) out.push(`${path}: const`);
   for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>> | undefined) ?? {})) structuralProblems(v, `${path}.${k}`, out);

@@ -332,9 +332,11 @@ t.test('delta: only what changed, pending values count as done, versions', async
 
 t.test('samples are valid specs', async (t) => {
   const { readFileSync } = await import('node:fs');
-  const { parse } = await import('yaml');
+  const { parseAllDocuments } = await import('yaml');
   for (const file of ['dbinstance-postgres.yaml', 'dbinstance-mysql.yaml']) {
-    const doc = parse(readFileSync(new URL(`../../manifests/samples/${file}`, import.meta.url), 'utf8')) as { kind: string; spec: Record<string, unknown> };
+    // The sample creates its namespace first (kubectl apply -f manifests/samples/ on a fresh cluster).
+    const docs = parseAllDocuments(readFileSync(new URL(`../../manifests/samples/${file}`, import.meta.url), 'utf8')).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> });
+    const doc = docs.find((d) => d.kind !== 'Namespace')!;
     t.equal(doc.kind, 'DBInstance', file);
     const d = desiredDBInstance(input(doc.spec));
     t.ok(d.identifier, `${file}: desired computed`);

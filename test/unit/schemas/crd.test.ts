@@ -1,0 +1,117 @@
+/**
+ * What the API server and kustomize do with the generated CRDs, checked without them (issue 7):
+ * YAML that kustomize's YAML 1.1 reader cannot retype, CEL rules that only name typed fields,
+ * immutability that covers presence, and names. test/e2e/ checks the same on a real API server.
+ */
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Document, isScalar, parse, parseAllDocuments, visit } from 'yaml';
+import { KINDS } from '../../../hooks/registry.js';
+import { crdFor, toYaml } from '../../../schemas/crd.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+type Node = Record<string, unknown>;
+
+/** The YAML 1.1 tags other than str, with their plain-scalar tests (whether or not resolved by default). */
+const yaml11Retyping = new Document(null, { version: '1.1' }).schema.tags.filter((tag) => tag.tag !== 'tag:yaml.org,2002:str' && tag.test);
+const retypedBy11 = (s: string) => yaml11Retyping.some((tag) => tag.test!.test(s));
+
+t.test('toYaml quotes every string YAML 1.1 would read as another type, and nothing else', async (t) => {
+  const retyped = ['2012-10-17', '2008-10-17', '2001-12-14t21:59:43.10-05:00', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'True', '0755', '0x1F', '1_000', '12:30', '1e3', '.5', '.inf', '~', 'null', ''];
+  const plain = ['x', 'eu-west-1', 's3:GetObject', 'arn:aws:s3:::b/*', 'Allow', 'v1alpha1', '10s', 'db.t3.micro'];
+  for (const s of retyped) t.equal(toYaml({ v: s }), `v: "${s}"\n`, `${JSON.stringify(s)} is quoted`);
+  for (const s of plain) t.equal(toYaml({ v: s }), `v: ${s}\n`, `${JSON.stringify(s)} stays plain`);
+  t.equal(toYaml({ yes: 1 }), '"yes": 1\n', 'keys too');
+  const value = { a: retyped, b: plain, n: 5, f: false, nested: [{ Version: '2012-10-17' }] };
+  t.same(parse(toYaml(value)), value, 'reads back the same in YAML 1.2');
+});
+
+t.test('generated manifests: no plain scalar that kustomize (YAML 1.1) would retype', async (t) => {
+  for (const kind of KINDS) {
+    const file = `manifests/generated/${kind.names.plural}.yaml`;
+    const bad: string[] = [];
+    for (const doc of parseAllDocuments(readFileSync(join(root, file), 'utf8'))) {
+      visit(doc, {
+        Scalar(_key, node) {
+          if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'string' && retypedBy11(node.value)) bad.push(node.value);
+        },
+      });
+    }
+    t.same(bad, [], `${file}: every such string is quoted`);
+  }
+  t.match(readFileSync(join(root, 'manifests/generated/policies.yaml'), 'utf8'), /- "2012-10-17"/, 'the IAM Version enum is quoted');
+});
+
+/** Every schema node with its path. */
+function* nodes(node: unknown, path: string): Generator<[string, Node]> {
+  if (!node || typeof node !== 'object') return;
+  const n = node as Node;
+  yield [path, n];
+  for (const [k, v] of Object.entries((n.properties as Node | undefined) ?? {})) yield* nodes(v, `${path}.${k}`);
+  if (n.items) yield* nodes(n.items, `${path}[]`);
+  if (n.additionalProperties && typeof n.additionalProperties === 'object') yield* nodes(n.additionalProperties, `${path}{}`);
+}
+
+const specSchemaOf = (kind: (typeof KINDS)[number]) => {
+  const crd = crdFor(kind) as { spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: Node } } } }[] } };
+  return crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec;
+};
+
+t.test('CEL rules name only fields CEL can see (typed), so the API server compiles them', async (t) => {
+  // NOTE: the API server declares CEL types from the structural schema; a field with no type
+  // (x-kubernetes-preserve-unknown-fields alone) is left out, and `has(self.Action)` fails to
+  // compile with "undefined field 'Action'": the CRD is refused.
+  let rules = 0;
+  for (const kind of KINDS) {
+    for (const [path, n] of nodes(specSchemaOf(kind), `${kind.names.plural}.spec`)) {
+      for (const v of (n['x-kubernetes-validations'] as { rule: string; fieldPath?: string }[] | undefined) ?? []) {
+        rules++;
+        const props = (n.properties ?? {}) as Record<string, Node>;
+        const named = [...v.rule.matchAll(/\b(?:self|oldSelf)\.([A-Za-z_]\w*)(\s*\()?/g)].filter((m) => !m[2]).map((m) => m[1]!); // not self.all(...)
+        if (v.fieldPath) named.push(v.fieldPath.replace(/^\./, ''));
+        for (const field of named) {
+          const p = props[field];
+          t.ok(p && (typeof p.type === 'string' || p['x-kubernetes-int-or-string'] === true), `${path}: "${v.rule}" names ${field}, a typed field`);
+        }
+      }
+    }
+  }
+  t.ok(rules >= 10, `${rules} rules checked`);
+});
+
+t.test('immutable fields refuse being set, changed or removed: one rule on the spec, comparing presence', async (t) => {
+  const expected: Record<string, string[]> = {
+    queues: ['region', 'queueName', 'fifo'],
+    policies: ['description'],
+    roles: [],
+    dbinstances: ['region', 'instanceIdentifier', 'engine', 'storageEncrypted', 'kmsKeyId', 'subnetGroupName', 'masterUsername'],
+  };
+  for (const kind of KINDS) {
+    const spec = specSchemaOf(kind);
+    const described = Object.entries(spec.properties as Record<string, Node>)
+      .filter(([, p]) => /\bImmutable\b/.test(String(p.description)))
+      .map(([k]) => k);
+    t.same(described.sort(), [...expected[kind.names.plural]!].sort(), `${kind.names.plural}: the fields described as immutable`);
+    const rules = (spec['x-kubernetes-validations'] as { rule: string; message: string; fieldPath?: string }[] | undefined) ?? [];
+    for (const f of described) {
+      const rule = rules.find((r) => r.fieldPath === `.${f}`);
+      t.equal(rule?.rule, `has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`, `${kind.names.plural}.${f}: set, change and removal refused`);
+      t.match(rule?.message, new RegExp(`^${f} is immutable`), 'the message names the field');
+    }
+    // A field-level `self == oldSelf` would be a second, weaker copy (it misses adding and removing).
+    for (const [path, n] of nodes(spec, kind.names.plural)) {
+      if (n === spec) continue;
+      for (const v of (n['x-kubernetes-validations'] as { rule: string }[] | undefined) ?? []) t.not(v.rule, 'self == oldSelf', `${path}: no field-level immutability rule`);
+    }
+  }
+});
+
+t.test('names: short names unique, every kind in the aws category, Role short names that kubectl cannot mistake for RBAC', async (t) => {
+  const all = KINDS.flatMap((k) => [k.names.plural, k.names.singular, ...k.names.shortNames]);
+  t.equal(new Set(all).size, all.length, 'no name is used twice among our kinds');
+  for (const kind of KINDS) t.ok(kind.names.categories?.includes('aws'), `${kind.names.kind} is in category aws`);
+  const role = KINDS.find((k) => k.names.kind === 'Role')!;
+  t.same(role.names.shortNames, ['iamrole', 'iamroles']);
+});
