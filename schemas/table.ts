@@ -8,7 +8,7 @@
  * hook before any AWS call (hooks/table/desired.ts).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, DeletionPolicy, StringEnum, Tags } from './common.js';
+import { Adopt, BaseStatusProperties, DeletionPolicy, StringEnum, Tags, immutableFields } from './common.js';
 
 /** DynamoDB table and index names: 3-255 characters of [a-zA-Z0-9_.-]. */
 export const DYNAMODB_NAME_PATTERN = '^[a-zA-Z0-9_.-]{3,255}$';
@@ -131,7 +131,6 @@ export const TableSpecSchema = Type.Object(
         maxLength: 32,
         pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
         description: 'AWS region of the table, for example eu-west-1. Default: the service\'s AWS_REGION, recorded in status.region at creation. Immutable once set.',
-        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'region is immutable' }],
       }),
     ),
     tableName: Type.Optional(
@@ -140,7 +139,6 @@ export const TableSpecSchema = Type.Object(
         maxLength: 255,
         pattern: DYNAMODB_NAME_PATTERN,
         description: 'AWS table name, 3-255 characters of [a-zA-Z0-9_.-]. Default: <prefix>-<namespace>-<name>. A custom name must start with <prefix>-<namespace>-. Immutable.',
-        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'tableName is immutable' }],
       }),
     ),
     hashAttribute: Type.Object(
@@ -148,7 +146,6 @@ export const TableSpecSchema = Type.Object(
       {
         additionalProperties: false,
         description: 'The partition key: name and type (S, N or B). Immutable.',
-        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'hashAttribute is immutable (the key schema of a table cannot change)' }],
       },
     ),
     rangeAttribute: Type.Optional(
@@ -157,7 +154,6 @@ export const TableSpecSchema = Type.Object(
         {
           additionalProperties: false,
           description: 'The sort key, if any: name and type (S, N or B). Immutable, and cannot be added or removed.',
-          'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'rangeAttribute is immutable (the key schema of a table cannot change)' }],
         },
       ),
     ),
@@ -197,9 +193,12 @@ export type TableSpec = Static<typeof TableSpecSchema>;
  * removed), custom names and regions once set, and capacities that match the billing mode.
  */
 export const TABLE_SPEC_VALIDATIONS = [
-  { rule: 'has(self.rangeAttribute) == has(oldSelf.rangeAttribute)', message: 'rangeAttribute cannot be added or removed (the key schema of a table cannot change)' },
-  { rule: 'has(self.tableName) == has(oldSelf.tableName)', message: 'tableName cannot be added or removed' },
-  { rule: '!has(oldSelf.region) || has(self.region)', message: 'region cannot be removed once set' },
+  ...immutableFields({
+    region: 'region is immutable: it cannot be set, changed or removed after creation',
+    tableName: 'tableName is immutable: it cannot be set, changed or removed after creation',
+    hashAttribute: 'hashAttribute is immutable (the key schema of a table cannot change)',
+    rangeAttribute: 'rangeAttribute is immutable: it cannot be added, changed or removed (the key schema of a table cannot change)',
+  }),
   {
     rule: "self.billingMode == 'PROVISIONED' ? (has(self.readCapacityUnits) && has(self.writeCapacityUnits)) : (!has(self.readCapacityUnits) && !has(self.writeCapacityUnits))",
     message: 'readCapacityUnits and writeCapacityUnits are required with billingMode PROVISIONED and refused with PAY_PER_REQUEST',

@@ -432,6 +432,8 @@ export const PERSON_NEEDED_REASONS = [
   'EngineMismatch',
   'EngineVersionDowngrade',
   'MajorVersionUpgradeNotAllowed',
+  'NameNotAllowed',
+  'KeySchemaMismatch',
 ] as const;
 
 /** Every Ready=False reason Argo CD should show as Degraded rather than Progressing. */

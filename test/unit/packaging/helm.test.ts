@@ -22,6 +22,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { loadConfig } from '../../../server/config.js';
+import { KINDS } from '../../../hooks/registry.js';
 import {
   CHART_DIR,
   COMPONENTS,
@@ -132,7 +133,7 @@ t.test('another release and namespace: names and references follow, controller n
   t.ok(objects.filter((o) => !['CustomResourceDefinition', 'CompositeController'].includes(o.kind)).every((o) => o.metadata.namespace === 'infra'), 'in the release namespace');
   t.same(
     objects.filter((o) => o.kind === 'CompositeController').map((o) => o.metadata.name).sort(),
-    ['awshooks-dbinstances', 'awshooks-policies', 'awshooks-queues', 'awshooks-roles'],
+    KINDS.map((k) => `awshooks-${k.names.plural}`).sort(),
     'CompositeController names stay fixed (the parents’ finalizers are named after them)',
   );
   for (const hooks of hooksOf(objects)) {
@@ -241,6 +242,6 @@ t.test('values.schema.json refuses mistakes before anything is applied', async (
 t.test('crds.install=false leaves the CRDs out; crds.keep=false lets uninstall remove them', async (t) => {
   t.notOk(renderChart({ set: ['crds.install=false'] }).some((o) => o.kind === 'CustomResourceDefinition'), 'no CRDs');
   const unkept = renderChart({ set: ['crds.keep=false'] }).filter((o) => o.kind === 'CustomResourceDefinition');
-  t.equal(unkept.length, 4, 'four CRDs');
+  t.equal(unkept.length, KINDS.length, 'one CRD per kind');
   t.ok(unkept.every((o) => o.metadata.annotations?.['helm.sh/resource-policy'] === undefined), 'without the keep policy');
 });

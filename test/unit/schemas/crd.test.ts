@@ -87,6 +87,7 @@ t.test('immutable fields refuse being set, changed or removed: one rule on the s
     policies: ['description'],
     roles: [],
     dbinstances: ['region', 'instanceIdentifier', 'engine', 'storageEncrypted', 'kmsKeyId', 'subnetGroupName', 'masterUsername'],
+    tables: ['region', 'tableName', 'hashAttribute', 'rangeAttribute'],
   };
   for (const kind of KINDS) {
     const spec = specSchemaOf(kind);
