@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import envSchema from 'env-schema';
-import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../hooks/core/config.js';
+import { DEFAULT_HOOK_DEADLINE_SECONDS, DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../hooks/core/config.js';
 
 /** Everything the service reads from its environment. */
 export interface ServiceConfig {
@@ -53,6 +53,7 @@ const schema = {
     DB_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 5000 },
     DB_TLS: { type: 'string', enum: ['disable', 'require', 'verify-full'], default: 'require' },
     DB_TLS_CA_FILE: { type: 'string' },
+    HOOK_DEADLINE_SECONDS: { type: 'number', minimum: 0, maximum: 300, default: DEFAULT_HOOK_DEADLINE_SECONDS },
   },
 } as const;
 
@@ -84,6 +85,7 @@ interface RawEnv {
   DB_CONNECT_TIMEOUT_MS: number;
   DB_TLS: 'disable' | 'require' | 'verify-full';
   DB_TLS_CA_FILE?: string;
+  HOOK_DEADLINE_SECONDS: number;
 }
 
 /** A configuration error: the message names the variable. */
@@ -175,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     rdsEndpointMap: parseEndpointMap(raw.RDS_ENDPOINT_MAP),
     dbConnectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,
     dbTls: raw.DB_TLS,
+    hookDeadlineSeconds: raw.HOOK_DEADLINE_SECONDS,
     ...(dbTlsCa ? { dbTlsCa } : {}),
     ...(raw.AWS_ACCOUNT_ID ? { accountId: raw.AWS_ACCOUNT_ID } : {}),
     ...(raw.OIDC_PROVIDER_ARN ? { oidcProviderArn: raw.OIDC_PROVIDER_ARN } : {}),
