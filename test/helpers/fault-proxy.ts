@@ -7,14 +7,15 @@
  * - `html`: a proxy's or load balancer's HTML error page (502/503), not an AWS body;
  * - `reset`: the connection is closed without an answer;
  * - `hang`: no answer at all, until the client gives up (or the proxy closes);
- * - `truncate`: the real answer from the emulator, cut in the middle of its body.
+ * - `truncate`: the real answer from the emulator, cut in the middle of its body;
+ * - `delay`: the real answer, `delayMs` late (to line up concurrent calls).
  *
  * `random` injects faults into any call at a rate, for the soak (`npm run soak`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
-/** How a faulty call fails. */
-export type FaultMode = 'error' | 'html' | 'reset' | 'hang' | 'truncate';
+/** How a faulty call fails (`delay` does not fail: it forwards the call after `delayMs`). */
+export type FaultMode = 'error' | 'html' | 'reset' | 'hang' | 'truncate' | 'delay';
 
 /** A fault rule: which operation (x-amz-target suffix or Action=, `*` for any), how, how many times. */
 export interface Fault {
@@ -27,6 +28,8 @@ export interface Fault {
   message?: string;
   /** Defaults to `error`. */
   mode?: FaultMode;
+  /** How long `delay` holds a call before forwarding it. */
+  delayMs?: number;
 }
 
 /** Faults at random: each call fails with probability `rate`, in a mode drawn from `modes`. */
@@ -103,6 +106,11 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = []): P
     const mode = fault.mode ?? 'error';
     injected.set(mode, (injected.get(mode) ?? 0) + 1);
     switch (mode) {
+      case 'delay':
+        setTimeout(() => {
+          forward(req, res, body, false);
+        }, fault.delayMs ?? 100);
+        return;
       case 'reset':
         req.socket.destroy();
         return;
