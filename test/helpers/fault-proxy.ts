@@ -38,6 +38,19 @@ export interface RandomFaults {
   modes: FaultMode[];
 }
 
+/**
+ * Called with every call the emulator answered (before the answer goes on, even when it is then
+ * cut short): the soak learns from it what AWS was told (passwords set on DB instances).
+ */
+export type ForwardObserver = (operation: string, requestBody: string, status: number) => Promise<void> | void;
+
+/** Options of {@link startFaultProxy}. */
+export interface FaultProxyOptions {
+  /** Listen on this loopback port (default: a free one). */
+  port?: number;
+  observe?: ForwardObserver;
+}
+
 /** A running proxy. */
 export interface FaultProxy {
   url: string;
@@ -72,16 +85,18 @@ const RANDOM_ERRORS: { status: number; code: string; message: string }[] = [
 ];
 
 /** Start a proxy to `upstream` on a free loopback port. */
-export async function startFaultProxy(upstream: string, faults: Fault[] = []): Promise<FaultProxy> {
+export async function startFaultProxy(upstream: string, faults: Fault[] = [], options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const calls = new Map<string, number>();
   const injected = new Map<FaultMode, number>();
   const proxy: FaultProxy = { url: '', calls, faults, random: undefined, injected, close: async () => undefined };
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, truncate: boolean) => {
+    const op = operationOf(req.headers, body.toString('utf8'));
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length')) as Record<string, string>;
     fetch(`${upstream}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, ...(body.length ? { body } : {}) })
       .then(async (up) => {
         const out = Buffer.from(await up.arrayBuffer());
+        if (options.observe) await options.observe(op, body.toString('utf8'), up.status);
         const h: Record<string, string> = {};
         up.headers.forEach((v, k) => {
           if (k !== 'content-encoding' && k !== 'transfer-encoding' && k !== 'content-length') h[k] = v;
@@ -160,7 +175,7 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = []): P
       forward(req, res, body, false);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   proxy.url = `http://127.0.0.1:${port}`;
   proxy.close = () =>

@@ -155,7 +155,7 @@ t.test('deletion stuck forever by a spec that turned invalid: a Ready Queue patc
   const rejected = await app.sync('queues', { parent, children });
   t.match(ready(rejected)?.message, /spec\.queueName: must start with "awshooks-"/);
   ({ parent, children } = applyAnswer(parent, rejected, ['ConfigMap.v1']));
-  t.ok(parent.status?.queueUrl, 'status still holds the real queueUrl');
+  t.ok((parent.status as { queueUrl?: string } | undefined)?.queueUrl, 'status still holds the real queueUrl');
   const done = await finalizeUntilDone(app, queueKind, 'queues', { parent, children }, () => queueExists('awshooks-team-a-orders'));
   t.equal(done.answers.at(-1)?.finalized, true, `finalized (${done.answers.length} calls), not stuck with a resync of 300 s`);
   t.notOk(done.existedWhenFinalized, 'the queue is gone');

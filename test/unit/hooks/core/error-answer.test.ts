@@ -41,7 +41,7 @@ const dbParent = (spec: Record<string, unknown>): Parent => ({
   kind: 'DBInstance',
   metadata: { name: 'shop', namespace: 'team-a', uid: 'uid-shop', generation: 3 },
   spec,
-  status: { dbInstanceIdentifier: 'awshooks-team-a-shop', region: 'us-east-1', conditions: [] },
+  status: { dbInstanceIdentifier: 'awshooks-team-a-shop', region: 'us-east-1', conditions: [] } as Parent['status'],
 });
 
 /** An RDS client that must never be called: an invalid spec makes no AWS call. */
@@ -52,7 +52,7 @@ const noRds = () => ({
 });
 
 t.test('a DBInstance whose spec turned invalid keeps its Secrets, unchanged', async (t) => {
-  const kind = makeDBInstanceKind({ rds: noRds as never });
+  const kind = makeDBInstanceKind({ rds: noRds });
   // A database granted to a user that is not in spec.users: the hook rejects it.
   const parent = dbParent({ users: { app_rw: [] }, databases: { orders: ['ghost'] } });
   const { response } = await reconcile(kind, { controller, parent, children: observed }, { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent });
@@ -67,7 +67,7 @@ t.test('a DBInstance whose spec turned invalid keeps its Secrets, unchanged', as
 });
 
 t.test('a spec that does not even match the schema keeps the Secrets too', async (t) => {
-  const kind = makeDBInstanceKind({ rds: noRds as never });
+  const kind = makeDBInstanceKind({ rds: noRds });
   const parent = dbParent({ storageGB: 'lots' });
   const { response } = await reconcile(kind, { controller, parent, children: observed }, { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent });
   t.same(response.children.map((c) => c.metadata.name).sort(), ['shop-master', 'shop-user-app-rw']);
