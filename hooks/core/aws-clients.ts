@@ -52,7 +52,7 @@ export class DeadlineHttpHandler {
     return this.inner.handle(request, {
       ...options,
       abortSignal: deadline.signal,
-      requestTimeout: Math.max(1, Math.min(options.requestTimeout ?? this.attemptTimeoutMs, left)),
+      requestTimeout: Math.max(1, Math.ceil(Math.min(options.requestTimeout ?? this.attemptTimeoutMs, left))),
     });
   }
 

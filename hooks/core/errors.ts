@@ -173,7 +173,15 @@ export function classifyError(err: unknown, terminalCodes: ReadonlySet<string> =
     const reason = e.code ?? e.name ?? 'NetworkError';
     // NOTE: a connection reset while the body is read comes with the SDK's deserialization hint.
     const clean = message.replace(/\s*Deserialization error:.*$/s, '');
-    return new RecoverableError(reason, clean === 'aborted' ? 'the connection to the AWS endpoint was closed while the answer was read' : clean, { cause: err });
+    // NOTE: the SDK's timeout message carries the timeout in ms, which varies with the time left
+    // before the hook deadline: a fixed message keeps status from changing on every retry.
+    const said =
+      clean === 'aborted'
+        ? 'the connection to the AWS endpoint was closed while the answer was read'
+        : clean.includes('requestTimeout')
+          ? 'the AWS endpoint did not answer in time'
+          : clean;
+    return new RecoverableError(reason, said, { cause: err });
   }
   return err;
 }

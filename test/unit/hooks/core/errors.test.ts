@@ -69,6 +69,8 @@ t.test('truncated answers and reset connections are recoverable on every service
   t.ok(e instanceof RecoverableError, 'an unreadable 200 answer is recoverable');
   t.match((e as RecoverableError).message, 'AWS endpoint answered HTTP 200 with a body that could not be read');
   t.equal(outcomeOf(cut), 'network_error');
+  const timeout = Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 3472 ms requestTimeout.'), { name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: {} });
+  t.equal((classifyError(timeout) as RecoverableError).message, 'the AWS endpoint did not answer in time', 'a timeout says so without the varying number (status stays the same)');
 });
 
 t.test('HTML error pages: every kind answers 200 with Ready=False and the children kept, on sync and finalize', async (t) => {
