@@ -6,7 +6,7 @@
 import t from 'tap';
 import { DEFAULT_HOOKS_CONFIG } from '../../../../hooks/core/config.js';
 import type { OrphanInput } from '../../../../hooks/core/kind.js';
-import type { BaseStatus, Owner } from '../../../../hooks/core/types.js';
+import type { Owner } from '../../../../hooks/core/types.js';
 import { dbInstanceOrphanCandidates } from '../../../../hooks/dbinstance/candidates.js';
 import { policyOrphanCandidates } from '../../../../hooks/policy/candidates.js';
 import { queueOrphanCandidates } from '../../../../hooks/queue/candidates.js';
@@ -14,8 +14,9 @@ import { roleOrphanCandidates } from '../../../../hooks/role/candidates.js';
 import { candidateRegions, isRegion, underPrefix } from '../../../../hooks/shared/candidates.js';
 
 const owner: Owner = { cluster: 'default', namespace: 'team-a', name: 'orders', uid: 'abcdef12-0000', kind: 'Queue' };
-function input<S extends BaseStatus>(rawSpec: Record<string, unknown>, status?: S, deletionPolicy = 'Delete'): OrphanInput<S> {
-  return { parent: { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'orders', namespace: 'team-a' }, spec: rawSpec }, rawSpec, status, config: DEFAULT_HOOKS_CONFIG, owner, deletionPolicy };
+/** The input of an orphanCandidates call; status is as untyped as Metacontroller sends it. */
+function input(rawSpec: Record<string, unknown>, status?: Record<string, unknown>, deletionPolicy = 'Delete'): OrphanInput<never> {
+  return { parent: { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'orders', namespace: 'team-a' }, spec: rawSpec }, rawSpec, status: status as never, config: DEFAULT_HOOKS_CONFIG, owner, deletionPolicy };
 }
 
 t.test('shared helpers', async (t) => {
