@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import envSchema from 'env-schema';
-import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../hooks/core/config.js';
+import { DEFAULT_HOOK_DEADLINE_SECONDS, DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../hooks/core/config.js';
 import type { NameAllowEntry } from '../hooks/core/name-scope.js';
 
 /** Everything the service reads from its environment. */
@@ -61,6 +61,7 @@ export const ENV_SCHEMA = {
     DB_CONNECT_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 5000 },
     DB_TLS: { type: 'string', enum: ['disable', 'require', 'verify-full'], default: 'require' },
     DB_TLS_CA_FILE: { type: 'string' },
+    HOOK_DEADLINE_SECONDS: { type: 'number', minimum: 0, maximum: 300, default: DEFAULT_HOOK_DEADLINE_SECONDS },
   },
 } as const;
 
@@ -94,6 +95,7 @@ interface RawEnv {
   DB_CONNECT_TIMEOUT_MS: number;
   DB_TLS: 'disable' | 'require' | 'verify-full';
   DB_TLS_CA_FILE?: string;
+  HOOK_DEADLINE_SECONDS: number;
 }
 
 /** Region of the global services when neither AWS_REGION nor AWS_DEFAULT_REGION is set. */
@@ -212,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     rdsEndpointMap: parseEndpointMap(raw.RDS_ENDPOINT_MAP),
     dbConnectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,
     dbTls: raw.DB_TLS,
+    hookDeadlineSeconds: raw.HOOK_DEADLINE_SECONDS,
     ...(dbTlsCa ? { dbTlsCa } : {}),
     ...(raw.AWS_ACCOUNT_ID ? { accountId: raw.AWS_ACCOUNT_ID } : {}),
     ...(raw.OIDC_PROVIDER_ARN ? { oidcProviderArn: raw.OIDC_PROVIDER_ARN } : {}),

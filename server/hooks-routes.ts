@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AwsClients } from '../hooks/core/aws-clients.js';
 import type { HooksConfig } from '../hooks/core/config.js';
 import type { AnyKind } from '../hooks/core/kind.js';
-import { customize, reconcile } from '../hooks/core/reconcile.js';
+import { reconcileWithDeadline } from '../hooks/core/answer-in-time.js';
+import { customize } from '../hooks/core/reconcile.js';
 import type { CustomizeRequest, SyncRequest } from '../hooks/core/types.js';
 import type { HookAnswer, HookCall } from './hook-calls.js';
 import type { Metrics } from './metrics.js';
@@ -57,13 +58,15 @@ function parentCheck(kind: AnyKind, hook: HookCall['hook'], metrics: Metrics) {
 
 /** sync and finalize: reconcile, logging with the parent's identity. */
 function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOptions) {
-  return async (request: FastifyRequest): Promise<HookAnswer> => {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<HookAnswer> => {
+    // The deadline counts from the request's arrival: reading and checking the body is part of it.
+    const receivedAt = Date.now() - reply.elapsedTime;
     const body = request.body as SyncRequest;
     const meta = body.parent.metadata;
     const log = request.log.child({ kind: kind.names.kind, hook, namespace: meta.namespace, name: meta.name, generation: meta.generation });
     const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
     const deps = { config: opts.config, aws: opts.aws, log, tracker: opts.metrics.tracker, ...(opts.now ? { now: opts.now } : {}) };
-    const { response, outcome } = await reconcile(kind, input, deps);
+    const { response, outcome } = await reconcileWithDeadline(kind, input, deps, receivedAt);
     log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
     return { body: response, outcome };
   };

@@ -3,7 +3,10 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { outcomeOf } from './errors.js';
+import { StandardRetryStrategy } from '@smithy/core/retry';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { currentDeadline } from './deadline.js';
+import { DeadlineExceededError, outcomeOf } from './errors.js';
 
 /** Called once per AWS API operation (after the SDK's own retries) with its outcome. */
 export type AwsCallObserver = (service: string, operation: string, outcome: string) => void;
@@ -21,6 +24,89 @@ export interface AwsClientsOptions {
    * connection would outlast Metacontroller's 10-second hook timeout.
    */
   requestTimeoutMs?: number;
+}
+
+/** A retry is only worth starting with at least this much time left before the hook's deadline. */
+export const MIN_RETRY_BUDGET_MS = 250;
+
+type HandleArgs = Parameters<NodeHttpHandler['handle']>;
+
+/**
+ * The SDK's HTTP handler, bounded by the hook call's deadline (deadline.ts): every attempt gets
+ * the call's abort signal and a timeout no longer than the time that is left, and none starts
+ * once the deadline has passed. Outside a hook call it is the plain handler.
+ */
+export class DeadlineHttpHandler {
+  constructor(
+    private readonly inner: NodeHttpHandler,
+    private readonly attemptTimeoutMs: number,
+  ) {}
+
+  /** Send one attempt, within the time left. */
+  handle(request: HandleArgs[0], options: HandleArgs[1] = {}): ReturnType<NodeHttpHandler['handle']> {
+    const deadline = currentDeadline();
+    if (!deadline) return this.inner.handle(request, options);
+    const left = deadline.at - Date.now();
+    if (deadline.signal.aborted || left <= 0) {
+      return Promise.reject(new DeadlineExceededError('no time left before the hook deadline for another AWS call'));
+    }
+    return this.inner.handle(request, {
+      ...options,
+      abortSignal: deadline.signal,
+      requestTimeout: Math.max(1, Math.ceil(Math.min(options.requestTimeout ?? this.attemptTimeoutMs, left))),
+    });
+  }
+
+  /** Part of the SDK's HttpHandler contract. */
+  updateHttpClientConfig(key: Parameters<NodeHttpHandler['updateHttpClientConfig']>[0], value: Parameters<NodeHttpHandler['updateHttpClientConfig']>[1]): void {
+    this.inner.updateHttpClientConfig(key, value);
+  }
+
+  /** Part of the SDK's HttpHandler contract. */
+  httpHandlerConfigs(): ReturnType<NodeHttpHandler['httpHandlerConfigs']> {
+    return this.inner.httpHandlerConfigs();
+  }
+
+  /** Close the connections. */
+  destroy(): void {
+    this.inner.destroy();
+  }
+}
+
+type RetryArgs = Parameters<StandardRetryStrategy['refreshRetryTokenForRetry']>;
+
+/**
+ * The SDK's standard retries, bounded by the hook call's deadline: no retry once the time left
+ * is too short for one. NOTE: the SDK then throws the last attempt's error, as when the
+ * attempts run out.
+ */
+export class DeadlineRetryStrategy {
+  /** The SDK reports the retry mode it uses. */
+  readonly mode = 'standard';
+  private readonly inner: StandardRetryStrategy;
+
+  constructor(maxAttempts: number) {
+    this.inner = new StandardRetryStrategy(maxAttempts);
+  }
+
+  /** The first attempt's token. */
+  acquireInitialRetryToken(scope: string): ReturnType<StandardRetryStrategy['acquireInitialRetryToken']> {
+    return this.inner.acquireInitialRetryToken(scope);
+  }
+
+  /** The next attempt's token, unless the deadline leaves no room for it. */
+  async refreshRetryTokenForRetry(token: RetryArgs[0], errorInfo: RetryArgs[1]): ReturnType<StandardRetryStrategy['refreshRetryTokenForRetry']> {
+    const deadline = currentDeadline();
+    if (deadline && (deadline.signal.aborted || deadline.at - Date.now() < MIN_RETRY_BUDGET_MS)) {
+      throw new Error('no time left before the hook deadline for a retry');
+    }
+    return this.inner.refreshRetryTokenForRetry(token, errorInfo);
+  }
+
+  /** Success gives retry capacity back. */
+  recordSuccess(token: Parameters<StandardRetryStrategy['recordSuccess']>[0]): void {
+    this.inner.recordSuccess(token);
+  }
 }
 
 interface Middlewareable {
@@ -73,16 +159,20 @@ export class AwsClients {
   private get<C extends Middlewareable>(
     service: string,
     region: string,
-    make: (cfg: { region: string; endpoint?: string; maxAttempts?: number; requestHandler?: { connectionTimeout: number; requestTimeout: number; throwOnRequestTimeout: boolean } }) => C,
+    make: (cfg: { region: string; endpoint?: string; maxAttempts?: number; retryStrategy: DeadlineRetryStrategy; requestHandler: DeadlineHttpHandler }) => C,
   ): C {
     const key = `${service}/${region}`;
     let client = this.clients.get(key) as C | undefined;
     if (!client) {
+      const maxAttempts = this.options.maxAttempts ?? 3;
+      const requestTimeout = this.options.requestTimeoutMs ?? 4000;
       client = make({
         region,
         ...(this.options.endpoint ? { endpoint: this.options.endpoint } : {}),
-        maxAttempts: this.options.maxAttempts ?? 3,
-        requestHandler: { connectionTimeout: 2000, requestTimeout: this.options.requestTimeoutMs ?? 4000, throwOnRequestTimeout: true },
+        maxAttempts,
+        // Attempts and retries are bounded by the hook call's deadline (deadline.ts).
+        retryStrategy: new DeadlineRetryStrategy(maxAttempts),
+        requestHandler: new DeadlineHttpHandler(new NodeHttpHandler({ connectionTimeout: 2000, requestTimeout, throwOnRequestTimeout: true }), requestTimeout),
       });
       const onCall = this.options.onCall;
       if (onCall) {

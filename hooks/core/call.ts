@@ -4,9 +4,11 @@
  */
 import type { AwsClients } from './aws-clients.js';
 import { keepObservedChildren, sortChildren } from './children.js';
+import { mergeConditions } from './conditions.js';
 import type { HooksConfig } from './config.js';
 import type { AnyKind, DesiredBase, KindContext } from './kind.js';
 import type { Logger } from './logger.js';
+import { readableStatus, unreadableStatusCondition } from './status-check.js';
 import type { BaseStatus, Owner, Parent, SyncRequest, SyncResponse } from './types.js';
 
 /** Keeps track of the parents this replica manages, for the managed-resources metric. */
@@ -47,8 +49,10 @@ export interface Call {
   /** One clock reading for the whole call: every timestamp of the answer agrees. */
   now: Date;
   parent: Parent;
-  /** The parent's status; undefined when it has none yet (an empty object counts as none). */
+  /** The parent's status; undefined when it has none yet (an empty object or an unreadable one counts as none). */
   previous: BaseStatus | undefined;
+  /** Why the parent's status was unreadable (it then counts as none); every answer says so. */
+  statusProblem?: string;
   finalizing: boolean;
   owner: Owner;
   /** What the kind's I/O code may use. */
@@ -81,8 +85,10 @@ export function ownerOf(kind: AnyKind, parent: Parent, config: HooksConfig): Own
 /** Read a request once into a {@link Call}. */
 export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDeps): Call {
   const now = (deps.now ?? (() => new Date()))();
-  const parent = request.parent;
-  const previous = parent.status && Object.keys(parent.status).length > 0 ? parent.status : undefined;
+  // Status of an unexpected shape is no status: no step (nor the kind) ever sees it.
+  const read = readableStatus(kind, request.parent.status);
+  const previous = read.status;
+  const parent: Parent = previous === request.parent.status ? request.parent : { ...request.parent, status: previous };
   const owner = ownerOf(kind, parent, deps.config);
   return {
     kind,
@@ -92,6 +98,7 @@ export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDep
     parent,
     previous,
     finalizing: request.finalizing === true,
+    ...(read.problem !== undefined ? { statusProblem: read.problem } : {}),
     owner,
     ctx: { config: deps.config, aws: deps.aws, now: () => now, log: deps.log, owner },
   };
@@ -124,6 +131,9 @@ export function answer(
   rest: Omit<SyncResponse, 'status' | 'children'> = {},
 ): ReconcileResult {
   const { kind, parent, spec, desired, request, deps, now } = call;
+  if (call.statusProblem !== undefined) {
+    status = { ...status, conditions: mergeConditions(status.conditions, [unreadableStatusCondition(call.statusProblem)], now) };
+  }
   const computed = kind.children({ parent, spec, status, desired, children: request.children, related: request.related ?? {}, config: deps.config, now });
   const all = children === 'keep observed' ? keepObservedChildren(computed, request.children) : computed;
   return { outcome, response: { status: status as Record<string, unknown>, children: sortChildren(all), ...rest } };

@@ -47,7 +47,16 @@ export interface HooksConfig {
   dbTls: 'disable' | 'require' | 'verify-full';
   /** PEM CA bundle for `verify-full` (the RDS global bundle). */
   dbTlsCa?: string;
+  /**
+   * Every sync and finalize call answers within this many seconds, whatever AWS or a database
+   * does (DESIGN.md §3.7); keep it under Metacontroller's webhook timeout (10 s by default).
+   * 0 turns the deadline off. Defaults to {@link DEFAULT_HOOK_DEADLINE_SECONDS}.
+   */
+  hookDeadlineSeconds?: number;
 }
+
+/** The default hook deadline: well under Metacontroller's 10-second webhook timeout. */
+export const DEFAULT_HOOK_DEADLINE_SECONDS = 8;
 
 /** Defaults for every optional setting; tests start from these. */
 export const DEFAULT_HOOKS_CONFIG: HooksConfig = {
@@ -61,4 +70,5 @@ export const DEFAULT_HOOKS_CONFIG: HooksConfig = {
   rdsEndpointMap: {},
   dbConnectTimeoutMs: 5000,
   dbTls: 'require',
+  hookDeadlineSeconds: DEFAULT_HOOK_DEADLINE_SECONDS,
 };

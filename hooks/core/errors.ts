@@ -80,11 +80,44 @@ export interface AwsErrorLike {
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number };
   $retryable?: unknown;
+  /** The raw HTTP answer; the SDK attaches it when it could not read the body. */
+  $response?: { statusCode?: number };
+}
+
+/** The hook ran out of its time (HOOK_DEADLINE_SECONDS): answered with a short resync. */
+export class DeadlineExceededError extends RecoverableError {
+  constructor(message: string) {
+    super('DeadlineExceeded', message);
+  }
+}
+
+/** Condition reason of an answer that did not come from AWS (a proxy's HTML page, a cut body). */
+export const NON_AWS_RESPONSE = 'NonAwsResponse';
+
+/**
+ * The HTTP status of an SDK error whose body is not an AWS error: a deserialization failure
+ * (the SDK attaches `$response`), or a service exception the SDK could only call `Unknown`.
+ * Undefined for a real AWS error or an error without an HTTP answer.
+ *
+ * NOTE: behind a proxy or load balancer a 502/503 comes with an HTML page. The JSON protocol
+ * (SQS) fails to parse it and throws a SyntaxError carrying `$response`; the query protocol
+ * (IAM, RDS) parses well-formed HTML as XML and throws a service exception named `Unknown`.
+ */
+function nonAwsStatus(err: unknown): number | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as AwsErrorLike;
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  if (status === undefined) return undefined;
+  const code = e.$fault !== undefined ? (e.Code ?? e.name ?? e.code) : undefined;
+  if (e.$fault === undefined && (e.$response !== undefined || (e.message ?? '').includes('Deserialization error'))) return status;
+  if (e.$fault !== undefined && (code === undefined || code === 'Unknown' || code === 'UnknownError')) return status;
+  return undefined;
 }
 
 /** The AWS error code of an SDK error, or undefined when it is not an AWS error. */
 export function awsErrorCode(err: unknown): string | undefined {
   if (!err || typeof err !== 'object') return undefined;
+  if (nonAwsStatus(err) !== undefined) return undefined;
   const e = err as AwsErrorLike;
   // NOTE: the SDK also attaches $metadata to network errors (ECONNREFUSED, timeouts); only
   // service exceptions carry $fault.
@@ -102,6 +135,8 @@ export function isAwsError(err: unknown, ...codes: string[]): boolean {
 /** The HTTP-ish category of an AWS call's outcome, for metrics (bounded cardinality). */
 export function outcomeOf(err: unknown): 'success' | 'throttled' | 'client_error' | 'server_error' | 'network_error' {
   if (err === undefined) return 'success';
+  const status = nonAwsStatus(err);
+  if (status !== undefined) return status === 429 ? 'throttled' : status >= 500 ? 'server_error' : 'network_error';
   const code = awsErrorCode(err);
   if (code === undefined) return 'network_error';
   if (THROTTLING_CODES.has(code)) return 'throttled';
@@ -120,6 +155,13 @@ export function outcomeOf(err: unknown): 'success' | 'throttled' | 'client_error
  */
 export function classifyError(err: unknown, terminalCodes: ReadonlySet<string> = new Set()): unknown {
   if (err instanceof TerminalError || err instanceof WaitError || err instanceof RecoverableError) return err;
+  const status = nonAwsStatus(err);
+  const networkCode = (err as { code?: unknown } | undefined)?.code;
+  if (status !== undefined && !(typeof networkCode === 'string' && NETWORK_CODES.has(networkCode))) {
+    // Not an AWS answer: nothing the user can fix, and AWS may answer next time.
+    const what = status >= 300 ? 'a non-AWS body' : 'a body that could not be read (cut short, or not from AWS)';
+    return new RecoverableError(NON_AWS_RESPONSE, `AWS endpoint answered HTTP ${status} with ${what}`, { cause: err });
+  }
   const code = awsErrorCode(err);
   const message = safeMessage(err);
   if (code !== undefined) {
@@ -128,7 +170,18 @@ export function classifyError(err: unknown, terminalCodes: ReadonlySet<string> =
   }
   const e = err as { code?: string; name?: string } | undefined;
   if (e && ((e.code && NETWORK_CODES.has(e.code)) || e.name === 'TimeoutError' || e.name === 'AbortError')) {
-    return new RecoverableError(e.code ?? e.name ?? 'NetworkError', message, { cause: err });
+    const reason = e.code ?? e.name ?? 'NetworkError';
+    // NOTE: a connection reset while the body is read comes with the SDK's deserialization hint.
+    const clean = message.replace(/\s*Deserialization error:.*$/s, '');
+    // NOTE: the SDK's timeout message carries the timeout in ms, which varies with the time left
+    // before the hook deadline: a fixed message keeps status from changing on every retry.
+    const said =
+      clean === 'aborted'
+        ? 'the connection to the AWS endpoint was closed while the answer was read'
+        : clean.includes('requestTimeout')
+          ? 'the AWS endpoint did not answer in time'
+          : clean;
+    return new RecoverableError(reason, said, { cause: err });
   }
   return err;
 }

@@ -148,6 +148,24 @@ export interface ResourceManager<Desired, Observed, KStatus extends BaseStatus> 
   delete(desired: Desired, observed: Observed, previous: KStatus | undefined): Promise<DeleteOutcome>;
 }
 
+/**
+ * What a kind may use to find what a parent may own in AWS without a valid spec (finalize of a
+ * spec that no longer validates, DESIGN.md §3.1). Nothing here is trusted as proof of ownership:
+ * every candidate is read from AWS and deleted only when its owner tags name this parent.
+ */
+export interface OrphanInput<KStatus extends BaseStatus> {
+  /** The parent; `spec` is as the API server stored it, unvalidated. */
+  parent: Parent<unknown, KStatus>;
+  /** The raw spec's fields (an empty object when the spec is not one): read plain fields, checking their types. */
+  rawSpec: Record<string, unknown>;
+  /** The previous status, when readable. */
+  status: KStatus | undefined;
+  config: HooksConfig;
+  owner: Owner;
+  /** deletionPolicy as written when readable, else the kind's safe default. */
+  deletionPolicy: string;
+}
+
 /** The fields of a desired state the core reads. */
 export interface DesiredBase {
   adopt: boolean;
@@ -219,6 +237,26 @@ export interface KindDefinition<Spec, Desired extends DesiredBase, Observed, KSt
    * `pending` delete. Defaults to 5 seconds.
    */
   deletePollSeconds?: number;
+  /**
+   * What this parent may own in AWS, found without a valid spec: desired states (enough of one
+   * for `readOne` and `delete`) from status, from the names derived from namespace and name
+   * alone, and from plain fields of the raw spec. Finalize reads each and deletes the ones whose
+   * owner tags name this parent, so that an invalid spec never leaves a resource behind nor traps
+   * the parent in deletion. Without it, finalize of an invalid spec only ends under Retain.
+   */
+  orphanCandidates?(input: OrphanInput<KStatus>): Desired[];
+  /** A desired resource's identity in AWS (region and name), so each is read once. Defaults to a hash of it. */
+  resourceKey?(desired: Desired): string;
+  /**
+   * deletionPolicy when the spec's cannot be read (not one of the schema's values). Defaults to
+   * the spec schema's default, else Retain: never lose data on a guess.
+   */
+  safeDeletionPolicy?: string;
+  /**
+   * AWS error codes with which `create` says the resource already exists (a concurrent first
+   * sync created it): not terminal, the core reads it again and goes on, ownership checked.
+   */
+  alreadyExistsCodes?: ReadonlySet<string>;
 }
 
 /** A kind with its type parameters erased, for registries and routes. */

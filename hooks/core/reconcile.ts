@@ -14,7 +14,7 @@ import { answer, baseStatus, generationOf, openCall, type AnyDesired, type Call,
 import { isTrue, mergeConditions, type ConditionInput } from './conditions.js';
 import type { HooksConfig } from './config.js';
 import { errorAnswer } from './error-answer.js';
-import { InvalidSpecError, TerminalError, WaitError } from './errors.js';
+import { InvalidSpecError, isAwsError, TerminalError, WaitError } from './errors.js';
 import { finalize, finalizeUnprepared } from './finalize.js';
 import { hashOf } from './hash.js';
 import type { AnyKind, Readiness } from './kind.js';
@@ -31,7 +31,8 @@ export async function reconcile(kind: AnyKind, request: SyncRequest, deps: Recon
   try {
     prepared = prepare(call);
   } catch (err) {
-    return (call.finalizing ? finalizeUnprepared(call, err) : undefined) ?? errorAnswer(call, err);
+    // Finalize never depends on the spec being valid (finalize.ts).
+    return call.finalizing ? await finalizeUnprepared(call, err) : errorAnswer(call, err);
   }
   try {
     if (prepared.finalizing) return await finalize(prepared);
@@ -104,13 +105,34 @@ interface Converged {
 async function converge(p: Prepared): Promise<Converged> {
   const manager = p.kind.resource(p.ctx);
   const observed: unknown = await manager.readOne(p.desired, p.previous);
-  if (observed === undefined) {
+  if (observed === undefined) return createOrFind(p, manager);
+  checkOwnership(p, observed);
+  return updateIfDifferent(p, manager, observed);
+}
+
+/** Resync after a create that found the resource existing, and then gone again. */
+const CREATE_RACE_RESYNC_SECONDS = 5;
+
+/**
+ * Create. When AWS says it already exists (a concurrent first sync of the same parent:
+ * Metacontroller retried while the first call still ran), that is not terminal: read it again
+ * and go on as if it had been found, ownership checked as usual.
+ */
+async function createOrFind(p: Prepared, manager: ReturnType<AnyKind['resource']>): Promise<Converged> {
+  try {
     const created: unknown = await manager.create(p.desired, p.previous);
     p.deps.log.info({ event: 'created' }, `${p.kind.names.kind} created in AWS`);
     return { observed: created, changed: true };
+  } catch (err) {
+    if (!isAwsError(err, ...(p.kind.alreadyExistsCodes ?? []))) throw err;
+    const observed: unknown = await manager.readOne(p.desired, p.previous);
+    if (observed === undefined) {
+      throw new WaitError('CreateRace', 'AWS said the resource already exists but it cannot be read yet; looking again', CREATE_RACE_RESYNC_SECONDS);
+    }
+    p.deps.log.info({ event: 'already_exists' }, `${p.kind.names.kind} was created meanwhile; reading it again`);
+    checkOwnership(p, observed);
+    return updateIfDifferent(p, manager, observed);
   }
-  checkOwnership(p, observed);
-  return updateIfDifferent(p, manager, observed);
 }
 
 /**

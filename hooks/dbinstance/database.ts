@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import mysql from 'mysql2/promise';
+import { currentDeadline, remainingMs } from '../core/deadline.js';
 import type { UserRole } from '../../schemas/dbinstance.js';
 import { quoteMysqlGrantDatabase, quoteMysqlIdent, quotePgIdent } from './identifiers.js';
 
@@ -105,6 +106,31 @@ export async function runDatabaseWork(work: DbWork): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------- the hook deadline
+
+/** A timeout no longer than the time left before the hook call's deadline (deadline.ts). */
+function withinDeadline(ms: number): number {
+  const left = remainingMs();
+  return left === undefined ? ms : Math.max(1, Math.min(ms, left));
+}
+
+/**
+ * Close a connection when the hook call's deadline runs out: whatever it is doing fails at once
+ * instead of outliving the answer. Returns the function that stops watching.
+ */
+function closeOnDeadline(close: () => void): () => void {
+  const deadline = currentDeadline();
+  if (!deadline) return () => undefined;
+  if (deadline.signal.aborted) {
+    close();
+    return () => undefined;
+  }
+  deadline.signal.addEventListener('abort', close, { once: true });
+  return () => {
+    deadline.signal.removeEventListener('abort', close);
+  };
+}
+
 // ---------------------------------------------------------------- PostgreSQL
 
 async function pgConnect(work: DbWork, database: string): Promise<pg.Client> {
@@ -114,14 +140,16 @@ async function pgConnect(work: DbWork, database: string): Promise<pg.Client> {
     user: work.masterUsername,
     password: work.masterPassword,
     database,
-    connectionTimeoutMillis: work.connectTimeoutMs,
-    query_timeout: work.connectTimeoutMs * 2,
+    connectionTimeoutMillis: withinDeadline(work.connectTimeoutMs),
+    query_timeout: withinDeadline(work.connectTimeoutMs * 2),
     // NOTE: RDS for PostgreSQL 15+ refuses unencrypted connections by default (rds.force_ssl).
     ...(work.tls ? { ssl: work.tls } : {}),
     application_name: 'awshooks',
   });
   // A connection dropped later emits 'error' on the client; without a listener it would crash the process.
   client.on('error', () => undefined);
+  const unwatch = closeOnDeadline(() => void client.end().catch(() => undefined));
+  client.on('end', unwatch);
   await client.connect();
   return client;
 }
@@ -214,11 +242,14 @@ async function mysqlWork(work: DbWork): Promise<void> {
     port: work.port,
     user: work.masterUsername,
     password: work.masterPassword,
-    connectTimeout: work.connectTimeoutMs,
+    connectTimeout: withinDeadline(work.connectTimeoutMs),
     multipleStatements: false,
     ...(work.tls ? { ssl: work.tls } : {}),
   });
   conn.on('error', () => undefined);
+  const unwatch = closeOnDeadline(() => {
+    conn.destroy();
+  });
   const revoke = async (sql: string) => {
     try {
       await conn.query(sql);
@@ -255,6 +286,7 @@ async function mysqlWork(work: DbWork): Promise<void> {
       }
     }
   } finally {
+    unwatch();
     await conn.end().catch(() => undefined);
   }
 }

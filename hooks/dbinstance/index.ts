@@ -5,6 +5,7 @@ import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js'
 import { DBINSTANCE_SPEC_VALIDATIONS, DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 import { dbInstanceAfterConverge } from './after-converge.js';
 import { dbInstanceManager, type RdsLike } from './aws.js';
+import { dbInstanceKey, dbInstanceOrphanCandidates } from './candidates.js';
 import { RDS_TERMINAL_CODES } from './codes.js';
 import type { DbWork } from './database.js';
 import { dbInstanceDelta, type DBInstanceObserved } from './delta.js';
@@ -60,6 +61,11 @@ export function makeDBInstanceKind(
     existsPerStatus: (status) => Boolean(status?.dbInstanceIdentifier),
     // RDS deletes take minutes.
     deletePollSeconds: 30,
+    orphanCandidates: dbInstanceOrphanCandidates,
+    resourceKey: dbInstanceKey,
+    // A final snapshot when the spec's deletionPolicy cannot be read: never lose data on a guess.
+    safeDeletionPolicy: 'Snapshot',
+    alreadyExistsCodes: new Set(['DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault']),
   };
 }
 

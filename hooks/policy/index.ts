@@ -4,6 +4,7 @@ import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js'
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
 import { POLICY_SPEC_VALIDATIONS, PolicySpecSchema, PolicyStatusSchema, type PolicySpec, type PolicyStatus } from '../../schemas/policy.js';
 import { policyManager } from './aws.js';
+import { policyKey, policyOrphanCandidates } from './candidates.js';
 import { policyDelta, type PolicyObserved } from './delta.js';
 import { desiredPolicy, type PolicyDesired } from './desired.js';
 import { policyStatus } from './status.js';
@@ -34,4 +35,7 @@ export const policyKind: KindDefinition<PolicySpec, PolicyDesired, PolicyObserve
   status: (desired, observed) => policyStatus(desired, observed),
   children: () => [],
   existsPerStatus: (status) => Boolean(status?.arn),
+  orphanCandidates: policyOrphanCandidates,
+  resourceKey: policyKey,
+  alreadyExistsCodes: new Set(['EntityAlreadyExists']),
 };

@@ -4,6 +4,7 @@ import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { QUEUE_SPEC_VALIDATIONS, QueueSpecSchema, QueueStatusSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
 import { queueManager } from './aws.js';
+import { queueKey, queueOrphanCandidates } from './candidates.js';
 import { queueDelta, type QueueObserved } from './delta.js';
 import { desiredQueue, QUEUE_RELATED_KEY, type QueueDesired } from './desired.js';
 import { queueChildren, queueStatus, queueWouldBeChildren } from './status.js';
@@ -60,4 +61,9 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
   status: (desired, observed) => queueStatus(desired, observed),
   children: queueChildren,
   existsPerStatus: (status) => Boolean(status?.queueUrl),
+  orphanCandidates: queueOrphanCandidates,
+  resourceKey: queueKey,
+  // NOTE: CreateQueue of an existing name with the same attributes returns its URL; with other
+  // attributes SQS says QueueNameExists (QueueAlreadyExists in the JSON protocol).
+  alreadyExistsCodes: new Set(['QueueAlreadyExists', 'QueueNameExists', 'AWS.SimpleQueueService.QueueNameExists']),
 };

@@ -5,6 +5,7 @@ import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js'
 import { IAM_TERMINAL_CODES } from '../iam-common/codes.js';
 import { RoleSpecSchema, RoleStatusSchema, type RoleSpec, type RoleStatus } from '../../schemas/role.js';
 import { roleManager } from './aws.js';
+import { roleKey, roleOrphanCandidates } from './candidates.js';
 import { roleDelta, type RoleObserved } from './delta.js';
 import { desiredRole, POLICY_RELATED_KEY, type RoleDesired } from './desired.js';
 import { roleChildren, roleStatus, roleWouldBeChildren } from './status.js';
@@ -52,4 +53,7 @@ export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleS
   status: (desired, observed) => roleStatus(desired, observed),
   children: roleChildren,
   existsPerStatus: (status) => Boolean(status?.roleArn),
+  orphanCandidates: roleOrphanCandidates,
+  resourceKey: roleKey,
+  alreadyExistsCodes: new Set(['EntityAlreadyExists']),
 };
