@@ -37,11 +37,11 @@ t.test('shared helpers', async (t) => {
 t.test('Queue: the status name first; else the custom and derived names; never outside the prefix', async (t) => {
   const names = (c: { region: string; queueName: string }[]) => c.map((q) => `${q.region}/${q.queueName}`);
   t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'other' }, { queueName: 'awshooks-team-a-orders', region: 'eu-west-1' }))), ['eu-west-1/awshooks-team-a-orders'], 'status names it');
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1' }))), ['eu-west-1/awshooks-team-a-orders'], 'no status: derived, standard');
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', fifo: true }))), ['eu-west-1/awshooks-team-a-orders.fifo'], 'FIFO');
-  t.same(names(queueOrphanCandidates(input({ fifo: 'yes' }))), ['us-east-1/awshooks-team-a-orders', 'us-east-1/awshooks-team-a-orders.fifo'], 'fifo unreadable: both');
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'awshooks-custom' }))), ['eu-west-1/awshooks-custom', 'eu-west-1/awshooks-team-a-orders'], 'a custom name under the prefix');
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'other' }, { queueName: 'not-ours' }))), ['eu-west-1/awshooks-team-a-orders'], 'names outside the prefix are never looked up');
+  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1' }))), ['eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'], 'no status: derived, standard (and the pre-token name)');
+  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', fifo: true }))), ['eu-west-1/awshooks-team_a-orders.fifo', 'eu-west-1/awshooks-team-a-orders.fifo'], 'FIFO');
+  t.same(names(queueOrphanCandidates(input({ fifo: 'yes' }))), ['us-east-1/awshooks-team_a-orders', 'us-east-1/awshooks-team-a-orders', 'us-east-1/awshooks-team_a-orders.fifo', 'us-east-1/awshooks-team-a-orders.fifo'], 'fifo unreadable: both');
+  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'awshooks-custom' }))), ['eu-west-1/awshooks-custom', 'eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'], 'a custom name under the prefix');
+  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'other' }, { queueName: 'not-ours' }))), ['eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'], 'names outside the prefix are never looked up');
   const [q] = queueOrphanCandidates(input({}, undefined, 'Retain'));
   t.equal(q?.deletionPolicy, 'Retain');
   t.same(q?.ownerTags['awshooks.dev/namespace'], 'team-a');
@@ -50,11 +50,11 @@ t.test('Queue: the status name first; else the custom and derived names; never o
 t.test('DBInstance: status identifier, else custom and derived; Snapshot unless written; protection lifted only when the spec says so', async (t) => {
   const ids = (c: { region: string; identifier: string }[]) => c.map((d) => `${d.region}/${d.identifier}`);
   t.same(ids(dbInstanceOrphanCandidates(input({}, { dbInstanceIdentifier: 'awshooks-team-a-orders', region: 'eu-west-1' }, 'Snapshot'))), ['eu-west-1/awshooks-team-a-orders']);
-  t.same(ids(dbInstanceOrphanCandidates(input({ instanceIdentifier: 'awshooks-x', region: 'eu-west-2' }, undefined, 'Snapshot'))), ['eu-west-2/awshooks-x', 'eu-west-2/awshooks-team-a-orders']);
-  t.same(ids(dbInstanceOrphanCandidates(input({ instanceIdentifier: 'Bad_Id' }, { dbInstanceIdentifier: 'other-db' }, 'Snapshot'))), ['us-east-1/awshooks-team-a-orders'], 'invalid or foreign identifiers are never looked up');
+  t.same(ids(dbInstanceOrphanCandidates(input({ instanceIdentifier: 'awshooks-x', region: 'eu-west-2' }, undefined, 'Snapshot'))), ['eu-west-2/awshooks-x', 'eu-west-2/awshooks-team01a-orders', 'eu-west-2/awshooks-team-a-orders']);
+  t.same(ids(dbInstanceOrphanCandidates(input({ instanceIdentifier: 'Bad_Id' }, { dbInstanceIdentifier: 'other-db' }, 'Snapshot'))), ['us-east-1/awshooks-team01a-orders', 'us-east-1/awshooks-team-a-orders'], 'invalid or foreign identifiers are never looked up');
   const [snap] = dbInstanceOrphanCandidates(input({}, undefined, 'Snapshot'));
   t.equal(snap?.deletionPolicy, 'Snapshot');
-  t.match(snap?.finalSnapshotIdentifier, /^awshooks-team-a-orders-final-abcdef12/);
+  t.match(snap?.finalSnapshotIdentifier, /^awshooks-team01a-orders-final-abcdef12/);
   t.equal(snap?.deletionProtection, false, 'absent: the schema default (false)');
   t.equal(dbInstanceOrphanCandidates(input({ deletionProtection: 'no' }, undefined, 'Snapshot'))[0]?.deletionProtection, true, 'unreadable: protection kept');
   t.equal(dbInstanceOrphanCandidates(input({ deletionProtection: true }, undefined, 'Delete'))[0]?.deletionProtection, true);
@@ -62,8 +62,11 @@ t.test('DBInstance: status identifier, else custom and derived; Snapshot unless 
   t.equal(dbInstanceOrphanCandidates(input({}, undefined, 'Bogus'))[0]?.deletionPolicy, 'Snapshot', 'anything else: Snapshot');
 });
 
-t.test('Policy and Role: the derived names only', async (t) => {
-  t.same(policyOrphanCandidates(input({ document: 'broken' })).map((p) => `${p.path}${p.policyName}`), ['/awshooks/awshooks-team-a-orders']);
-  t.same(roleOrphanCandidates(input({ maxSessionDuration: 'x' })).map((r) => r.roleName), ['awshooks-team-a-orders']);
+t.test('Policy and Role: the derived names only, then the pre-token ones', async (t) => {
+  const [policy] = policyOrphanCandidates(input({ document: 'broken' }));
+  t.same(`${policy?.path}${policy?.policyName}`, '/awshooks/awshooks-team_a-orders');
+  t.same(policy?.name, { name: 'awshooks-team_a-orders', claimable: false, legacy: 'awshooks-team-a-orders' }, 'never created, the legacy name read next');
+  const [role] = roleOrphanCandidates(input({ maxSessionDuration: 'x' }));
+  t.same(role?.name, { name: 'awshooks-team_a-orders', claimable: false, legacy: 'awshooks-team-a-orders' });
   t.equal(roleOrphanCandidates(input({}, undefined, 'Retain'))[0]?.deletionPolicy, 'Retain');
 });
