@@ -5,7 +5,10 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import bearerAuth from '@fastify/bearer-auth';
 import underPressure from '@fastify/under-pressure';
+import { AwsRateLimiter } from '../hooks/core/aws-budget.js';
 import { AwsClients } from '../hooks/core/aws-clients.js';
+import { DriftSchedule } from '../hooks/core/drift-schedule.js';
+import { SpecCache } from '../hooks/core/spec-cache.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { KINDS } from '../hooks/registry.js';
 import type { ServiceConfig } from './config.js';
@@ -30,6 +33,8 @@ export interface App {
   ops: FastifyInstance;
   metrics: Metrics;
   aws: AwsClients;
+  /** This replica's memory of drift checks. */
+  drift: DriftSchedule;
   /** Mark the app as shutting down: /readyz answers 503 so the Service stops routing to it. */
   drain(): void;
   close(): Promise<void>;
@@ -52,13 +57,25 @@ export const REDACT_PATHS = [
 /** Build both servers. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
-  const tracker = new MemoryTracker();
-  const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true });
+  const drift = new DriftSchedule(config.driftScheduleMaxEntries);
+  const specs = config.specCacheMaxEntries === 0 ? undefined : new SpecCache(config.specCacheMaxEntries);
+  const tracker = new MemoryTracker(Date.now, drift.maxEntries);
+  const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true, drift });
+  const limiter = new AwsRateLimiter({
+    ...(config.awsRateLimits ? { limits: config.awsRateLimits } : {}),
+    ...(config.awsRateLimitMaxWaitMs !== undefined ? { maxWaitMs: config.awsRateLimitMaxWaitMs } : {}),
+    onLimited: (service, region) => {
+      metrics.rateLimited.inc({ service, region });
+    },
+  });
   const aws =
     options.aws ??
     new AwsClients({
       ...(config.awsEndpointUrl ? { endpoint: config.awsEndpointUrl } : {}),
-      onCall: (service, operation, outcome) => { metrics.awsCalls.inc({ service, operation, outcome }); },
+      onCall: (service, operation, outcome) => {
+        metrics.awsCalls.inc({ service, operation, outcome });
+      },
+      limiter,
     });
   const logger = options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[Redacted]' } };
   let draining = false;
@@ -113,6 +130,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
       config: config.hooks,
       aws,
       metrics,
+      drift,
+      ...(specs ? { specs } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
   });
@@ -127,6 +146,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ops,
     metrics,
     aws,
+    drift,
     drain: () => {
       draining = true;
     },

@@ -2,6 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsRateLimiter } from './aws-budget.js';
 import { outcomeOf } from './errors.js';
 
 /** Called once per AWS API operation (after the SDK's own retries) with its outcome. */
@@ -20,10 +21,12 @@ export interface AwsClientsOptions {
    * connection would outlast Metacontroller's 10-second hook timeout.
    */
   requestTimeoutMs?: number;
+  /** The client-side rate limit per service and region (aws-budget.ts); none when unset. */
+  limiter?: AwsRateLimiter;
 }
 
 interface Middlewareable {
-  middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string }) => void };
+  middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string; priority?: 'high' }) => void };
   destroy(): void;
 }
 
@@ -91,6 +94,16 @@ export class AwsClients {
             }
           };
         client.middlewareStack.add(counter as never, { step: 'initialize', name: 'awshooksCallCounter' });
+      }
+      const limiter = this.options.limiter;
+      if (limiter) {
+        // Outermost (high priority): a call the budget refuses is never sent, nor counted as sent.
+        const admit = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+          async (args: unknown) => {
+            await limiter.admit(service, region, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+            return next(args);
+          };
+        client.middlewareStack.add(admit as never, { step: 'initialize', name: 'awshooksRateLimit', priority: 'high' });
       }
       this.clients.set(key, client);
     }

@@ -5,8 +5,10 @@
 import type { AwsClients } from './aws-clients.js';
 import { keepObservedChildren, sortChildren } from './children.js';
 import type { HooksConfig } from './config.js';
+import { DriftSchedule } from './drift-schedule.js';
 import type { AnyKind, DesiredBase, KindContext } from './kind.js';
 import type { Logger } from './logger.js';
+import type { SpecCache } from './spec-cache.js';
 import type { BaseStatus, Owner, Parent, SyncRequest, SyncResponse } from './types.js';
 
 /** Keeps track of the parents this replica manages, for the managed-resources metric. */
@@ -22,10 +24,31 @@ export interface ReconcileDeps {
   log: Logger;
   now?: () => Date;
   tracker?: ResourceTracker;
+  /**
+   * This replica's memory of drift checks. The app passes its own; callers that do not (the
+   * engine's unit tests) share {@link DEFAULT_DRIFT_SCHEDULE}.
+   */
+  drift?: DriftSchedule;
+  /** This replica's validated specs; without one every sync validates its spec. */
+  specs?: SpecCache;
 }
 
+/** The drift schedule of callers that bring none: one per process, like the app's. */
+export const DEFAULT_DRIFT_SCHEDULE = new DriftSchedule();
+
 /** How a hook call ended, for metrics and logs. */
-export type Outcome = 'converged' | 'steady' | 'changed' | 'waiting' | 'invalid' | 'conflict' | 'terminal' | 'aws_error' | 'finalized' | 'finalizing';
+export type Outcome =
+  | 'converged'
+  | 'steady'
+  | 'deferred'
+  | 'changed'
+  | 'waiting'
+  | 'invalid'
+  | 'conflict'
+  | 'terminal'
+  | 'aws_error'
+  | 'finalized'
+  | 'finalizing';
 
 /** A hook answer plus how it ended. */
 export interface ReconcileResult {
@@ -51,6 +74,8 @@ export interface Call {
   previous: BaseStatus | undefined;
   finalizing: boolean;
   owner: Owner;
+  /** The parent's key in this replica's memories: its uid, or namespace/name without one. */
+  key: string;
   /** What the kind's I/O code may use. */
   ctx: KindContext;
   /** The spec with defaults, once it validated. */
@@ -82,7 +107,7 @@ export function ownerOf(kind: AnyKind, parent: Parent, config: HooksConfig): Own
 export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDeps): Call {
   const now = (deps.now ?? (() => new Date()))();
   const parent = request.parent;
-  const previous = parent.status && Object.keys(parent.status).length > 0 ? parent.status : undefined;
+  const previous = parent.status && Object.keys(parent.status).length > 0 ? withoutRetired(parent.status) : undefined;
   const owner = ownerOf(kind, parent, deps.config);
   return {
     kind,
@@ -93,8 +118,20 @@ export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDep
     previous,
     finalizing: request.finalizing === true,
     owner,
+    key: owner.uid || `${owner.namespace}/${owner.name}`,
     ctx: { config: deps.config, aws: deps.aws, now: () => now, log: deps.log, owner },
   };
+}
+
+/**
+ * The status without fields awshooks no longer writes. `lastSyncTime` moved at every drift check
+ * and cost one API write per parent per interval (issue 10); a status that still carries it loses
+ * it in the next answer, once.
+ */
+function withoutRetired(status: BaseStatus & { lastSyncTime?: unknown }): BaseStatus {
+  if (!('lastSyncTime' in status)) return status;
+  const { lastSyncTime: _retired, ...rest } = status;
+  return rest;
 }
 
 /** `observedGeneration` for the status, when the parent has a generation. */

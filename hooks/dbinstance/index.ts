@@ -45,6 +45,9 @@ export function makeDBInstanceKind(
       { apiVersion: 'v1', resource: 'services', kind: 'Service', updateStrategy: 'InPlace' },
     ],
     terminalCodes: RDS_TERMINAL_CODES,
+    // NOTE: RDS allows 12 requests/s per account and region, shared with every other tool; an
+    // instance changes slowly and a check costs 1-2 calls.
+    driftCheckIntervalSeconds: 300,
     desired: desiredDBInstance,
     fingerprint: dbInstanceFingerprint,
     resource: (ctx) => dbInstanceManager(ctx, options.rds),

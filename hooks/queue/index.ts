@@ -39,6 +39,10 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
   childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
   relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues' }],
   terminalCodes: TERMINAL_CODES,
+  // Seed 000 polls its queues every 30 seconds; SQS documents no control-plane limit.
+  driftCheckIntervalSeconds: 30,
+  // The message counts change by themselves; `kubectl get sqs` shows them (seed 000).
+  volatileStatus: ['messages', 'messagesInFlight', 'messagesDelayed'],
 
   customize(parent) {
     const ref = parent.spec.deadLetter?.queueRef;

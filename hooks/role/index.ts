@@ -30,6 +30,8 @@ export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleS
   childResources: [{ apiVersion: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', updateStrategy: 'InPlace' }],
   relatedResources: [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies' }],
   terminalCodes: ROLE_TERMINAL_CODES,
+  // NOTE: IAM throttles account-wide at fixed rates that cannot be raised; a Role check costs 3 calls.
+  driftCheckIntervalSeconds: 600,
 
   customize(parent) {
     const names = parent.spec.policies ?? [];

@@ -317,7 +317,7 @@ t.test('ConfigMap holds every setting with string values', async (t) => {
       'AWS_REGION',
       'CLUSTER_NAME',
       'DB_TLS',
-      'DRIFT_CHECK_INTERVAL_SECONDS',
+      'DRIFT_CHECK_INTERVALS',
       'LOG_LEVEL',
       'NAME_PREFIX',
       'OIDC_ISSUER',
@@ -329,7 +329,7 @@ t.test('ConfigMap holds every setting with string values', async (t) => {
     'exactly the documented settings',
   );
   t.equal(configMap.data.NAME_PREFIX, 'awshooks', 'default name prefix');
-  t.equal(configMap.data.DRIFT_CHECK_INTERVAL_SECONDS, '30', 'default drift check interval');
+  t.equal(configMap.data.DRIFT_CHECK_INTERVALS, '', "each kind's own drift-check interval by default");
   t.match(configMap.data.AWS_ACCOUNT_ID, /^\d{12}$/, 'account id is 12 digits (a string, not a number)');
   t.match(configMap.data.OIDC_PROVIDER_ARN, /^arn:aws:iam::\d{12}:oidc-provider\/.+/, 'OIDC provider ARN shape');
   t.match(configMap.data.PERMISSIONS_BOUNDARY_ARN, /^arn:aws:iam::\d{12}:policy\/.+/, 'boundary ARN shape');
