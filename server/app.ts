@@ -13,7 +13,8 @@ import type { AnyKind } from '../hooks/core/kind.js';
 import { KINDS } from '../hooks/registry.js';
 import type { ServiceConfig } from './config.js';
 import { hookCalls } from './hook-calls.js';
-import { hookRoutes } from './hooks-routes.js';
+import { AnswerMemo, DEFAULT_ANSWER_MEMO_BYTES } from './answer-memo.js';
+import { hookRoutes, type RawBodyRequest } from './hooks-routes.js';
 import { MemoryTracker, Metrics } from './metrics.js';
 
 /** Options of {@link buildApp}; everything but `config` is for tests and the benchmark. */
@@ -59,6 +60,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
   const drift = new DriftSchedule(config.driftScheduleMaxEntries);
   const specs = config.specCacheMaxEntries === 0 ? undefined : new SpecCache(config.specCacheMaxEntries);
+  const memoBytes = config.answerMemoMaxBytes ?? DEFAULT_ANSWER_MEMO_BYTES;
+  const memo = memoBytes === 0 ? undefined : new AnswerMemo(memoBytes);
   const tracker = new MemoryTracker(Date.now, drift.maxEntries);
   const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true, drift });
   const limiter = new AwsRateLimiter({
@@ -114,6 +117,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   await hooks.register(async (scope) => {
+    if (memo) {
+      // fastify's own JSON parser (same limits, same prototype-poisoning checks), keeping the
+      // text too: the answer memo recognizes a request it answered before by its exact bytes.
+      const json = scope.getDefaultJsonParser('error', 'error');
+      scope.removeContentTypeParser('application/json');
+      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+        (request as RawBodyRequest).rawBody = body as string;
+        void json(request, body as string, done);
+      });
+    }
     if (!config.authDisabled) {
       await scope.register(bearerAuth, {
         keys: new Set(config.hookTokens),
@@ -132,6 +145,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
       metrics,
       drift,
       ...(specs ? { specs } : {}),
+      ...(memo ? { memo } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
   });

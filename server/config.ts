@@ -8,6 +8,7 @@ import { DEFAULT_RATE_LIMIT_MAX_WAIT_MS, type RateLimit } from '../hooks/core/aw
 import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../hooks/core/config.js';
 import { DEFAULT_DRIFT_SCHEDULE_ENTRIES } from '../hooks/core/drift-schedule.js';
 import { DEFAULT_SPEC_CACHE_ENTRIES } from '../hooks/core/spec-cache.js';
+import { DEFAULT_ANSWER_MEMO_BYTES } from './answer-memo.js';
 import { KINDS } from '../hooks/registry.js';
 
 /** Everything the service reads from its environment. */
@@ -32,6 +33,8 @@ export interface ServiceConfig {
   driftScheduleMaxEntries?: number;
   /** Validated specs this replica keeps. */
   specCacheMaxEntries?: number;
+  /** Bytes of steady answers kept by exact request body (0: none). */
+  answerMemoMaxBytes?: number;
   hooks: HooksConfig;
 }
 
@@ -60,6 +63,7 @@ const schema = {
     AWS_RATE_LIMIT_MAX_WAIT_MS: { type: 'integer', minimum: 0, maximum: 5000, default: DEFAULT_RATE_LIMIT_MAX_WAIT_MS },
     DRIFT_SCHEDULE_MAX_ENTRIES: { type: 'integer', minimum: 1000, default: DEFAULT_DRIFT_SCHEDULE_ENTRIES },
     SPEC_CACHE_MAX_ENTRIES: { type: 'integer', minimum: 0, default: DEFAULT_SPEC_CACHE_ENTRIES },
+    ANSWER_MEMO_MAX_BYTES: { type: 'integer', minimum: 0, default: DEFAULT_ANSWER_MEMO_BYTES },
     AWS_ACCOUNT_ID: { type: 'string', pattern: '^\\d{12}$' },
     OIDC_PROVIDER_ARN: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/.+$' },
     OIDC_ISSUER: { type: 'string', pattern: '^[^/:]+(/.*)?$' },
@@ -97,6 +101,7 @@ interface RawEnv {
   AWS_RATE_LIMIT_MAX_WAIT_MS: number;
   DRIFT_SCHEDULE_MAX_ENTRIES: number;
   SPEC_CACHE_MAX_ENTRIES: number;
+  ANSWER_MEMO_MAX_BYTES: number;
   AWS_ACCOUNT_ID?: string;
   OIDC_PROVIDER_ARN?: string;
   OIDC_ISSUER?: string;
@@ -260,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     awsRateLimitMaxWaitMs: raw.AWS_RATE_LIMIT_MAX_WAIT_MS,
     driftScheduleMaxEntries: raw.DRIFT_SCHEDULE_MAX_ENTRIES,
     specCacheMaxEntries: raw.SPEC_CACHE_MAX_ENTRIES,
+    answerMemoMaxBytes: raw.ANSWER_MEMO_MAX_BYTES,
     hooks,
   };
 }

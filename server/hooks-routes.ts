@@ -10,7 +10,9 @@ import type { DriftSchedule } from '../hooks/core/drift-schedule.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import type { Logger } from '../hooks/core/logger.js';
 import type { SpecCache } from '../hooks/core/spec-cache.js';
-import { customize, reconcile } from '../hooks/core/reconcile.js';
+import { customize, memoizedSteadyResync, reconcile } from '../hooks/core/reconcile.js';
+import { parentKey } from '../hooks/core/call.js';
+import type { AnswerMemo } from './answer-memo.js';
 import type { CustomizeRequest, SyncRequest } from '../hooks/core/types.js';
 import type { HookAnswer, HookCall } from './hook-calls.js';
 import type { Metrics } from './metrics.js';
@@ -24,32 +26,46 @@ export interface HookRouteOptions {
   metrics: Metrics;
   drift: DriftSchedule;
   specs?: SpecCache;
+  /** Steady answers by exact request body (answer-memo.ts); none: every sync reconciles. */
+  memo?: AnswerMemo;
   now?: () => Date;
+}
+
+/** A request whose JSON body was also kept as text (the hooks' JSON parser, app.ts). */
+export interface RawBodyRequest {
+  rawBody?: string;
+}
+
+/** pino's level check; fastify's no-op logger has none (and logs nothing). */
+function debugEnabled(log: FastifyRequest['log']): boolean {
+  return (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('debug') ?? false;
 }
 
 /**
  * A child logger built on first use: a converged sync logs nothing at the default level, and
- * building a pino child on every call was a tenth of its CPU (issue 10).
+ * building a pino child on every call was a tenth of its CPU (issue 10). One object per call.
  */
-export function lazyChild(parent: FastifyRequest['log'], bindings: () => Record<string, unknown>): Logger {
-  let child: Logger | undefined;
-  const get = (): Logger => (child ??= parent.child(bindings()));
-  // pino's isLevelEnabled; fastify's no-op logger has none (and costs nothing to build).
-  const levelCheck = (parent as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled;
-  return {
-    debug: (obj, msg) => {
-      if (levelCheck?.call(parent, 'debug') ?? true) get().debug(obj, msg);
-    },
-    info: (obj, msg) => {
-      get().info(obj, msg);
-    },
-    warn: (obj, msg) => {
-      get().warn(obj, msg);
-    },
-    error: (obj, msg) => {
-      get().error(obj, msg);
-    },
-  };
+export class LazyChildLogger implements Logger {
+  private child: Logger | undefined;
+  constructor(
+    private readonly parent: FastifyRequest['log'],
+    private readonly bindings: () => Record<string, unknown>,
+  ) {}
+  private get log(): Logger {
+    return (this.child ??= this.parent.child(this.bindings()));
+  }
+  debug(obj: object, msg?: string): void {
+    if (debugEnabled(this.parent)) this.log.debug(obj, msg);
+  }
+  info(obj: object, msg?: string): void {
+    this.log.info(obj, msg);
+  }
+  warn(obj: object, msg?: string): void {
+    this.log.warn(obj, msg);
+  }
+  error(obj: object, msg?: string): void {
+    this.log.error(obj, msg);
+  }
 }
 
 /** Register the hook routes of every kind. */
@@ -90,7 +106,14 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
   return async (request: FastifyRequest): Promise<HookAnswer> => {
     const body = request.body as SyncRequest;
     const meta = body.parent.metadata;
-    const log = lazyChild(request.log, () => ({ kind: kind.names.kind, hook, namespace: meta.namespace, name: meta.name, generation: meta.generation }));
+    const log = new LazyChildLogger(request.log, () => ({
+      kind: kind.names.kind,
+      hook,
+      namespace: meta.namespace,
+      name: meta.name,
+      generation: meta.generation,
+    }));
+    const debug = debugEnabled(request.log);
     const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
     const deps = {
       config: opts.config,
@@ -101,8 +124,23 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
       ...(opts.specs ? { specs: opts.specs } : {}),
       ...(opts.now ? { now: opts.now } : {}),
     };
+    const raw = hook === 'sync' && opts.memo ? (request as RawBodyRequest).rawBody : undefined;
+    const key = parentKey(meta);
+    if (raw !== undefined && opts.memo) {
+      const hit = opts.memo.get(key, raw);
+      const resyncAfterSeconds = hit && memoizedSteadyResync(kind, deps, body.parent, hit.inputHash);
+      if (hit && resyncAfterSeconds !== undefined) {
+        if (debug) log.debug({ outcome: 'steady', resyncAfterSeconds, memoized: true }, 'hook answered');
+        return { body: { status: hit.status, children: hit.children, resyncAfterSeconds }, outcome: 'steady' };
+      }
+    }
     const { response, outcome } = await reconcile(kind, input, deps);
-    log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
+    if (raw !== undefined && opts.memo) {
+      const inputHash = response.status.inputHash;
+      if (outcome === 'steady' && typeof inputHash === 'string') opts.memo.set(key, { raw, inputHash, status: response.status, children: response.children });
+      else opts.memo.delete(key);
+    }
+    if (debug) log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
     return { body: response, outcome };
   };
 }

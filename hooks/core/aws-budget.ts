@@ -38,7 +38,6 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {
   '*': { ratePerSecond: 20, burst: 40 },
 };
 
-
 const FALLBACK_LIMIT: RateLimit = { ratePerSecond: 20, burst: 40 };
 
 /** Longest wait for a token, by default, of a call that is not a drift check's first. */

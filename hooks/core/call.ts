@@ -38,17 +38,7 @@ export const DEFAULT_DRIFT_SCHEDULE = new DriftSchedule();
 
 /** How a hook call ended, for metrics and logs. */
 export type Outcome =
-  | 'converged'
-  | 'steady'
-  | 'deferred'
-  | 'changed'
-  | 'waiting'
-  | 'invalid'
-  | 'conflict'
-  | 'terminal'
-  | 'aws_error'
-  | 'finalized'
-  | 'finalizing';
+  'converged' | 'steady' | 'deferred' | 'changed' | 'waiting' | 'invalid' | 'conflict' | 'terminal' | 'aws_error' | 'finalized' | 'finalizing';
 
 /** A hook answer plus how it ended. */
 export interface ReconcileResult {
@@ -103,6 +93,12 @@ export function ownerOf(kind: AnyKind, parent: Parent, config: HooksConfig): Own
   };
 }
 
+/** A parent's key in this replica's memories: its uid, or namespace/name when it has none. */
+export function parentKey(metadata: { uid?: string; namespace?: string; name: string }): string {
+  // An empty uid counts as none, so not `??`.
+  return metadata.uid !== undefined && metadata.uid !== '' ? metadata.uid : `${metadata.namespace ?? ''}/${metadata.name}`;
+}
+
 /** Read a request once into a {@link Call}. */
 export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDeps): Call {
   const now = (deps.now ?? (() => new Date()))();
@@ -118,7 +114,7 @@ export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDep
     previous,
     finalizing: request.finalizing === true,
     owner,
-    key: owner.uid || `${owner.namespace}/${owner.name}`,
+    key: parentKey(parent.metadata),
     ctx: { config: deps.config, aws: deps.aws, now: () => now, log: deps.log, owner },
   };
 }

@@ -17,6 +17,7 @@ import {
   DEFAULT_DRIFT_SCHEDULE,
   generationOf,
   openCall,
+  parentKey,
   type AnyDesired,
   type Call,
   type Prepared,
@@ -72,6 +73,28 @@ async function convergeAndReport(p: Prepared, drift: boolean): Promise<Reconcile
     if (drift && !scope.wrote && err instanceof RateLimitedError) return deferredAnswer(p, err);
     throw err;
   }
+}
+
+/**
+ * The inputHash a sync of this request would compare with `status.inputHash` (validation,
+ * desired state, fingerprint): what a converged status must carry. For tests and the benchmark.
+ * @throws what the prepare step throws (InvalidSpecError, WaitError, TerminalError).
+ */
+export function inputHashOf(kind: AnyKind, request: SyncRequest, deps: ReconcileDeps): string {
+  return prepare(openCall(kind, request, deps)).inputHash;
+}
+
+/**
+ * For an answer memoized from an earlier steady sync of the very same request (the server's
+ * answer memo): the resyncAfterSeconds to answer it with, or undefined when the drift check is
+ * due and the call must go the full way.
+ */
+export function memoizedSteadyResync(kind: AnyKind, deps: ReconcileDeps, parent: Parent, inputHash: string): number | undefined {
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  const decision = (deps.drift ?? DEFAULT_DRIFT_SCHEDULE).decide(parentKey(parent.metadata), inputHash, now, driftIntervalSecondsOf(kind, deps.config) * 1000);
+  if (decision.due) return undefined;
+  deps.tracker?.observe(parent.metadata.uid ?? '', kind.names.kind, true);
+  return Math.max(1, Math.ceil(decision.inMs / 1000));
 }
 
 /** The customize hook: which related objects Metacontroller should send with each sync. */

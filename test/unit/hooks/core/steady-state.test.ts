@@ -6,7 +6,6 @@
  */
 import t from 'tap';
 import { AwsRateLimiter, budgetScope } from '../../../../hooks/core/aws-budget.js';
-import type { AwsClients } from '../../../../hooks/core/aws-clients.js';
 import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../../../../hooks/core/config.js';
 import { DriftSchedule } from '../../../../hooks/core/drift-schedule.js';
 import type { Logger } from '../../../../hooks/core/logger.js';
@@ -14,50 +13,9 @@ import { reconcile } from '../../../../hooks/core/reconcile.js';
 import { SpecCache } from '../../../../hooks/core/spec-cache.js';
 import type { ObjectMap, Parent, SyncResponse } from '../../../../hooks/core/types.js';
 import { queueKind } from '../../../../hooks/queue/index.js';
+import { FakeSqs } from '../../../helpers/fake-sqs.js';
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** A fake SQS: one queue store, every call recorded, optionally through a rate limiter. */
-class FakeSqs {
-  calls: string[] = [];
-  queues = new Map<string, { attributes: Record<string, string>; tags: Record<string, string> }>();
-  constructor(private readonly limiter?: AwsRateLimiter) {}
-  clients(): AwsClients {
-    return { sqs: () => ({ send: (cmd: { constructor: { name: string }; input: Record<string, unknown> }) => this.send(cmd) }) } as unknown as AwsClients;
-  }
-  private async send(cmd: { constructor: { name: string }; input: Record<string, unknown> }): Promise<Record<string, unknown>> {
-    const op = cmd.constructor.name.replace(/Command$/, '');
-    if (this.limiter) await this.limiter.admit('sqs', 'eu-west-1', op);
-    this.calls.push(op);
-    const input = cmd.input;
-    const url = (name: string) => `https://sqs.eu-west-1.amazonaws.com/123456789012/${name}`;
-    const byUrl = (u: unknown) => this.queues.get(String(u).split('/').pop() ?? '');
-    const notFound = () => Object.assign(new Error('The specified queue does not exist.'), { name: 'QueueDoesNotExist', $fault: 'client' });
-    switch (op) {
-      case 'GetQueueUrl': {
-        if (!this.queues.has(String(input.QueueName))) throw notFound();
-        return { QueueUrl: url(String(input.QueueName)) };
-      }
-      case 'CreateQueue': {
-        const name = String(input.QueueName);
-        this.queues.set(name, {
-          attributes: { ...(input.Attributes as Record<string, string>), QueueArn: `arn:aws:sqs:eu-west-1:123456789012:${name}`, ApproximateNumberOfMessages: '0' },
-          tags: { ...(input.tags as Record<string, string>) },
-        });
-        return { QueueUrl: url(name) };
-      }
-      case 'GetQueueAttributes': {
-        const q = byUrl(input.QueueUrl);
-        if (!q) throw notFound();
-        return { Attributes: { ...q.attributes } };
-      }
-      case 'ListQueueTags':
-        return { Tags: { ...byUrl(input.QueueUrl)?.tags } };
-      default:
-        throw new Error(`unexpected ${op}`);
-    }
-  }
-}
 
 const INTERVAL = 30;
 
@@ -240,7 +198,10 @@ t.test('the limiter: a drift check never waits for its first call; other calls w
   let clock = 0;
   const limiter = new AwsRateLimiter({ limits: { iam: { ratePerSecond: 10, burst: 1 } }, maxWaitMs: 150, now: () => clock });
   await limiter.admit('iam', 'us-east-1', 'GetRole');
-  await t.rejects(budgetScope.run({ drift: true, calls: 0, wrote: false }, () => limiter.admit('iam', 'us-east-1', 'GetRole')), { name: 'WaitError', reason: 'RateLimited' });
+  await t.rejects(
+    budgetScope.run({ drift: true, calls: 0, wrote: false }, () => limiter.admit('iam', 'us-east-1', 'GetRole')),
+    { name: 'WaitError', reason: 'RateLimited' },
+  );
   const started = performance.now();
   await limiter.admit('iam', 'us-east-1', 'CreateRole'); // 100 ms in line
   t.ok(performance.now() - started >= 90, 'waited for its token');
