@@ -42,7 +42,7 @@ const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
-    'scale-parents': { type: 'string', default: '10000' },
+    'scale-parents': { type: 'string', default: '2000' },
     'scale-seconds': { type: 'string', default: '60' },
     distinct: { type: 'string', default: '100000' },
     port: { type: 'string', default: process.env.BENCH_PORT ?? '16600' },
