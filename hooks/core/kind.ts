@@ -211,7 +211,11 @@ export interface KindDefinition<Spec, Desired extends DesiredBase, Observed, KSt
   status(desired: Desired, observed: Observed, previous: KStatus | undefined): Omit<KStatus, keyof BaseStatus>;
   /** Pure: is the observed resource usable yet? Defaults to ready. */
   readiness?(observed: Observed): Readiness;
-  /** Pure: the complete children set. Must not throw, whatever the status. */
+  /**
+   * Pure: the complete children set. Must not throw, whatever the status.
+   * NOTE: nor depend on `now` when answering from status: a steady answer is memoized by the
+   * exact request body (server/answer-memo.ts) and given again to the same request.
+   */
   children(input: ChildrenInput<Spec, KStatus, Desired>): KubeObject[];
   /** Work once the resource is ready and converged. */
   afterConverge?(
