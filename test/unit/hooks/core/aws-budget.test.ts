@@ -37,7 +37,9 @@ t.test('refused calls are not sent and not counted; admitted ones are', async (t
     limiter,
     onCall: (service, operation, outcome) => counted.push(`${service} ${operation} ${outcome}`),
   });
-  t.teardown(() => aws.destroy());
+  t.teardown(() => {
+    aws.destroy();
+  });
   const send = () => aws.sqs('eu-west-1').send(new GetQueueAttributesCommand({ QueueUrl: 'http://127.0.0.1:9/123456789012/q', AttributeNames: ['All'] }));
   await t.rejects(send(), { code: 'ECONNREFUSED' }, 'admitted and sent');
   await t.rejects(send(), { name: 'WaitError', reason: 'RateLimited' }, 'refused');
