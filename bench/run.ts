@@ -1,22 +1,32 @@
 /**
- * `npm run bench`: the service's speed, measured in one run on one machine (issue #2 §5).
+ * `npm run bench` (issue 10): an honest benchmark of the service.
  *
- *  (a) throughput and p99 latency of converged syncs to /hooks/queues/sync, against a bare
- *      fastify route echoing a body of the same size (the ceiling);
- *  (b) AWS API calls per converged sync and per drift check, from the service's own metrics;
- *  (c) the time for 200 new queues to converge against moto.
+ * - The service runs as production runs it: `node dist/server/main.js` configured by environment
+ *   variables, production logger (info, JSON to its log file), auth on, metrics on. The ceiling
+ *   is a bare fastify route (bench/bare-server.js) with the same logger settings, answering a
+ *   body of the size of the service's answer. The load generator (autocannon) runs in a third
+ *   process. CPU time per request is read from each server process itself.
+ * - Bare and service runs are interleaved over --rounds rounds (order alternating), at 5
+ *   connections (Metacontroller's default worker count) and at 32; medians with min–max.
+ * - AWS calls per converged sync and per drift check of every kind; 200 new queues converged;
+ *   a scale run of --scale-parents parents of mixed kinds driven like Metacontroller drives them
+ *   for --scale-seconds; --distinct distinct converged parents and the service's RSS after.
  *
+ * The machine's load average is printed with the figures: CPU figures on a shared machine are noisy.
  * The last line of output is one JSON object with the figures.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
-import Fastify from 'fastify';
-import { buildApp, type App } from '../server/app.js';
-import { loadConfig } from '../server/config.js';
-import { KINDS } from '../hooks/registry.js';
+import { parseArgs } from 'node:util';
+import { TestClock } from '../test/helpers/app.js';
+import { driftIntervalSecondsOf } from '../hooks/core/kind.js';
 import type { Parent, SyncResponse } from '../hooks/core/types.js';
+import { KINDS } from '../hooks/registry.js';
+import { buildApp } from '../server/app.js';
+import { loadConfig } from '../server/config.js';
+import { load, log, post, readBareCpu, readService, ROOT, startBare, startService, TOKEN, type LoadResult } from './processes.js';
+import { distinctParents, scaleRun } from './scale.js';
 import { driftScenarios } from './scenarios.js';
 
 const endpoint = process.env.AWS_ENDPOINT_URL;
@@ -28,42 +38,27 @@ process.env.AWS_ACCESS_KEY_ID ??= 'testing';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
 process.env.AWS_EC2_METADATA_DISABLED = 'true';
 
-const DURATION_S = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const NEW_QUEUES = Number(process.env.BENCH_NEW_QUEUES ?? 200);
-const TOKEN = 'bench-token-0123456789abcdef';
-const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const { values: args } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '3' },
+    seconds: { type: 'string', default: '5' },
+    'scale-parents': { type: 'string', default: '2000' },
+    'scale-seconds': { type: 'string', default: '60' },
+    distinct: { type: 'string', default: '100000' },
+    port: { type: 'string', default: process.env.BENCH_PORT ?? '16600' },
+    /** Parts to run (comma-separated): micro, drift, new, scale, distinct. */
+    parts: { type: 'string', default: 'micro,drift,new,scale,distinct' },
+  },
+});
+const PARTS = new Set(args.parts.split(','));
+const ROUNDS = Number(args.rounds);
+const SECONDS = Number(args.seconds);
+const PORT = Number(args.port);
+const NEW_QUEUES = 200;
 
 async function resetMoto(): Promise<void> {
   const res = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
   if (!res.ok) throw new Error(`moto reset: ${res.status}`);
-}
-
-async function startService(driftSeconds: number): Promise<{ app: App; url: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'awshooks-bench-'));
-  writeFileSync(join(dir, 'token'), `${TOKEN}\n`);
-  const config = loadConfig({
-    HOOK_TOKEN_FILE: join(dir, 'token'),
-    AWS_ENDPOINT_URL: endpoint,
-    LOG_LEVEL: 'warn',
-    DRIFT_CHECK_INTERVAL_SECONDS: String(driftSeconds),
-    MAX_CONCURRENT_HOOKS: '4096',
-    // The local PostgreSQL stands in for RDS endpoints; the emulator's IAM needs an OIDC provider.
-    RDS_ENDPOINT_MAP: `*=${new URL(process.env.TEST_PG_URL ?? 'postgres://x@127.0.0.1:55432/').host}`,
-    OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/BENCH',
-    PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/awshooks-boundary',
-    ALLOWED_MANAGED_POLICY_ARNS: 'arn:aws:iam::aws:policy/*',
-    // Production settings otherwise: auth on, the same body limit, metrics on.
-  });
-  const app = await buildApp({ config, logger: false });
-  const url = await app.hooks.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url };
-}
-
-async function post(url: string, path: string, body: unknown): Promise<SyncResponse> {
-  const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
-  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as SyncResponse;
 }
 
 const ready = (answer: SyncResponse) => (answer.status.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
@@ -78,113 +73,219 @@ function queueParent(name: string, status?: Record<string, unknown>): Parent {
   };
 }
 
-function cannon(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    autocannon(opts, (err: unknown, result) => {
-      if (err) reject(err instanceof Error ? err : new Error('autocannon failed', { cause: err }));
-      else resolve(result);
-    });
-  });
-}
-
-async function main(): Promise<void> {
-  await resetMoto();
-  const out: Record<string, number> = {};
-
-  // (a) + (b) converged syncs ----------------------------------------------------------
-  const { app, url } = await startService(3600);
-  const first = await post(url, '/hooks/queues/sync', { controller: {}, parent: queueParent('converged'), children: { 'ConfigMap.v1': {} } });
-  if (!ready(first)) throw new Error(`queue not ready: ${JSON.stringify(first.status)}`);
-  const children = { 'ConfigMap.v1': Object.fromEntries(first.children.map((c) => [`bench/${c.metadata.name}`, { ...c, metadata: { ...c.metadata, namespace: 'bench', uid: 'c1', resourceVersion: '1', managedFields: [{ manager: 'metacontroller', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }] } }])) };
-  const body = JSON.stringify({ controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: 'awshooks-queues' } }, parent: queueParent('converged', first.status), children });
-  log(`converged sync body: ${body.length} bytes; ${DURATION_S}s x ${CONNECTIONS} connections each`);
-
-  const before = await app.metrics.awsCallCount();
-  await cannon({ url: `${url}/hooks/queues/sync`, method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, duration: 2, connections: CONNECTIONS }); // warm-up
-  const service = await cannon({ url: `${url}/hooks/queues/sync`, method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, duration: DURATION_S, connections: CONNECTIONS });
-  const converged = service.requests.total;
-  const callsConverged = (await app.metrics.awsCallCount()) - before;
-  if (service.non2xx > 0 || service.errors > 0) throw new Error(`service answered ${service.non2xx} non-2xx and ${service.errors} errors`);
-
-  const bare = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
-  bare.post('/echo', async (request) => request.body);
-  const bareUrl = await bare.listen({ host: '127.0.0.1', port: 0 });
-  await cannon({ url: `${bareUrl}/echo`, method: 'POST', body, headers: { 'content-type': 'application/json' }, duration: 2, connections: CONNECTIONS });
-  const ceiling = await cannon({ url: `${bareUrl}/echo`, method: 'POST', body, headers: { 'content-type': 'application/json' }, duration: DURATION_S, connections: CONNECTIONS });
-  await bare.close();
-
-  out.ratio_vs_bare = round(service.requests.average / ceiling.requests.average, 3);
-  out.p99_ms = service.latency.p99;
-  out.rps_service = Math.round(service.requests.average);
-  out.rps_bare = Math.round(ceiling.requests.average);
-  out.aws_calls_converged = round(callsConverged / Math.max(1, converged), 4);
-  log(`service ${out.rps_service} req/s (p99 ${out.p99_ms} ms), bare ${out.rps_bare} req/s: ratio ${out.ratio_vs_bare}; ${callsConverged} AWS calls in ${converged} converged syncs`);
-
-  // Drift check: same parent, last AWS read long ago.
-  const stale = JSON.parse(body);
-  stale.parent.status.lastSyncTime = '2000-01-01T00:00:00.000Z';
-  const runs = 5;
-  const beforeDrift = await app.metrics.awsCallCount();
-  for (let i = 0; i < runs; i++) await post(url, '/hooks/queues/sync', stale);
-  out.aws_calls_drift_check = round(((await app.metrics.awsCallCount()) - beforeDrift) / runs, 2);
-  log(`drift check: ${out.aws_calls_drift_check} AWS calls`);
-
-  // Other kinds' drift checks (each scenario converges its parent, then measures).
-  for (const scenario of driftScenarios(KINDS.map((k) => k.names.plural))) {
-    try {
-      const calls = await scenario.measure({ url, post, app });
-      out[scenario.key] = calls;
-      log(`${scenario.key}: ${calls}`);
-    } catch (err) {
-      log(`${scenario.key}: FAILED ${(err as Error).message}`);
-      out[scenario.key] = -1;
-    }
-  }
-  await app.close();
-
-  // (c) 200 new queues -----------------------------------------------------------------
-  await resetMoto();
-  const fresh = await startService(30);
-  const names = Array.from({ length: NEW_QUEUES }, (_, i) => `q${String(i).padStart(3, '0')}`);
-  const t0 = performance.now();
-  let next = 0;
-  let syncs = 0;
-  const worker = async () => {
-    while (next < names.length) {
-      const name = names[next++]!;
-      let parent = queueParent(name);
-      for (let attempt = 0; ; attempt++) {
-        const answer = await post(fresh.url, '/hooks/queues/sync', { controller: {}, parent, children: { 'ConfigMap.v1': {} } });
-        syncs++;
-        if (ready(answer)) break;
-        if (attempt > 5) throw new Error(`${name} did not converge: ${JSON.stringify(answer.status)}`);
-        parent = { ...parent, status: answer.status };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  out.converge_200_s = round((performance.now() - t0) / 1000, 2);
-  log(`${NEW_QUEUES} new queues converged in ${out.converge_200_s}s (${syncs} syncs, ${await fresh.app.metrics.awsCallCount()} AWS calls)`);
-  await fresh.app.close();
-  await resetMoto();
-
-  const ordered = {
-    ratio_vs_bare: out.ratio_vs_bare,
-    p99_ms: out.p99_ms,
-    aws_calls_converged: out.aws_calls_converged,
-    aws_calls_drift_check: out.aws_calls_drift_check,
-    converge_200_s: out.converge_200_s,
-    ...Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('aws_calls_drift_check_'))),
-    ...Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('aws_calls_converged_'))),
-    rps_service: out.rps_service,
-    rps_bare: out.rps_bare,
-  };
-  process.stdout.write(`${JSON.stringify(ordered)}\n`);
-}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const spread = (xs: number[], digits: number) => `${round(Math.min(...xs), digits)}–${round(Math.max(...xs), digits)}`;
 
 function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
+}
+
+/** (a) converged syncs vs the bare route: CPU per request and latency, interleaved rounds. */
+async function microBench(out: Record<string, number>, notes: Record<string, string>): Promise<void> {
+  // A long interval: this part measures the converged path alone (drift checks are measured below).
+  const service = await startService('service', PORT, { AWS_ENDPOINT_URL: endpoint!, DRIFT_CHECK_INTERVALS: 'queue=3600' });
+  try {
+    const first = await post<SyncResponse>(service.url, '/hooks/queues/sync', { controller: {}, parent: queueParent('converged'), children: { 'ConfigMap.v1': {} } });
+    if (!ready(first)) throw new Error(`queue not ready: ${JSON.stringify(first.status)}`);
+    const children = {
+      'ConfigMap.v1': Object.fromEntries(
+        first.children.map((c) => [
+          `bench/${c.metadata.name}`,
+          { ...c, metadata: { ...c.metadata, namespace: 'bench', uid: 'c1', resourceVersion: '1', managedFields: [{ manager: 'metacontroller', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }] } },
+        ]),
+      ),
+    };
+    const request = { controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: 'awshooks-queues' } }, parent: queueParent('converged', first.status), children };
+    const dir = join(ROOT, '.run');
+    mkdirSync(dir, { recursive: true });
+    const bodyFile = join(dir, 'bench-body.json');
+    writeFileSync(bodyFile, JSON.stringify(request));
+    const answer = await post<SyncResponse>(service.url, '/hooks/queues/sync', request);
+    const answerFile = join(dir, 'bench-answer.json');
+    writeFileSync(answerFile, JSON.stringify(answer));
+    log(`converged sync: request ${JSON.stringify(request).length} bytes, answer ${JSON.stringify(answer).length} bytes`);
+
+    const bare = await startBare(PORT + 3, answerFile);
+    try {
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+      const runService = async (connections: number, seconds: number) => {
+        const before = await readService(service);
+        const r = await load({ url: `${service.url}/hooks/queues/sync`, bodyFile, headers, connections, seconds });
+        const after = await readService(service);
+        return { ...r, cpuUs: ((after.cpuSeconds - before.cpuSeconds) * 1e6) / r.requests, awsCalls: after.awsCalls - before.awsCalls };
+      };
+      const runBare = async (connections: number, seconds: number) => {
+        const before = await readBareCpu(bare.cpuUrl);
+        const r = await load({ url: `${bare.url}/echo`, bodyFile, headers, connections, seconds });
+        const after = await readBareCpu(bare.cpuUrl);
+        return { ...r, cpuUs: ((after - before) * 1e6) / r.requests, awsCalls: 0 };
+      };
+      log('warm-up (3 s each)');
+      await runBare(32, 3);
+      await runService(32, 3);
+      type Run = LoadResult & { cpuUs: number; awsCalls: number };
+      const runs: Record<string, Run[]> = { s5: [], b5: [], s32: [], b32: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const c of [5, 32]) {
+          const order = round % 2 === 0 ? (['b', 's'] as const) : (['s', 'b'] as const);
+          for (const who of order) {
+            const r = who === 's' ? await runService(c, SECONDS) : await runBare(c, SECONDS);
+            runs[`${who}${c}`]!.push(r);
+            log(`round ${round + 1} ${who === 's' ? 'service' : 'bare   '} c${c}: ${Math.round(r.rps)} req/s, ${r.cpuUs.toFixed(1)} µs CPU/req, p99 ${r.p99.toFixed(2)} ms (load ${loadavg()[0]!.toFixed(1)})`);
+          }
+        }
+      }
+      const cpuS = runs.s5!.concat(runs.s32!).map((r) => r.cpuUs);
+      const cpuB = runs.b5!.concat(runs.b32!).map((r) => r.cpuUs);
+      // The ratio of each round's pair, so that a noisy moment hits both sides of one ratio.
+      const ratios = runs.s5!.concat(runs.s32!).map((r, i) => runs.b5!.concat(runs.b32!)[i]!.cpuUs / r.cpuUs);
+      out.cpu_ratio_vs_bare = round(median(ratios), 3);
+      out.cpu_us_per_sync = round(median(cpuS), 1);
+      out.cpu_us_per_bare = round(median(cpuB), 1);
+      out.p99_ms_c5 = round(median(runs.s5!.map((r) => r.p99)), 2);
+      out.p99_bare_ms_c5 = round(median(runs.b5!.map((r) => r.p99)), 2);
+      out.p99_ms_c32 = round(median(runs.s32!.map((r) => r.p99)), 2);
+      out.p99_bare_ms_c32 = round(median(runs.b32!.map((r) => r.p99)), 2);
+      out.rps_service_c32 = Math.round(median(runs.s32!.map((r) => r.rps)));
+      out.rps_bare_c32 = Math.round(median(runs.b32!.map((r) => r.rps)));
+      const syncs = [...runs.s5!, ...runs.s32!].reduce((s, r) => s + r.requests, 0);
+      const calls = [...runs.s5!, ...runs.s32!].reduce((s, r) => s + r.awsCalls, 0);
+      out.aws_calls_converged = round(calls / syncs, 5);
+      notes.cpu_ratio_vs_bare = spread(ratios, 3);
+      notes.cpu_us_per_sync = spread(cpuS, 1);
+      notes.cpu_us_per_bare = spread(cpuB, 1);
+      notes.p99_ms_c5 = spread(runs.s5!.map((r) => r.p99), 2);
+      notes.p99_bare_ms_c5 = spread(runs.b5!.map((r) => r.p99), 2);
+      notes.p99_ms_c32 = spread(runs.s32!.map((r) => r.p99), 2);
+      notes.p99_bare_ms_c32 = spread(runs.b32!.map((r) => r.p99), 2);
+      log(`${calls} AWS calls in ${syncs} converged syncs`);
+    } finally {
+      await bare.stop();
+    }
+  } finally {
+    await service.stop();
+  }
+}
+
+/** (b) AWS calls per drift check of every kind, through an in-process app whose clock the bench moves. */
+async function driftChecks(out: Record<string, number>): Promise<void> {
+  await resetMoto();
+  const dir = join(ROOT, '.run');
+  writeFileSync(join(dir, 'bench-token'), `${TOKEN}\n`);
+  const config = loadConfig({
+    HOOK_TOKEN_FILE: join(dir, 'bench-token'),
+    AWS_ENDPOINT_URL: endpoint,
+    RDS_ENDPOINT_MAP: `*=${new URL(process.env.TEST_PG_URL ?? 'postgres://x@127.0.0.1:55432/').host}`,
+    OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/BENCH',
+    PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/awshooks-boundary',
+    ALLOWED_MANAGED_POLICY_ARNS: 'arn:aws:iam::aws:policy/*',
+  });
+  const clock = new TestClock(Date.now());
+  const app = await buildApp({ config, logger: false, now: clock.now });
+  const url = await app.hooks.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    const ctx = {
+      url,
+      post: (u: string, path: string, body: unknown) => post<SyncResponse>(u, path, body),
+      app,
+      advance: (s: number) => {
+        clock.advance(s);
+      },
+      intervalOf: (plural: string) => driftIntervalSecondsOf(KINDS.find((k) => k.names.plural === plural)!, config.hooks),
+    };
+    for (const scenario of driftScenarios(KINDS.map((k) => k.names.plural))) {
+      try {
+        out[scenario.key] = await scenario.measure(ctx);
+      } catch (err) {
+        log(`${scenario.key}: FAILED ${(err as Error).message}`);
+        out[scenario.key] = -1;
+      }
+    }
+    for (const kind of KINDS) out[`drift_interval_s_${kind.names.singular}`] = driftIntervalSecondsOf(kind, config.hooks);
+    log(`drift checks: ${JSON.stringify(Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('aws_calls_drift') || k.startsWith('drift_interval'))))}`);
+  } finally {
+    await app.close();
+  }
+}
+
+/** (c) 200 new queues converged through the production service (default rate limits). */
+async function newQueues(out: Record<string, number>): Promise<void> {
+  await resetMoto();
+  const service = await startService('new-queues', PORT + 4, { AWS_ENDPOINT_URL: endpoint! });
+  try {
+    const names = Array.from({ length: NEW_QUEUES }, (_, i) => `q${String(i).padStart(3, '0')}`);
+    const t0 = performance.now();
+    let next = 0;
+    const worker = async () => {
+      while (next < names.length) {
+        const name = names[next++]!;
+        let parent = queueParent(name);
+        for (let attempt = 0; ; attempt++) {
+          const answer = await post<SyncResponse>(service.url, '/hooks/queues/sync', { controller: {}, parent, children: { 'ConfigMap.v1': {} } });
+          if (ready(answer)) break;
+          if (attempt > 5) throw new Error(`${name} did not converge: ${JSON.stringify(answer.status)}`);
+          parent = { ...parent, status: answer.status };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    out.converge_200_s = round((performance.now() - t0) / 1000, 2);
+    log(`${NEW_QUEUES} new queues converged in ${out.converge_200_s} s (${(await readService(service)).awsCalls} AWS calls)`);
+  } finally {
+    await service.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const out: Record<string, number> = {};
+  const notes: Record<string, string> = {};
+  const loadStart = loadavg()[0]!;
+  log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  await resetMoto();
+  if (PARTS.has('micro')) await microBench(out, notes);
+  if (PARTS.has('drift')) await driftChecks(out);
+  if (PARTS.has('new')) await newQueues(out);
+  await resetMoto();
+  const none = { statusWritesPerParentHour: NaN, parents: 0, seconds: 0, syncsPerS: NaN, awsCallsPerS: NaN, awsCallsPerSDemand: NaN, rateLimitedPerS: NaN, statusChangesPerS: NaN, cpuPercent: NaN, rssMb: NaN };
+  const scale = PARTS.has('scale') ? await scaleRun({ parents: Number(args['scale-parents']), seconds: Number(args['scale-seconds']), port: PORT + 20 }) : none;
+  await resetMoto();
+  const many = PARTS.has('distinct') ? await distinctParents({ parents: Number(args.distinct), port: PORT + 40 }) : { rssMb: NaN };
+  log(`spread (min–max over ${ROUNDS} rounds): ${JSON.stringify(notes)}`);
+  const ordered = {
+    cpu_ratio_vs_bare: out.cpu_ratio_vs_bare,
+    cpu_us_per_sync: out.cpu_us_per_sync,
+    cpu_us_per_bare: out.cpu_us_per_bare,
+    p99_ms_c5: out.p99_ms_c5,
+    p99_bare_ms_c5: out.p99_bare_ms_c5,
+    p99_ms_c32: out.p99_ms_c32,
+    p99_bare_ms_c32: out.p99_bare_ms_c32,
+    aws_calls_converged: out.aws_calls_converged,
+    ...Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('aws_calls_drift_check') || k.startsWith('drift_interval_s_'))),
+    converge_200_s: out.converge_200_s,
+    status_writes_per_parent_hour: scale.statusWritesPerParentHour,
+    scale_parents: scale.parents,
+    scale_seconds: scale.seconds,
+    scale_syncs_per_s: scale.syncsPerS,
+    scale_aws_calls_per_s: scale.awsCallsPerS,
+    scale_aws_calls_per_s_demand: scale.awsCallsPerSDemand,
+    scale_rate_limited_per_s: scale.rateLimitedPerS,
+    scale_status_changes_per_s: scale.statusChangesPerS,
+    scale_cpu_percent: scale.cpuPercent,
+    scale_rss_mb: scale.rssMb,
+    distinct_parents: Number(args.distinct),
+    rss_mb_100k: many.rssMb,
+    rps_service_c32: out.rps_service_c32,
+    rps_bare_c32: out.rps_bare_c32,
+    rounds: ROUNDS,
+    loadavg_start: round(loadStart, 2),
+    loadavg_end: round(loadavg()[0]!, 2),
+  };
+  process.stdout.write(`${JSON.stringify(ordered)}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -85,7 +85,6 @@ export const ConditionSchema = Type.Object({
 export const BaseStatusProperties = {
   conditions: Type.Optional(Type.Array(ConditionSchema, { description: 'Ready and Synced, each with a reason and message.', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })),
   observedGeneration: Type.Optional(Type.Integer({ description: 'The metadata.generation this status describes.' })),
-  lastSyncTime: Type.Optional(Type.String({ format: 'date-time', description: 'When AWS was last read (the last drift check).' })),
   inputHash: Type.Optional(Type.String({ description: 'Hash of the inputs the last successful sync converged on.' })),
 };
 

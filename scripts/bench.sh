@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# `npm run bench`: start moto (installing it when missing), run bench/run.ts, stop moto.
-# The last line printed is the benchmark's JSON line.
+# `npm run bench [-- --rounds N --seconds S --scale-parents N --scale-seconds S --distinct N --port P]`:
+# build the service as production runs it (dist/), start moto and the local PostgreSQL (installing
+# them when missing), run bench/run.ts, stop what it started. The last line printed is the
+# benchmark's JSON line. Ports: --port (default $BENCH_PORT or 16600) and the next 50.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export PATH="$(bash scripts/node.sh):$PATH" # Node 24, as in the image
 [[ -d node_modules ]] || npm ci
+npm run build >&2
 export MOTO_PORT=${MOTO_PORT:-5056}
 STARTED=0
 if ! bash scripts/moto.sh status >/dev/null 2>&1; then STARTED=1; fi
@@ -24,4 +27,4 @@ cleanup() {
 }
 trap cleanup EXIT
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
-node --import=tsx bench/run.ts
+node --import=tsx bench/run.ts "$@"

@@ -4,13 +4,17 @@
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import underPressure from '@fastify/under-pressure';
+import { AwsRateLimiter } from '../hooks/core/aws-budget.js';
 import { AwsClients } from '../hooks/core/aws-clients.js';
+import { DriftSchedule } from '../hooks/core/drift-schedule.js';
+import { SpecCache } from '../hooks/core/spec-cache.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { KINDS } from '../hooks/registry.js';
 import type { ServiceConfig } from './config.js';
 import { hookAuth, hookOfUrl } from './hook-auth.js';
 import { hookCalls } from './hook-calls.js';
-import { hookRoutes } from './hooks-routes.js';
+import { AnswerMemo, DEFAULT_ANSWER_MEMO_BYTES } from './answer-memo.js';
+import { hookRoutes, type RawBodyRequest } from './hooks-routes.js';
 import { MemoryTracker, Metrics } from './metrics.js';
 
 /** Options of {@link buildApp}; everything but `config` is for tests and the benchmark. */
@@ -30,6 +34,8 @@ export interface App {
   ops: FastifyInstance;
   metrics: Metrics;
   aws: AwsClients;
+  /** This replica's memory of drift checks. */
+  drift: DriftSchedule;
   /** Mark the app as shutting down: /readyz answers 503 so the Service stops routing to it. */
   drain(): void;
   close(): Promise<void>;
@@ -52,13 +58,27 @@ export const REDACT_PATHS = [
 /** Build both servers. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
-  const tracker = new MemoryTracker();
-  const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true });
+  const drift = new DriftSchedule(config.driftScheduleMaxEntries);
+  const specs = config.specCacheMaxEntries === 0 ? undefined : new SpecCache(config.specCacheMaxEntries);
+  const memoBytes = config.answerMemoMaxBytes ?? DEFAULT_ANSWER_MEMO_BYTES;
+  const memo = memoBytes === 0 ? undefined : new AnswerMemo(memoBytes);
+  const tracker = new MemoryTracker(Date.now, drift.maxEntries);
+  const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true, drift });
+  const limiter = new AwsRateLimiter({
+    ...(config.awsRateLimits ? { limits: config.awsRateLimits } : {}),
+    ...(config.awsRateLimitMaxWaitMs !== undefined ? { maxWaitMs: config.awsRateLimitMaxWaitMs } : {}),
+    onLimited: (service, region) => {
+      metrics.rateLimited.inc({ service, region });
+    },
+  });
   const aws =
     options.aws ??
     new AwsClients({
       ...(config.awsEndpointUrl ? { endpoint: config.awsEndpointUrl } : {}),
-      onCall: (service, operation, outcome) => { metrics.awsCalls.inc({ service, operation, outcome }); },
+      onCall: (service, operation, outcome) => {
+        metrics.awsCalls.inc({ service, operation, outcome });
+      },
+      limiter,
     });
   const logger = options.logger ?? { level: config.logLevel, redact: { paths: REDACT_PATHS, censor: '[Redacted]' } };
   let draining = false;
@@ -97,6 +117,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
   });
 
   await hooks.register(async (scope) => {
+    if (memo) {
+      // fastify's own JSON parser (same limits, same prototype-poisoning checks), keeping the
+      // text too: the answer memo recognizes a request it answered before by its exact bytes.
+      const json = scope.getDefaultJsonParser('error', 'error');
+      scope.removeContentTypeParser('application/json');
+      scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+        (request as RawBodyRequest).rawBody = body as string;
+        void json(request, body as string, done);
+      });
+    }
     if (!config.authDisabled) await scope.register(hookAuth, { tokens: config.hookTokens, metrics });
     await scope.register(hookCalls, { metrics, maxConcurrentHooks: config.maxConcurrentHooks });
     await scope.register(hookRoutes, {
@@ -104,6 +134,9 @@ export async function buildApp(options: AppOptions): Promise<App> {
       config: config.hooks,
       aws,
       metrics,
+      drift,
+      ...(specs ? { specs } : {}),
+      ...(memo ? { memo } : {}),
       ...(options.now ? { now: options.now } : {}),
     });
   });
@@ -118,6 +151,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     ops,
     metrics,
     aws,
+    drift,
     drain: () => {
       draining = true;
     },

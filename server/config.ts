@@ -4,8 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import envSchema from 'env-schema';
+import { DEFAULT_RATE_LIMIT_MAX_WAIT_MS, type RateLimit } from '../hooks/core/aws-budget.js';
 import { DEFAULT_HOOK_DEADLINE_SECONDS, DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../hooks/core/config.js';
+import { DEFAULT_DRIFT_SCHEDULE_ENTRIES } from '../hooks/core/drift-schedule.js';
 import type { NameAllowEntry } from '../hooks/core/name-scope.js';
+import { DEFAULT_SPEC_CACHE_ENTRIES } from '../hooks/core/spec-cache.js';
+import { DEFAULT_ANSWER_MEMO_BYTES } from './answer-memo.js';
+import { KINDS } from '../hooks/registry.js';
 
 /** Everything the service reads from its environment. */
 export interface ServiceConfig {
@@ -21,6 +26,16 @@ export interface ServiceConfig {
   maxConcurrentHooks: number;
   shutdownGraceMs: number;
   awsEndpointUrl?: string;
+  /** Client-side AWS rate limits by SDK service name (`*`: the others), over the defaults. */
+  awsRateLimits?: Record<string, RateLimit>;
+  /** Longest wait for an AWS call token (a drift check's first call never waits). */
+  awsRateLimitMaxWaitMs?: number;
+  /** Parents whose last drift check this replica remembers. */
+  driftScheduleMaxEntries?: number;
+  /** Validated specs this replica keeps. */
+  specCacheMaxEntries?: number;
+  /** Bytes of steady answers kept by exact request body (0: none). */
+  answerMemoMaxBytes?: number;
   hooks: HooksConfig;
 }
 
@@ -48,7 +63,14 @@ export const ENV_SCHEMA = {
     AWS_DEFAULT_REGION: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' },
     CLUSTER_NAME: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:/=+@-]{0,62}$', default: 'default' },
     NAME_PREFIX: { type: 'string', pattern: '^[a-z][a-z0-9]{0,15}$', default: 'awshooks' },
-    DRIFT_CHECK_INTERVAL_SECONDS: { type: 'integer', minimum: 5, maximum: 86400, default: 30 },
+    DRIFT_CHECK_INTERVAL_SECONDS: { type: 'integer', minimum: 5, maximum: 86400 },
+    DRIFT_CHECK_INTERVALS: { type: 'string', default: '' },
+    VOLATILE_STATUS_INTERVAL_SECONDS: { type: 'integer', minimum: 10, maximum: 86400, default: 60 },
+    AWS_RATE_LIMITS: { type: 'string', default: '' },
+    AWS_RATE_LIMIT_MAX_WAIT_MS: { type: 'integer', minimum: 0, maximum: 5000, default: DEFAULT_RATE_LIMIT_MAX_WAIT_MS },
+    DRIFT_SCHEDULE_MAX_ENTRIES: { type: 'integer', minimum: 1000, default: DEFAULT_DRIFT_SCHEDULE_ENTRIES },
+    SPEC_CACHE_MAX_ENTRIES: { type: 'integer', minimum: 0, default: DEFAULT_SPEC_CACHE_ENTRIES },
+    ANSWER_MEMO_MAX_BYTES: { type: 'integer', minimum: 0, default: DEFAULT_ANSWER_MEMO_BYTES },
     AWS_ACCOUNT_ID: { type: 'string', pattern: '^\\d{12}$' },
     OIDC_PROVIDER_ARN: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::\\d{12}:oidc-provider/.+$' },
     OIDC_ISSUER: { type: 'string', pattern: '^[^/:]+(/.*)?$' },
@@ -82,7 +104,14 @@ interface RawEnv {
   AWS_DEFAULT_REGION?: string;
   CLUSTER_NAME: string;
   NAME_PREFIX: string;
-  DRIFT_CHECK_INTERVAL_SECONDS: number;
+  DRIFT_CHECK_INTERVAL_SECONDS?: number;
+  DRIFT_CHECK_INTERVALS: string;
+  VOLATILE_STATUS_INTERVAL_SECONDS: number;
+  AWS_RATE_LIMITS: string;
+  AWS_RATE_LIMIT_MAX_WAIT_MS: number;
+  DRIFT_SCHEDULE_MAX_ENTRIES: number;
+  SPEC_CACHE_MAX_ENTRIES: number;
+  ANSWER_MEMO_MAX_BYTES: number;
   AWS_ACCOUNT_ID?: string;
   OIDC_PROVIDER_ARN?: string;
   OIDC_ISSUER?: string;
@@ -146,6 +175,42 @@ export function parseAllowedAwsNames(value: string): NameAllowEntry[] {
   });
 }
 
+/**
+ * Parse DRIFT_CHECK_INTERVALS: `<kind>=<seconds>,...`, kinds by name, case-insensitive
+ * (`queue=60,role=1800`). Returns seconds by lower-cased kind name.
+ */
+export function parseDriftIntervals(value: string, kinds: readonly string[] = KINDS.map((k) => k.names.singular)): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of list(value)) {
+    const [name, seconds] = entry.split('=');
+    const kind = name?.toLowerCase();
+    if (!kind || !seconds || !/^\d+$/.test(seconds) || Number(seconds) < 5 || Number(seconds) > 86400) {
+      throw new ConfigError(`DRIFT_CHECK_INTERVALS: "${entry}" is not <kind>=<seconds> with 5 to 86400 seconds`);
+    }
+    if (!kinds.includes(kind)) throw new ConfigError(`DRIFT_CHECK_INTERVALS: unknown kind "${name ?? ''}" (known: ${kinds.join(', ')})`);
+    out[kind] = Number(seconds);
+  }
+  return out;
+}
+
+/**
+ * Parse AWS_RATE_LIMITS: `<service>=<calls per second>[/<burst>],...` with SDK service names
+ * (`sqs`, `iam`, `rds`, `sts`, ...) and `*` for the others. The burst defaults to twice the rate.
+ */
+export function parseRateLimits(value: string): Record<string, RateLimit> {
+  const out: Record<string, RateLimit> = {};
+  for (const entry of list(value)) {
+    const m = /^([a-z0-9-]+|\*)=(\d+(?:\.\d+)?)(?:\/(\d+))?$/.exec(entry);
+    const service = m?.[1];
+    const rate = Number(m?.[2]);
+    if (!m || !service || !(rate > 0)) throw new ConfigError(`AWS_RATE_LIMITS: "${entry}" is not <service>=<calls per second>[/<burst>]`);
+    const burst = m[3] !== undefined ? Number(m[3]) : Math.max(1, Math.ceil(rate * 2));
+    if (burst < 1) throw new ConfigError(`AWS_RATE_LIMITS: "${entry}": the burst must be at least 1`);
+    out[service] = { ratePerSecond: rate, burst };
+  }
+  return out;
+}
+
 function readTokens(file: string): string[] {
   let text: string;
   try {
@@ -204,7 +269,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     ...DEFAULT_HOOKS_CONFIG,
     clusterName: raw.CLUSTER_NAME,
     namePrefix: raw.NAME_PREFIX,
-    driftCheckIntervalSeconds: raw.DRIFT_CHECK_INTERVAL_SECONDS,
+    ...(raw.DRIFT_CHECK_INTERVAL_SECONDS !== undefined ? { driftCheckIntervalSeconds: raw.DRIFT_CHECK_INTERVAL_SECONDS } : {}),
+    driftCheckIntervals: parseDriftIntervals(raw.DRIFT_CHECK_INTERVALS),
+    volatileStatusIntervalSeconds: raw.VOLATILE_STATUS_INTERVAL_SECONDS,
     // NOTE: the AWS SDK for JavaScript v3 reads AWS_REGION only; AWS_DEFAULT_REGION is what the AWS
     // CLI and older SDKs read, and what some clusters (and credential Secrets) still set.
     defaultRegion: raw.AWS_REGION ?? raw.AWS_DEFAULT_REGION ?? DEFAULT_REGION,
@@ -234,6 +301,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     maxConcurrentHooks: raw.MAX_CONCURRENT_HOOKS,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
     ...(raw.AWS_ENDPOINT_URL ? { awsEndpointUrl: raw.AWS_ENDPOINT_URL } : {}),
+    awsRateLimits: parseRateLimits(raw.AWS_RATE_LIMITS),
+    awsRateLimitMaxWaitMs: raw.AWS_RATE_LIMIT_MAX_WAIT_MS,
+    driftScheduleMaxEntries: raw.DRIFT_SCHEDULE_MAX_ENTRIES,
+    specCacheMaxEntries: raw.SPEC_CACHE_MAX_ENTRIES,
+    answerMemoMaxBytes: raw.ANSWER_MEMO_MAX_BYTES,
     hooks,
   };
 }

@@ -59,18 +59,17 @@ async function hookCallsPlugin(app: FastifyInstance, opts: HookCallOptions): Pro
           .send({ error: 'overloaded', message: `more than ${maxConcurrentHooks} hook calls in flight` });
       }
       inFlight++;
-      metrics.hooksInFlight.inc();
-      const end = metrics.hookDuration.startTimer({ kind: call.kind, hook: call.hook });
+      metrics.inFlight++;
+      const started = performance.now();
+      let outcome = 'error';
       try {
         const answer = await handler.call(this, request, reply);
-        end({ outcome: answer.outcome });
+        outcome = answer.outcome;
         return answer.body;
-      } catch (err) {
-        end({ outcome: 'error' });
-        throw err;
       } finally {
+        metrics.observeHook(call.kind, call.hook, outcome, (performance.now() - started) / 1000);
         inFlight--;
-        metrics.hooksInFlight.dec();
+        metrics.inFlight--;
       }
     };
     route.handler = wrapped;

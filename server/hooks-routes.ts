@@ -6,9 +6,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AwsClients } from '../hooks/core/aws-clients.js';
 import type { HooksConfig } from '../hooks/core/config.js';
+import type { DriftSchedule } from '../hooks/core/drift-schedule.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { reconcileWithDeadline } from '../hooks/core/answer-in-time.js';
-import { customize } from '../hooks/core/reconcile.js';
+import type { Logger } from '../hooks/core/logger.js';
+import type { SpecCache } from '../hooks/core/spec-cache.js';
+import { customize, memoizedSteadyResync } from '../hooks/core/reconcile.js';
+import { parentKey } from '../hooks/core/call.js';
+import type { AnswerMemo } from './answer-memo.js';
 import type { CustomizeRequest, SyncRequest } from '../hooks/core/types.js';
 import type { HookAnswer, HookCall } from './hook-calls.js';
 import type { Metrics } from './metrics.js';
@@ -20,7 +25,48 @@ export interface HookRouteOptions {
   config: HooksConfig;
   aws: AwsClients;
   metrics: Metrics;
+  drift: DriftSchedule;
+  specs?: SpecCache;
+  /** Steady answers by exact request body (answer-memo.ts); none: every sync reconciles. */
+  memo?: AnswerMemo;
   now?: () => Date;
+}
+
+/** A request whose JSON body was also kept as text (the hooks' JSON parser, app.ts). */
+export interface RawBodyRequest {
+  rawBody?: string;
+}
+
+/** pino's level check; fastify's no-op logger has none (and logs nothing). */
+function debugEnabled(log: FastifyRequest['log']): boolean {
+  return (log as { isLevelEnabled?: (level: string) => boolean }).isLevelEnabled?.('debug') ?? false;
+}
+
+/**
+ * A child logger built on first use: a converged sync logs nothing at the default level, and
+ * building a pino child on every call was a tenth of its CPU (issue 10). One object per call.
+ */
+export class LazyChildLogger implements Logger {
+  private child: Logger | undefined;
+  constructor(
+    private readonly parent: FastifyRequest['log'],
+    private readonly bindings: () => Record<string, unknown>,
+  ) {}
+  private get log(): Logger {
+    return (this.child ??= this.parent.child(this.bindings()));
+  }
+  debug(obj: object, msg?: string): void {
+    if (debugEnabled(this.parent)) this.log.debug(obj, msg);
+  }
+  info(obj: object, msg?: string): void {
+    this.log.info(obj, msg);
+  }
+  warn(obj: object, msg?: string): void {
+    this.log.warn(obj, msg);
+  }
+  error(obj: object, msg?: string): void {
+    this.log.error(obj, msg);
+  }
 }
 
 /** Register the hook routes of every kind. */
@@ -63,11 +109,41 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
     const receivedAt = Date.now() - reply.elapsedTime;
     const body = request.body as SyncRequest;
     const meta = body.parent.metadata;
-    const log = request.log.child({ kind: kind.names.kind, hook, namespace: meta.namespace, name: meta.name, generation: meta.generation });
+    const log = new LazyChildLogger(request.log, () => ({
+      kind: kind.names.kind,
+      hook,
+      namespace: meta.namespace,
+      name: meta.name,
+      generation: meta.generation,
+    }));
+    const debug = debugEnabled(request.log);
     const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
-    const deps = { config: opts.config, aws: opts.aws, log, tracker: opts.metrics.tracker, ...(opts.now ? { now: opts.now } : {}) };
+    const deps = {
+      config: opts.config,
+      aws: opts.aws,
+      log,
+      tracker: opts.metrics.tracker,
+      drift: opts.drift,
+      ...(opts.specs ? { specs: opts.specs } : {}),
+      ...(opts.now ? { now: opts.now } : {}),
+    };
+    const raw = hook === 'sync' && opts.memo ? (request as RawBodyRequest).rawBody : undefined;
+    const key = parentKey(meta);
+    if (raw !== undefined && opts.memo) {
+      const hit = opts.memo.get(key, raw);
+      const resyncAfterSeconds = hit && memoizedSteadyResync(kind, deps, body.parent, hit.inputHash);
+      if (hit && resyncAfterSeconds !== undefined) {
+        if (debug) log.debug({ outcome: 'steady', resyncAfterSeconds, memoized: true }, 'hook answered');
+        return { body: { status: hit.status, children: hit.children, resyncAfterSeconds }, outcome: 'steady' };
+      }
+    }
     const { response, outcome } = await reconcileWithDeadline(kind, input, deps, receivedAt);
-    log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
+    if (raw !== undefined && opts.memo) {
+      const inputHash = response.status.inputHash;
+      if (outcome === 'steady' && typeof inputHash === 'string') opts.memo.set(key, { raw, inputHash, status: response.status, children: response.children });
+      else opts.memo.delete(key);
+    }
+    if (debug) log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
     return { body: response, outcome };
   };
 }

@@ -5,6 +5,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsRateLimiter } from './aws-budget.js';
 import { currentDeadline } from './deadline.js';
 import { DeadlineExceededError, outcomeOf } from './errors.js';
 
@@ -24,6 +25,8 @@ export interface AwsClientsOptions {
    * connection would outlast Metacontroller's 10-second hook timeout.
    */
   requestTimeoutMs?: number;
+  /** The client-side rate limit per service and region (aws-budget.ts); none when unset. */
+  limiter?: AwsRateLimiter;
 }
 
 /** A retry is only worth starting with at least this much time left before the hook's deadline. */
@@ -110,7 +113,7 @@ export class DeadlineRetryStrategy {
 }
 
 interface Middlewareable {
-  middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string }) => void };
+  middlewareStack: { add: (mw: never, opts: { step: 'initialize'; name: string; priority?: 'high' }) => void };
   destroy(): void;
 }
 
@@ -189,6 +192,16 @@ export class AwsClients {
             }
           };
         client.middlewareStack.add(counter as never, { step: 'initialize', name: 'awshooksCallCounter' });
+      }
+      const limiter = this.options.limiter;
+      if (limiter) {
+        // Outermost (high priority): a call the budget refuses is never sent, nor counted as sent.
+        const admit = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+          async (args: unknown) => {
+            await limiter.admit(service, region, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+            return next(args);
+          };
+        client.middlewareStack.add(admit as never, { step: 'initialize', name: 'awshooksRateLimit', priority: 'high' });
       }
       this.clients.set(key, client);
     }

@@ -6,9 +6,11 @@ import type { AwsClients } from './aws-clients.js';
 import { keepObservedChildren, sortChildren } from './children.js';
 import { mergeConditions } from './conditions.js';
 import type { HooksConfig } from './config.js';
+import { DriftSchedule } from './drift-schedule.js';
 import type { AnyKind, DesiredBase, KindContext } from './kind.js';
 import type { Logger } from './logger.js';
 import { readableStatus, unreadableStatusCondition } from './status-check.js';
+import type { SpecCache } from './spec-cache.js';
 import type { BaseStatus, Owner, Parent, SyncRequest, SyncResponse } from './types.js';
 
 /** Keeps track of the parents this replica manages, for the managed-resources metric. */
@@ -24,10 +26,21 @@ export interface ReconcileDeps {
   log: Logger;
   now?: () => Date;
   tracker?: ResourceTracker;
+  /**
+   * This replica's memory of drift checks. The app passes its own; callers that do not (the
+   * engine's unit tests) share {@link DEFAULT_DRIFT_SCHEDULE}.
+   */
+  drift?: DriftSchedule;
+  /** This replica's validated specs; without one every sync validates its spec. */
+  specs?: SpecCache;
 }
 
+/** The drift schedule of callers that bring none: one per process, like the app's. */
+export const DEFAULT_DRIFT_SCHEDULE = new DriftSchedule();
+
 /** How a hook call ended, for metrics and logs. */
-export type Outcome = 'converged' | 'steady' | 'changed' | 'waiting' | 'invalid' | 'conflict' | 'terminal' | 'aws_error' | 'finalized' | 'finalizing';
+export type Outcome =
+  'converged' | 'steady' | 'deferred' | 'changed' | 'waiting' | 'invalid' | 'conflict' | 'terminal' | 'aws_error' | 'finalized' | 'finalizing';
 
 /** A hook answer plus how it ended. */
 export interface ReconcileResult {
@@ -55,6 +68,8 @@ export interface Call {
   statusProblem?: string;
   finalizing: boolean;
   owner: Owner;
+  /** The parent's key in this replica's memories: its uid, or namespace/name without one. */
+  key: string;
   /** What the kind's I/O code may use. */
   ctx: KindContext;
   /** The spec with defaults, once it validated. */
@@ -82,12 +97,18 @@ export function ownerOf(kind: AnyKind, parent: Parent, config: HooksConfig): Own
   };
 }
 
+/** A parent's key in this replica's memories: its uid, or namespace/name when it has none. */
+export function parentKey(metadata: { uid?: string; namespace?: string; name: string }): string {
+  // An empty uid counts as none, so not `??`.
+  return metadata.uid !== undefined && metadata.uid !== '' ? metadata.uid : `${metadata.namespace ?? ''}/${metadata.name}`;
+}
+
 /** Read a request once into a {@link Call}. */
 export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDeps): Call {
   const now = (deps.now ?? (() => new Date()))();
   // Status of an unexpected shape is no status: no step (nor the kind) ever sees it.
   const read = readableStatus(kind, request.parent.status);
-  const previous = read.status;
+  const previous = read.status ? withoutRetired(read.status) : undefined;
   const parent: Parent = previous === request.parent.status ? request.parent : { ...request.parent, status: previous };
   const owner = ownerOf(kind, parent, deps.config);
   return {
@@ -100,8 +121,20 @@ export function openCall(kind: AnyKind, request: SyncRequest, deps: ReconcileDep
     finalizing: request.finalizing === true,
     ...(read.problem !== undefined ? { statusProblem: read.problem } : {}),
     owner,
+    key: parentKey(parent.metadata),
     ctx: { config: deps.config, aws: deps.aws, now: () => now, log: deps.log, owner },
   };
+}
+
+/**
+ * The status without fields awshooks no longer writes. `lastSyncTime` moved at every drift check
+ * and cost one API write per parent per interval (issue 10); a status that still carries it loses
+ * it in the next answer, once.
+ */
+function withoutRetired(status: BaseStatus & { lastSyncTime?: unknown }): BaseStatus {
+  if (!('lastSyncTime' in status)) return status;
+  const { lastSyncTime: _retired, ...rest } = status;
+  return rest;
 }
 
 /** `observedGeneration` for the status, when the parent has a generation. */

@@ -9,8 +9,18 @@ export interface HooksConfig {
   clusterName: string;
   /** Prefix of every AWS name we derive; the service's IAM policy is scoped to it. */
   namePrefix: string;
-  /** A converged parent is re-read from AWS at most this often. */
-  driftCheckIntervalSeconds: number;
+  /**
+   * When set, the drift-check interval of every kind not named in {@link driftCheckIntervals}
+   * (DRIFT_CHECK_INTERVAL_SECONDS); otherwise each kind's own default applies.
+   */
+  driftCheckIntervalSeconds?: number;
+  /** Drift-check intervals by lower-cased kind name (DRIFT_CHECK_INTERVALS), over everything else. */
+  driftCheckIntervals?: Record<string, number>;
+  /**
+   * Volatile status values (a queue's message counts) are rewritten at most this often, and only
+   * when they changed (VOLATILE_STATUS_INTERVAL_SECONDS).
+   */
+  volatileStatusIntervalSeconds?: number;
   /** Region for global services (IAM, STS). */
   defaultRegion: string;
   /** AWS account ID; when unset it is read once with sts:GetCallerIdentity and cached. */
@@ -62,7 +72,8 @@ export const DEFAULT_HOOK_DEADLINE_SECONDS = 8;
 export const DEFAULT_HOOKS_CONFIG: HooksConfig = {
   clusterName: 'default',
   namePrefix: 'awshooks',
-  driftCheckIntervalSeconds: 30,
+  driftCheckIntervals: {},
+  volatileStatusIntervalSeconds: 60,
   defaultRegion: 'us-east-1',
   allowedManagedPolicyArns: [],
   allowedAwsNames: [],

@@ -1,26 +1,36 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
-/** JSON with object keys sorted at every depth, so equal values hash equally. */
+/**
+ * JSON with object keys sorted at every depth, so equal values hash equally: one native
+ * `JSON.stringify` pass whose replacer reorders only objects whose keys are out of order (no
+ * sorted deep copy of the whole value first; issue 10). Same text as `JSON.stringify` of a
+ * key-sorted copy.
+ */
 export function stableStringify(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(value, sortedKeys);
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++) {
+    if ((keys[i - 1] ?? '') > (keys[i] ?? '')) {
+      sorted = false;
+      break;
     }
-    return out;
   }
-  return value;
+  if (sorted) return value;
+  keys.sort();
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k] = (value as Record<string, unknown>)[k];
+  return out;
 }
 
 /** A short hex SHA-256 of a string. */
 export function shortHash(input: string, length = 8): string {
-  return createHash('sha256').update(input).digest('hex').slice(0, length);
+  // NOTE: crypto.hash (Node ≥ 21.7) is the one-shot form: no Hash object per call.
+  return (typeof hash === 'function' ? hash('sha256', input, 'hex') : createHash('sha256').update(input).digest('hex')).slice(0, length);
 }
 
 /** A hex SHA-256 of any JSON value, key order ignored. */

@@ -201,6 +201,17 @@ export interface KindDefinition<Spec, Desired extends DesiredBase, Observed, KSt
   terminalCodes: ReadonlySet<string>;
   /** How often Metacontroller re-syncs every parent (CompositeController resyncPeriodSeconds). */
   resyncPeriodSeconds?: number;
+  /**
+   * How often a converged parent is re-read from AWS by default ({@link DEFAULT_DRIFT_CHECK_SECONDS}
+   * when unset): fit it to how often the resource drifts and how tightly its API is throttled.
+   * The configuration can override it per kind (see {@link driftIntervalSecondsOf}).
+   */
+  driftCheckIntervalSeconds?: number;
+  /**
+   * Status fields that change by themselves (a queue's message counts): refreshed at drift checks
+   * but rewritten at most every `volatileStatusIntervalSeconds`, and only when they changed.
+   */
+  volatileStatus?: readonly string[];
 
   /** The customize hook: which related objects to send with every sync. */
   customize?(parent: Parent<Spec, KStatus>, config: HooksConfig): RelatedResourceRule[];
@@ -221,7 +232,11 @@ export interface KindDefinition<Spec, Desired extends DesiredBase, Observed, KSt
   status(desired: Desired, observed: Observed, previous: KStatus | undefined): Omit<KStatus, keyof BaseStatus>;
   /** Pure: is the observed resource usable yet? Defaults to ready. */
   readiness?(observed: Observed): Readiness;
-  /** Pure: the complete children set. Must not throw, whatever the status. */
+  /**
+   * Pure: the complete children set. Must not throw, whatever the status.
+   * NOTE: nor depend on `now` when answering from status: a steady answer is memoized by the
+   * exact request body (server/answer-memo.ts) and given again to the same request.
+   */
   children(input: ChildrenInput<Spec, KStatus, Desired>): KubeObject[];
   /** Work once the resource is ready and converged. */
   afterConverge?(
@@ -257,6 +272,19 @@ export interface KindDefinition<Spec, Desired extends DesiredBase, Observed, KSt
    * sync created it): not terminal, the core reads it again and goes on, ownership checked.
    */
   alreadyExistsCodes?: ReadonlySet<string>;
+}
+
+/** Drift-check interval of a kind that does not set one. */
+export const DEFAULT_DRIFT_CHECK_SECONDS = 300;
+
+/**
+ * A kind's drift-check interval in seconds: DRIFT_CHECK_INTERVALS for the kind, else
+ * DRIFT_CHECK_INTERVAL_SECONDS, else the kind's own default, else {@link DEFAULT_DRIFT_CHECK_SECONDS}.
+ */
+export function driftIntervalSecondsOf(kind: AnyKind, config: HooksConfig): number {
+  return (
+    config.driftCheckIntervals?.[kind.names.singular] ?? config.driftCheckIntervalSeconds ?? kind.driftCheckIntervalSeconds ?? DEFAULT_DRIFT_CHECK_SECONDS
+  );
 }
 
 /** A kind with its type parameters erased, for registries and routes. */

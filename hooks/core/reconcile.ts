@@ -10,14 +10,28 @@
  *
  * Errors become conditions; only bugs escape (→ 500).
  */
-import { answer, baseStatus, generationOf, openCall, type AnyDesired, type Call, type Prepared, type ReconcileDeps, type ReconcileResult } from './call.js';
+import { budgetScope, RateLimitedError, type BudgetScope } from './aws-budget.js';
+import {
+  answer,
+  baseStatus,
+  DEFAULT_DRIFT_SCHEDULE,
+  generationOf,
+  openCall,
+  parentKey,
+  type AnyDesired,
+  type Call,
+  type Prepared,
+  type ReconcileDeps,
+  type ReconcileResult,
+} from './call.js';
 import { isTrue, mergeConditions, type ConditionInput } from './conditions.js';
 import type { HooksConfig } from './config.js';
+import type { DriftSchedule } from './drift-schedule.js';
 import { errorAnswer } from './error-answer.js';
 import { InvalidSpecError, isAwsError, TerminalError, WaitError } from './errors.js';
 import { finalize, finalizeUnprepared } from './finalize.js';
 import { hashOf } from './hash.js';
-import type { AnyKind, Readiness } from './kind.js';
+import { driftIntervalSecondsOf, type AnyKind, type Readiness } from './kind.js';
 import { describeOwner, ownership } from './ownership.js';
 import { validateSpec } from './spec-validation.js';
 import type { BaseStatus, CustomizeResponse, Parent, SyncRequest } from './types.js';
@@ -35,11 +49,53 @@ export async function reconcile(kind: AnyKind, request: SyncRequest, deps: Recon
     return call.finalizing ? await finalizeUnprepared(call, err) : errorAnswer(call, err);
   }
   try {
-    if (prepared.finalizing) return await finalize(prepared);
-    return steadyAnswer(prepared) ?? (await report(prepared, await converge(prepared)));
+    if (prepared.finalizing) {
+      const done = await budgetScope.run({ drift: false, calls: 0, wrote: false }, () => finalize(prepared));
+      if (done.response.finalized) scheduleOf(prepared).forget(prepared.key);
+      return done;
+    }
+    const steady = steadyState(prepared);
+    if (steady.answer) return steady.answer;
+    return await convergeAndReport(prepared, steady.drift);
   } catch (err) {
     return errorAnswer(prepared, err);
   }
+}
+
+/**
+ * Converge and report under a budget scope. A drift check the rate limiter refuses before it
+ * changed anything is deferred: the parent keeps its status, unchanged.
+ */
+async function convergeAndReport(p: Prepared, drift: boolean): Promise<ReconcileResult> {
+  const scope: BudgetScope = { drift, calls: 0, wrote: false };
+  try {
+    return await budgetScope.run(scope, async () => report(p, await converge(p)));
+  } catch (err) {
+    if (drift && !scope.wrote && err instanceof RateLimitedError) return deferredAnswer(p, err);
+    throw err;
+  }
+}
+
+/**
+ * The inputHash a sync of this request would compare with `status.inputHash` (validation,
+ * desired state, fingerprint): what a converged status must carry. For tests and the benchmark.
+ * @throws what the prepare step throws (InvalidSpecError, WaitError, TerminalError).
+ */
+export function inputHashOf(kind: AnyKind, request: SyncRequest, deps: ReconcileDeps): string {
+  return prepare(openCall(kind, request, deps)).inputHash;
+}
+
+/**
+ * For an answer memoized from an earlier steady sync of the very same request (the server's
+ * answer memo): the resyncAfterSeconds to answer it with, or undefined when the drift check is
+ * due and the call must go the full way.
+ */
+export function memoizedSteadyResync(kind: AnyKind, deps: ReconcileDeps, parent: Parent, inputHash: string): number | undefined {
+  const now = (deps.now ?? (() => new Date()))().getTime();
+  const decision = (deps.drift ?? DEFAULT_DRIFT_SCHEDULE).decide(parentKey(parent.metadata), inputHash, now, driftIntervalSecondsOf(kind, deps.config) * 1000);
+  if (decision.due) return undefined;
+  deps.tracker?.observe(parent.metadata.uid ?? '', kind.names.kind, true);
+  return Math.max(1, Math.ceil(decision.inMs / 1000));
 }
 
 /** The customize hook: which related objects Metacontroller should send with each sync. */
@@ -64,7 +120,9 @@ export function customize(kind: AnyKind, parent: Parent, config: HooksConfig): C
 function prepare(call: Call): Prepared {
   const { kind, parent, request, deps } = call;
   // Recorded on the call as soon as known: an error answer's children use them.
-  const spec = (call.spec = validateSpec<Record<string, unknown>>(kind.specSchema, parent.spec));
+  const spec = (call.spec = deps.specs
+    ? deps.specs.validated<Record<string, unknown>>(kind.specSchema, call.key, parent.metadata.generation, parent.spec)
+    : validateSpec<Record<string, unknown>>(kind.specSchema, parent.spec));
   const desired: AnyDesired = (call.desired = kind.desired({
     parent,
     spec,
@@ -81,16 +139,41 @@ function prepare(call: Call): Prepared {
 
 // ---------------------------------------------------------------- 2. steady state
 
-/** Converged, nothing changed, AWS read recently: answer from status with zero AWS calls. */
-function steadyAnswer(p: Prepared): ReconcileResult | undefined {
-  const { previous, now, deps } = p;
-  if (previous?.inputHash !== p.inputHash || previous.lastSyncTime === undefined) return undefined;
-  if (!isTrue(previous.conditions, 'Ready') || !isTrue(previous.conditions, 'Synced')) return undefined;
-  const age = (now.getTime() - Date.parse(previous.lastSyncTime)) / 1000;
-  const interval = deps.config.driftCheckIntervalSeconds;
-  if (!(age >= 0 && age < interval)) return undefined;
-  deps.tracker?.observe(p.owner.uid, p.kind.names.kind, true);
-  return answer(p, 'steady', baseStatus(p), 'as computed', { resyncAfterSeconds: Math.max(1, Math.ceil(interval - age)) });
+/** This call's drift schedule: the app's, or the process default. */
+function scheduleOf(call: Call): DriftSchedule {
+  return call.deps.drift ?? DEFAULT_DRIFT_SCHEDULE;
+}
+
+/** The kind's drift-check interval in ms. */
+function driftIntervalMs(p: Call): number {
+  return driftIntervalSecondsOf(p.kind, p.deps.config) * 1000;
+}
+
+/** Whether the status says the parent converged on exactly these inputs. */
+function convergedPerStatus(p: Prepared): boolean {
+  const { previous } = p;
+  return previous?.inputHash === p.inputHash && isTrue(previous.conditions, 'Ready') && isTrue(previous.conditions, 'Synced');
+}
+
+/**
+ * Converged, nothing changed, AWS read recently (per this replica's drift schedule): answer from
+ * status with zero AWS calls and the status unchanged. Otherwise say whether the visit to AWS
+ * is a drift check (the parent converged and only the interval is up) or real work.
+ */
+function steadyState(p: Prepared): { answer?: ReconcileResult; drift: boolean } {
+  if (!convergedPerStatus(p)) return { drift: false };
+  const decision = scheduleOf(p).decide(p.key, p.inputHash, p.now.getTime(), driftIntervalMs(p));
+  if (decision.due) return { drift: true };
+  p.deps.tracker?.observe(p.owner.uid, p.kind.names.kind, true);
+  return { answer: answer(p, 'steady', baseStatus(p), 'as computed', { resyncAfterSeconds: Math.max(1, Math.ceil(decision.inMs / 1000)) }), drift: false };
+}
+
+/** A drift check the rate limiter refused: the status unchanged, a later try (backing off). */
+function deferredAnswer(p: Prepared, err: RateLimitedError): ReconcileResult {
+  const retryMs = Math.max(err.afterSeconds * 1000, scheduleOf(p).deferred(p.key, driftIntervalMs(p)));
+  p.deps.tracker?.observe(p.owner.uid, p.kind.names.kind, true);
+  p.deps.log.debug({ event: 'drift_check_deferred', service: err.service, region: err.region }, 'drift check deferred by the AWS rate limit');
+  return answer(p, 'deferred', baseStatus(p), 'as computed', { resyncAfterSeconds: Math.ceil(retryMs / 1000) });
 }
 
 // ---------------------------------------------------------------- 3. converge
@@ -184,6 +267,8 @@ interface Health {
 /** Status, conditions and children of a converged resource. */
 async function report(p: Prepared, { observed, changed }: Converged): Promise<ReconcileResult> {
   const health = await healthOf(p, observed);
+  // Recorded before the status is built: the volatile values' schedule hangs on the entry.
+  if (!health.notReady) scheduleOf(p).checked(p.key, p.inputHash, p.now.getTime());
   const status = convergedStatus(p, observed, health);
   p.deps.tracker?.observe(p.owner.uid, p.kind.names.kind, !health.notReady);
   const outcome = health.notReady ? 'waiting' : changed ? 'changed' : 'converged';
@@ -196,7 +281,7 @@ async function healthOf(p: Prepared, observed: unknown): Promise<Health> {
   if (!readiness.ready) {
     return { notReady: { reason: readiness.reason, message: readiness.message }, requeueSeconds: readiness.requeueSeconds, conditions: [], status: {} };
   }
-  const drift = p.deps.config.driftCheckIntervalSeconds;
+  const drift = driftIntervalSecondsOf(p.kind, p.deps.config);
   if (!p.kind.afterConverge) return { requeueSeconds: drift, conditions: [], status: {} };
   const after = await p.kind.afterConverge(p.ctx, p.desired, observed, p.previous);
   return {
@@ -208,9 +293,9 @@ async function healthOf(p: Prepared, observed: unknown): Promise<Health> {
 }
 
 /**
- * The new status: the kind's fields, Ready and Synced conditions, and — only when Ready — a new
- * lastSyncTime and inputHash. Only a Ready parent answers from status; moving lastSyncTime while
- * waiting would make every poll a status write, and every status write another sync.
+ * The new status: the kind's fields, Ready and Synced conditions, and — only when Ready — the
+ * inputHash. Nothing in it moves by itself: a drift check that finds nothing new gives the
+ * previous status back, byte for byte, and Metacontroller writes nothing (DESIGN.md §1).
  */
 function convergedStatus(p: Prepared, observed: unknown, health: Health): BaseStatus {
   const { kind, previous, now } = p;
@@ -225,10 +310,31 @@ function convergedStatus(p: Prepared, observed: unknown, health: Health): BaseSt
     ...health.status,
     conditions: mergeConditions(previous?.conditions, [ready, synced, ...health.conditions], now),
     ...generationOf(p),
-    lastSyncTime: notReady ? previous?.lastSyncTime : now.toISOString(),
     inputHash: notReady ? previous?.inputHash : p.inputHash,
   };
-  if (status.lastSyncTime === undefined) delete status.lastSyncTime;
   if (status.inputHash === undefined) delete status.inputHash;
+  holdVolatile(p, status);
   return status;
+}
+
+/**
+ * Volatile values (a queue's message counts) keep their previous value unless they changed and
+ * none was written for `volatileStatusIntervalSeconds`: a busy queue costs at most one status
+ * write per interval, an idle one none.
+ */
+function holdVolatile(p: Prepared, status: BaseStatus): void {
+  const fields = p.kind.volatileStatus;
+  const { previous } = p;
+  if (!fields?.length || !previous) return;
+  const next = status as Record<string, unknown>;
+  const prev = previous as Record<string, unknown>;
+  const changed = fields.filter((f) => f in prev && next[f] !== prev[f]);
+  if (changed.length === 0) return;
+  const schedule = scheduleOf(p);
+  const now = p.now.getTime();
+  if (schedule.volatileDue(p.key, now, (p.deps.config.volatileStatusIntervalSeconds ?? 60) * 1000)) {
+    schedule.volatileWritten(p.key, now);
+    return;
+  }
+  for (const f of changed) next[f] = prev[f];
 }

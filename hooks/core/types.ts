@@ -38,8 +38,6 @@ export interface Condition {
 export interface BaseStatus {
   conditions?: Condition[];
   observedGeneration?: number;
-  /** When AWS was last read (drift check); changes only when AWS is actually read. */
-  lastSyncTime?: string;
   /** Hash of the inputs the last successful sync converged on (spec, related, config). */
   inputHash?: string;
 }

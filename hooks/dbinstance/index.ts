@@ -49,6 +49,9 @@ export function makeDBInstanceKind(
     terminalCodes: RDS_TERMINAL_CODES,
     // The Secrets' and the Service's names, to see whether another object already holds one.
     customize: (parent) => childNameRules(parent, dbInstanceWouldBeChildren(parent.metadata.name, Object.keys(parent.spec.users ?? {}).sort())),
+    // NOTE: RDS allows 12 requests/s per account and region, shared with every other tool; an
+    // instance changes slowly and a check costs 1-2 calls.
+    driftCheckIntervalSeconds: 300,
     desired: desiredDBInstance,
     fingerprint: dbInstanceFingerprint,
     resource: (ctx) => dbInstanceManager(ctx, options.rds),

@@ -27,6 +27,9 @@ export const policyKind: KindDefinition<PolicySpec, PolicyDesired, PolicyObserve
   ],
   childResources: [],
   terminalCodes: IAM_TERMINAL_CODES,
+  // NOTE: IAM throttles account-wide at fixed rates that cannot be raised, and IAM policies rarely
+  // drift: check every 10 minutes.
+  driftCheckIntervalSeconds: 600,
 
   desired: desiredPolicy,
   resource: policyManager,

@@ -45,6 +45,10 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
     { apiVersion: 'v1', resource: 'configmaps' },
   ],
   terminalCodes: TERMINAL_CODES,
+  // Seed 000 polls its queues every 30 seconds; SQS documents no control-plane limit.
+  driftCheckIntervalSeconds: 30,
+  // The message counts change by themselves; `kubectl get sqs` shows them (seed 000).
+  volatileStatus: ['messages', 'messagesInFlight', 'messagesDelayed'],
 
   customize(parent) {
     const ref = parent.spec.deadLetter?.queueRef;

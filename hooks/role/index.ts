@@ -35,6 +35,8 @@ export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleS
     { apiVersion: 'v1', resource: 'serviceaccounts' },
   ],
   terminalCodes: ROLE_TERMINAL_CODES,
+  // NOTE: IAM throttles account-wide at fixed rates that cannot be raised; a Role check costs 3 calls.
+  driftCheckIntervalSeconds: 600,
 
   customize(parent) {
     const names = [...new Set(parent.spec.policies ?? [])].filter((n) => !n.includes('/'));

@@ -25,6 +25,9 @@ export const tableKind: KindDefinition<TableSpec, TableDesired, TableObserved, T
   specSchema: TableSpecSchema,
   statusSchema: TableStatusSchema,
   specValidations: TABLE_SPEC_VALIDATIONS,
+  // NOTE: DescribeTable and ListTagsOfResource are control-plane reads with generous limits, and a
+  // table's settings are often changed by hand (capacity in a hurry): seed 000's 30 s, like a Queue.
+  driftCheckIntervalSeconds: 30,
   printerColumns: [
     { name: 'Status', type: 'string', jsonPath: '.status.tableStatus', description: 'What DynamoDB reports: CREATING, UPDATING, ACTIVE, ...' },
     { name: 'Billing', type: 'string', jsonPath: '.status.billingMode', description: 'PROVISIONED or PAY_PER_REQUEST' },

@@ -37,7 +37,8 @@ export function testConfig(hooks: Partial<HooksConfig> = {}, overrides: Partial<
     maxConcurrentHooks: 64,
     shutdownGraceMs: 1000,
     ...(process.env.AWS_ENDPOINT_URL ? { awsEndpointUrl: process.env.AWS_ENDPOINT_URL } : {}),
-    hooks: { ...DEFAULT_HOOKS_CONFIG, ...hooks },
+    // One drift-check interval for every kind, so that tests can step over it (kinds default to 30 s to 10 min).
+    hooks: { ...DEFAULT_HOOKS_CONFIG, driftCheckIntervalSeconds: 30, ...hooks },
     ...overrides,
   };
 }

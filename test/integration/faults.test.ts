@@ -2,7 +2,7 @@
 import t from 'tap';
 import { AwsClients } from '../../hooks/core/aws-clients.js';
 import { buildApp } from '../../server/app.js';
-import { applyAnswer, testConfig, TEST_TOKEN } from '../helpers/app.js';
+import { applyAnswer, testConfig, TestClock, TEST_TOKEN } from '../helpers/app.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
 import { condition, resetMotoBeforeEach } from '../helpers/integration.js';
 import { motoEndpoint } from '../helpers/moto.js';
@@ -15,7 +15,8 @@ resetMotoBeforeEach();
 
 t.test('throttling: the SDK retries with backoff; past its retries the sync backs off and keeps children', async (t) => {
   const proxy = await startFaultProxy(motoEndpoint());
-  const app = await buildApp({ config: testConfig(), aws: new AwsClients({ endpoint: proxy.url, maxAttempts: 3, onCall: () => {} }), logger: false, defaultMetrics: false });
+  const clock = new TestClock();
+  const app = await buildApp({ config: testConfig(), aws: new AwsClients({ endpoint: proxy.url, maxAttempts: 3, onCall: () => {} }), now: clock.now, logger: false, defaultMetrics: false });
   t.teardown(async () => { await app.close(); await proxy.close(); });
   const sync = async (p: Parent, children = {}) => {
     const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: p, children } });
@@ -31,7 +32,8 @@ t.test('throttling: the SDK retries with backoff; past its retries the sync back
 
   // Persistent throttling on the drift check's read: the sync answers 200, keeps the ConfigMap.
   const state = applyAnswer(parent, created, ['ConfigMap.v1']);
-  const stale = { ...state.parent, status: { ...state.parent.status, lastSyncTime: '2000-01-01T00:00:00.000Z' } } as Parent;
+  const stale = state.parent;
+  clock.advance(31); // past the drift-check interval
   proxy.faults.push({ operation: 'GetQueueAttributes', failures: 100, status: 400, code: 'ThrottlingException' });
   const before = proxy.calls.get('GetQueueAttributes') ?? 0;
   const throttled = await sync(stale, state.children);

@@ -16,7 +16,7 @@ t.test('defaults with a token file', async (t) => {
   t.equal(c.authDisabled, false);
   t.same(c.hookTokens, ['first-token-0123456789', 'second-token-0123456789'], 'one token per line (rotation without downtime)');
   t.equal(c.bodyLimitBytes, 16 * 1024 * 1024, 'body limit raised above fastify\'s 1 MiB');
-  t.equal(c.hooks.driftCheckIntervalSeconds, 30);
+  t.equal(c.hooks.driftCheckIntervalSeconds, undefined, "each kind's own drift-check interval unless set");
   t.equal(c.hooks.namePrefix, 'awshooks');
   t.equal(c.hooks.clusterName, 'default');
   t.equal(c.tls, undefined);

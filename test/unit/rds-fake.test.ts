@@ -114,7 +114,7 @@ function harness(spec: Record<string, unknown> = {}) {
     },
     async sync(finalizing = false): Promise<SyncResponse> {
       const { response } = await reconcile(kind, { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children, finalizing }, {
-        config: DEFAULT_HOOKS_CONFIG,
+        config: { ...DEFAULT_HOOKS_CONFIG, driftCheckIntervalSeconds: 30 },
         aws: new AwsClients(),
         log: silent,
         now: () => new Date(now),
