@@ -5,7 +5,8 @@
  */
 import t from 'tap';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
-import { apply, aws, deleteNamespaces, HOOK_PORT, install, newNamespace, newToken, recreateControllers, Service, setTokenSecret, suiteToken } from '../helpers/e2e.js';
+import { defaultQueueName } from '../../hooks/queue/desired.js';
+import { apply, aws, deleteNamespaces, HOOK_PORT, install, newNamespace, newToken, PREFIX, recreateControllers, Service, setTokenSecret, suiteToken } from '../helpers/e2e.js';
 import { eventsFor, getObj, kubectlOk, waitFor, waitForCondition } from '../helpers/kube.js';
 
 let service: Service;
@@ -43,7 +44,7 @@ t.test('a wrong token: SyncError event with the 401, no progress; the service lo
   t.equal(event.type, 'Warning', `SyncError: ${event.message.slice(0, 200)}`);
   t.notOk((await getObj('queues', n, 'stuck'))?.status?.conditions, 'no status was written');
   t.equal(await getObj('configmaps', n, 'stuck-queue'), undefined, 'no child was created');
-  await t.rejects(aws.sqs().send(new GetQueueUrlCommand({ QueueName: `awshooks-${n}-stuck` })), { name: 'QueueDoesNotExist' }, 'no queue in SQS');
+  await t.rejects(aws.sqs().send(new GetQueueUrlCommand({ QueueName: defaultQueueName(PREFIX, n, 'stuck', false) })), { name: 'QueueDoesNotExist' }, 'no queue in SQS');
 
   const line = await waitFor('the service to log the refused call', async () =>
     service.logSince(offset).find((l) => l.msg === 'hook call rejected: unauthorized' && (l.parent as { name?: string } | undefined)?.name === 'stuck'),
