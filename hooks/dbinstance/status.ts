@@ -123,7 +123,7 @@ export function dbInstanceChildren(
     });
   }
   // A Secret or Service another object holds is left out (desired() reports the Conflict).
-  return withoutForeignChildren(out, parent as Parent, children, input.related);
+  return withoutForeignChildren(out, parent, children, input.related);
 }
 
 /** Conditions key helper for tests and docs. */

@@ -143,7 +143,7 @@ function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: bo
   if (input.finalizing) return undefined;
   if (ref === input.parent.metadata.name) throw new InvalidSpecError('spec.deadLetter.queueRef: a queue cannot be its own dead-letter queue');
   const namespace = input.owner.namespace;
-  const target = input.related[QUEUE_RELATED_KEY]?.[`${namespace}/${ref}`] as KubeObject | undefined;
+  const target = input.related[QUEUE_RELATED_KEY]?.[`${namespace}/${ref}`];
   if (!target || (target.metadata?.namespace !== undefined && target.metadata.namespace !== namespace)) {
     throw new WaitError('DependencyNotReady', `waiting for dead-letter Queue "${ref}" in namespace "${namespace}" to exist`, 15);
   }

@@ -56,5 +56,5 @@ export function queueChildren(input: ChildrenInput<QueueSpec, QueueStatus, Queue
         AWS_REGION: status.region ?? input.spec?.region ?? '',
       },
     },
-  ], parent as Parent, input.children, input.related);
+  ], parent, input.children, input.related);
 }

@@ -59,7 +59,7 @@ export function roleChildren(input: ChildrenInput<RoleSpec, RoleStatus, RoleDesi
         metadata: { name, labels: childLabels('Role', parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
       },
     ],
-    parent as Parent,
+    parent,
     input.children,
     input.related,
   );

@@ -147,7 +147,7 @@ export class Service {
     const proc = this.proc;
     this.proc = undefined;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => { resolve(); }));
     proc.kill('SIGTERM');
     const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
     await exited;
@@ -226,7 +226,7 @@ export async function setTokenSecret(token: string): Promise<void> {
 /** `kubectl create namespace`, tolerating one that exists. */
 export async function ensureNamespace(name: string): Promise<void> {
   const r = await kubectl(['create', 'namespace', name]);
-  if (r.code !== 0 && !/AlreadyExists/.test(r.stderr)) throw new Error(`kubectl create namespace ${name}: ${r.stderr}`);
+  if (r.code !== 0 && !r.stderr.includes('AlreadyExists')) throw new Error(`kubectl create namespace ${name}: ${r.stderr}`);
 }
 
 /**

@@ -44,7 +44,7 @@ export function kubectl(args: string[], input?: string): Promise<KubectlResult> 
       // A discovery cache of this control plane's own (scripts/k8s.sh stop deletes it), never one
       // left in ~/.kube/cache by an earlier cluster on the same port.
       { env: { ...process.env, KUBECONFIG, KUBECACHEDIR: join(dirname(KUBECONFIG), 'kube-cache') }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) => { resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }); },
     );
     if (input !== undefined) child.stdin!.end(input);
   });
@@ -232,7 +232,7 @@ export function watchWrites(resource: string, namespace: string, name: string, r
             events.push({ type: event.type, resourceVersion: event.object.metadata?.resourceVersion ?? '', status: event.object.status });
           }
         });
-        res.on('end', () => resolve(events));
+        res.on('end', () => { resolve(events); });
       },
     );
     req.on('error', reject);
