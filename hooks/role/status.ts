@@ -1,7 +1,7 @@
 /** Pure: a Role's status fields and its ServiceAccount child. */
 import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject, Parent } from '../core/types.js';
+import type { KubeObject } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
 import type { RoleObserved } from './delta.js';

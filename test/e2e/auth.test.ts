@@ -20,11 +20,12 @@ t.before(async () => {
 
 t.teardown(async () => {
   // Back to the suite's token on both sides, for the files that follow.
-  await service?.restart([suiteToken()]);
+  await (service as Service | undefined)?.restart([suiteToken()]);
   await setTokenSecret(suiteToken());
   await recreateControllers();
   await deleteNamespaces([n]);
-  await service?.stop();
+  // The before hook may have failed before the service started.
+  await (service as Service | undefined)?.stop();
 });
 
 const queue = (name: string) => apply({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace: n }, spec: { region: 'us-east-1' } });

@@ -28,7 +28,8 @@ t.before(async () => {
 
 t.teardown(async () => {
   await deleteNamespaces(namespaces);
-  await service?.stop();
+  // The before hook may have failed before the service started.
+  await (service as Service | undefined)?.stop();
 });
 
 t.test('a Role waits for its Policy, then is Ready with its ServiceAccount annotated and the Policy attached', async (t) => {

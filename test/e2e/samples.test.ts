@@ -63,7 +63,8 @@ t.before(async () => {
 
 t.teardown(async () => {
   await kubectl(['delete', '-f', SAMPLES, '--ignore-not-found', '--wait=true', '--timeout=120s']);
-  await service?.stop();
+  // The before hook may have failed before the service started.
+  await (service as Service | undefined)?.stop();
   await dropSampleDatabases();
   // deletionPolicy: Retain left this one in AWS, as asked (checked below).
   const sqs = aws.sqs('eu-west-1');

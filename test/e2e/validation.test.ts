@@ -22,7 +22,8 @@ t.before(async () => {
 
 t.teardown(async () => {
   await deleteNamespaces([ns]);
-  await service?.stop();
+  // The before hook may have failed before the service started.
+  await (service as Service | undefined)?.stop();
 });
 
 type Spec = Record<string, unknown>;

@@ -181,7 +181,7 @@ export function waitForCondition(resource: string, namespace: string, name: stri
     async () => {
       const obj = await getObj(resource, namespace, name);
       const c = conditionOf(obj, type);
-      if (c && c.status === status && (!reason || c.reason === reason)) return obj;
+      if (c?.status === status && (!reason || c.reason === reason)) return obj;
       return false;
     },
     timeoutMs,
@@ -212,7 +212,7 @@ export function watchWrites(resource: string, namespace: string, name: string, r
     const query = new URLSearchParams({ watch: '1', fieldSelector: `metadata.name=${name}`, resourceVersion, timeoutSeconds: String(seconds), allowWatchBookmarks: 'false' });
     const events: { type: string; resourceVersion: string; status: unknown }[] = [];
     const req = request(
-      { agent, host: server.hostname, port: server.port, method: 'GET', path: `${pathOf(resource, namespace)}?${query}`, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
+      { agent, host: server.hostname, port: server.port, method: 'GET', path: `${pathOf(resource, namespace)}?${query.toString()}`, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();
@@ -229,7 +229,7 @@ export function watchWrites(resource: string, namespace: string, name: string, r
             buffered = buffered.slice(nl + 1);
             if (!line) continue;
             const event = JSON.parse(line) as { type: string; object: KubeObj };
-            events.push({ type: event.type, resourceVersion: event.object.metadata?.resourceVersion ?? '', status: event.object.status });
+            events.push({ type: event.type, resourceVersion: (event.object.metadata as KubeObj['metadata'] | undefined)?.resourceVersion ?? '', status: event.object.status });
           }
         });
         res.on('end', () => { resolve(events); });
