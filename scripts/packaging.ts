@@ -21,7 +21,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { PROBLEM_STATUSES, reasonOf } from '../hooks/dbinstance/state.js';
 import { ENV_SCHEMA } from '../server/config.js';
-import { controllerFor, crdFor } from '../schemas/crd.js';
+import { controllerFor, crdFor, toYaml } from '../schemas/crd.js';
 
 /** The repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,9 +60,9 @@ export function packageVersion(): string {
 export function chartKindFiles(kinds: readonly AnyKind[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kind of kinds) {
-    out[`files/crds/${kind.names.plural}.yaml`] = header() + stringify(crdFor(kind), YAML_OPTS);
+    out[`files/crds/${kind.names.plural}.yaml`] = header() + toYaml(crdFor(kind));
     // The chart points each hook at its own Service and token Secret (templates/compositecontrollers.yaml).
-    out[`files/compositecontrollers/${kind.names.plural}.yaml`] = header() + stringify(controllerFor(kind), YAML_OPTS);
+    out[`files/compositecontrollers/${kind.names.plural}.yaml`] = header() + toYaml(controllerFor(kind));
   }
   return out;
 }

@@ -12,7 +12,10 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 
-const samplesDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'manifests', 'samples');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const samplesDir = join(ROOT, 'manifests', 'samples');
+/** The chart's generated CRDs and CompositeControllers, which Helm (YAML 1.1) reads as they are. */
+const chartFilesDir = join(ROOT, 'charts', 'awshooks', 'files');
 
 /** Every .yaml/.yml file below `dir`. */
 function yamlFiles(dir: string): string[] {
@@ -39,5 +42,14 @@ t.test('every sample means the same in YAML 1.1 (kubectl) and YAML 1.2: no unquo
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
     t.same(read(text, '1.1'), read(text, '1.2'), `${relative(samplesDir, file)}: read alike by YAML 1.1 and 1.2`);
+  }
+});
+
+t.test('the chart\'s CRDs and CompositeControllers read alike in YAML 1.1 (Helm) and 1.2: an enum value N stays "N"', async (t) => {
+  const files = yamlFiles(chartFilesDir);
+  t.ok(files.length > 0, 'the chart files are scanned');
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    t.same(read(text, '1.1'), read(text, '1.2'), `${relative(ROOT, file)}: read alike by YAML 1.1 and 1.2`);
   }
 });
