@@ -157,7 +157,7 @@ export function toYaml(value: unknown): string {
   const retyping = doc.schema.tags.filter((tag) => tag.tag !== 'tag:yaml.org,2002:str' && tag.test);
   visit(doc, {
     Scalar(_key, node) {
-      if (typeof node.value === 'string' && retyping.some((tag) => tag.test!.test(node.value as string))) node.type = 'QUOTE_DOUBLE';
+      if (typeof node.value === 'string' && retyping.some((tag) => tag.test?.test(node.value as string) === true)) node.type = 'QUOTE_DOUBLE';
     },
   });
   return doc.toString({ lineWidth: 0 });

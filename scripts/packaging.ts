@@ -21,7 +21,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { PROBLEM_STATUSES, reasonOf } from '../hooks/dbinstance/state.js';
 import { ENV_SCHEMA } from '../server/config.js';
-import { controllerFor, crdFor } from '../schemas/crd.js';
+import { controllerFor, crdFor, toYaml } from '../schemas/crd.js';
 
 /** The repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -60,9 +60,9 @@ export function packageVersion(): string {
 export function chartKindFiles(kinds: readonly AnyKind[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kind of kinds) {
-    out[`files/crds/${kind.names.plural}.yaml`] = header() + stringify(crdFor(kind), YAML_OPTS);
+    out[`files/crds/${kind.names.plural}.yaml`] = header() + toYaml(crdFor(kind));
     // The chart points each hook at its own Service and token Secret (templates/compositecontrollers.yaml).
-    out[`files/compositecontrollers/${kind.names.plural}.yaml`] = header() + stringify(controllerFor(kind), YAML_OPTS);
+    out[`files/compositecontrollers/${kind.names.plural}.yaml`] = header() + toYaml(controllerFor(kind));
   }
   return out;
 }
@@ -93,7 +93,7 @@ export function configValuesSchema(): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   for (const [name, raw] of Object.entries(ENV_SCHEMA.properties)) {
     if (name in LAYOUT_ENV) continue;
-    const prop = raw as { type: string; pattern?: string; enum?: readonly string[]; minimum?: number; maximum?: number; default?: unknown };
+    const prop = raw as { type: string; pattern?: string; enum?: readonly string[]; minimum?: number; maximum?: number; default?: string | number | boolean };
     const schema: JsonSchema = { type: prop.type };
     for (const key of ['pattern', 'enum', 'minimum', 'maximum'] as const) {
       if (prop[key] !== undefined) schema[key] = prop[key];
@@ -290,7 +290,7 @@ export function componentObjectYaml(component: (typeof COMPONENTS)[number]): str
   const objects = renderChart({ valuesFiles: [INSTALL_VALUES_FILE], set: [component.set] });
   const base = new Set(renderChart({ valuesFiles: [INSTALL_VALUES_FILE] }).map((o) => `${o.kind}/${o.metadata.name}`));
   const added = objects.filter((o) => !base.has(`${o.kind}/${o.metadata.name}`));
-  if (added.length !== 1 || added[0]!.kind !== component.kind) {
+  if (added.length !== 1 || added[0]?.kind !== component.kind) {
     throw new Error(`${component.set} should add one ${component.kind}, added ${added.map((o) => o.kind).join(', ')}`);
   }
   return header() + stringify(added[0], YAML_OPTS);
@@ -313,7 +313,7 @@ export function kustomizeNamespaceTransformers(installObjects: readonly KubeObje
     const select = { kind: 'CompositeController', name: cc.metadata.name };
     // http://<service>.<namespace>.svc:<port>/...: the namespace is the second dot-separated part.
     targets.push({ select, fieldPaths: hooks.map((h) => `spec.hooks.${h}.webhook.url`), options: { delimiter: '.', index: 1 } });
-    const secretRefs = hooks.filter((h) => (cc as unknown as { spec: { hooks: Record<string, { webhook: { authorization?: unknown } }> } }).spec.hooks[h]!.webhook.authorization);
+    const secretRefs = hooks.filter((h) => (cc as unknown as { spec: { hooks: Record<string, { webhook: { authorization?: unknown } }> } }).spec.hooks[h]?.webhook.authorization);
     if (secretRefs.length) targets.push({ select, fieldPaths: secretRefs.map((h) => `spec.hooks.${h}.webhook.authorization.secretRef.namespace`) });
   }
   const replacement = {
@@ -341,7 +341,7 @@ export interface PolicyRule {
   verbs: string[];
 }
 
-const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '');
 
 /**
  * What Metacontroller needs for our kinds, instead of its default `*` on `*`: read its own

@@ -64,7 +64,7 @@ function readSmallJson(raw: IncomingMessage): Promise<unknown> {
       clearTimeout(timer);
       resolve(value);
     };
-    const timer = setTimeout(() => settle(undefined), NAME_BODY_TIMEOUT_MS);
+    const timer = setTimeout(() => { settle(undefined); }, NAME_BODY_TIMEOUT_MS);
     timer.unref();
     // Consume the body in every case, so that the connection can carry the next request.
     raw.on('data', (chunk: Buffer) => {
@@ -72,15 +72,15 @@ function readSmallJson(raw: IncomingMessage): Promise<unknown> {
       if (json && size <= NAME_BODY_LIMIT && !(length > NAME_BODY_LIMIT)) chunks.push(chunk);
     });
     raw.on('end', () => {
-      if (!json || size > NAME_BODY_LIMIT || size === 0) return settle(undefined);
+      if (!json || size > NAME_BODY_LIMIT || size === 0) { settle(undefined); return; }
       try {
         settle(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch {
         settle(undefined);
       }
     });
-    raw.on('error', () => settle(undefined));
-    raw.on('close', () => settle(undefined));
+    raw.on('error', () => { settle(undefined); });
+    raw.on('close', () => { settle(undefined); });
   });
 }
 

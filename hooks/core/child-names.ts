@@ -76,7 +76,7 @@ export function foreignChildren(
     const existing = related?.[key]?.[`${namespace}/${c.name}`];
     if (!existing || observed?.[key]?.[`${namespace}/${c.name}`]) continue;
     const refs = (existing.metadata as { ownerReferences?: unknown }).ownerReferences;
-    const ours = uid !== undefined && uid !== '' && Array.isArray(refs) && refs.some((r) => (r as OwnerReference)?.uid === uid);
+    const ours = uid !== undefined && uid !== '' && Array.isArray(refs) && refs.some((r) => (r as OwnerReference | null)?.uid === uid);
     if (!ours) out.push({ kind: c.kind, name: c.name, holder: holderOf(existing) });
   }
   return out;

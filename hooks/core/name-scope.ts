@@ -108,5 +108,6 @@ export async function readChosen<O>(
 export function parseArn(arn: string): { partition: string; service: string; region: string; account: string; resource: string } | undefined {
   const m = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|aws|):(.+)$/.exec(arn);
   if (!m) return undefined;
-  return { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resource: m[5]! };
+  const [, partition = '', service = '', region = '', account = '', resource = ''] = m;
+  return { partition, service, region, account, resource };
 }

@@ -56,8 +56,8 @@ export const SPEC_MAX_VALUES = 100_000;
 export function checkBounds(value: unknown, root: string, maxDepth = SPEC_MAX_DEPTH, maxValues = SPEC_MAX_VALUES): void {
   const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: root }];
   let count = 0;
-  while (stack.length > 0) {
-    const { value: v, depth, path } = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { value: v, depth, path } = top;
     if (++count > maxValues) throw new InvalidSpecError(`${root}: more than ${maxValues} values; a spec this large is refused`);
     if (v === null || typeof v !== 'object') continue;
     if (depth >= maxDepth) throw new InvalidSpecError(`${path}: nested more than ${maxDepth} levels deep`);

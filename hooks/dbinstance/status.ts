@@ -1,7 +1,7 @@
 /** Pure: a DBInstance's status fields and its children (Secrets, Service). */
 import { withoutForeignChildren } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject, ObjectMap, Parent } from '../core/types.js';
+import type { KubeObject, ObjectMap } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { DBInstanceSpec, DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
@@ -123,7 +123,7 @@ export function dbInstanceChildren(
     });
   }
   // A Secret or Service another object holds is left out (desired() reports the Conflict).
-  return withoutForeignChildren(out, parent as Parent, children, input.related);
+  return withoutForeignChildren(out, parent, children, input.related);
 }
 
 /** Conditions key helper for tests and docs. */

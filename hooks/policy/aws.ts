@@ -96,7 +96,7 @@ export function policyManager(ctx: KindContext): ResourceManager<PolicyDesired, 
    */
   const arnOf = async (desired: PolicyDesired, policyName: string, previous: PolicyStatus | undefined): Promise<string> => {
     const remembered = typeof previous?.arn === 'string' ? parseArn(previous.arn) : undefined;
-    if (remembered && remembered.service === 'iam' && previous!.arn === policyArn(remembered.partition, remembered.account, desired.path, policyName)) return previous!.arn!;
+    if (remembered?.service === 'iam' && previous?.arn === policyArn(remembered.partition, remembered.account, desired.path, policyName)) return previous.arn;
     const { accountId, partition } = await accountInfo(ctx);
     return policyArn(partition, accountId, desired.path, policyName);
   };

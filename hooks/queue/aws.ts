@@ -35,10 +35,10 @@ async function attributesOf(sqs: SQSClient, url: string): Promise<Record<string,
  * useQueueUrlAsEndpoint off (aws-clients.ts), so a URL's host never redirects a signed request.
  */
 export function statusQueueUrl(previous: QueueStatus | undefined, name: string, region: string): string | undefined {
-  if (!previous || previous.queueName !== name || previous.region !== region || typeof previous.queueUrl !== 'string') return undefined;
+  if (previous?.queueName !== name || previous.region !== region || typeof previous.queueUrl !== 'string') return undefined;
   try {
     const path = new URL(previous.queueUrl).pathname.split('/').filter(Boolean);
-    return path.length === 2 && /^\d{12}$/.test(path[0]!) && path[1] === name ? previous.queueUrl : undefined;
+    return path.length === 2 && /^\d{12}$/.test(path[0] ?? '') && path[1] === name ? previous.queueUrl : undefined;
   } catch {
     return undefined;
   }
@@ -50,7 +50,9 @@ export function statusQueueUrl(previous: QueueStatus | undefined, name: string, 
  * before the namespace token existed. Two reads, and only when the redrive policy is written.
  */
 async function verifyRedriveTarget(sqs: SQSClient, arn: string, owner: Owner): Promise<void> {
-  const parts = parseArn(arn)!;
+  const parts = parseArn(arn);
+  // Checked by the spec validation already; a queue ARN is all this is ever given.
+  if (!parts) throw new Error(`not a queue ARN: ${arn}`);
   let tags: Record<string, string> = {};
   try {
     const url = (await sqs.send(new GetQueueUrlCommand({ QueueName: parts.resource, QueueOwnerAWSAccountId: parts.account }))).QueueUrl;
@@ -107,7 +109,7 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
         const tags = (await sqs.send(new ListQueueTagsCommand({ QueueUrl: url }))).Tags ?? {};
         return { url, name, attributes: attributes ?? {}, tags };
       };
-      return readChosen(desired.name, previous?.region === desired.region ? previous?.queueName : undefined, read, (o) => o.tags, ctx.owner);
+      return readChosen(desired.name, previous?.region === desired.region ? previous.queueName : undefined, read, (o) => o.tags, ctx.owner);
     },
 
     async create(desired) {

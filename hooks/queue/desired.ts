@@ -117,7 +117,7 @@ export function queueNameFor(spec: QueueSpec, config: HooksConfig, owner: Owner)
 function redriveTarget(arn: string, field: string, input: DesiredInput<QueueSpec, QueueStatus>, fifo: boolean, maxReceiveCount: number): DesiredRedrive {
   const { config, owner, spec } = input;
   const parts = parseArn(arn);
-  if (!parts || parts.service !== 'sqs' || !/^[A-Za-z0-9_-]+(\.fifo)?$/.test(parts.resource)) {
+  if (parts?.service !== 'sqs' || !/^[A-Za-z0-9_-]+(\.fifo)?$/.test(parts.resource)) {
     throw new InvalidSpecError(`${field}: "${arn}" is not an SQS queue ARN`);
   }
   if (parts.region !== spec.region) {
@@ -143,8 +143,8 @@ function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: bo
   if (input.finalizing) return undefined;
   if (ref === input.parent.metadata.name) throw new InvalidSpecError('spec.deadLetter.queueRef: a queue cannot be its own dead-letter queue');
   const namespace = input.owner.namespace;
-  const target = input.related[QUEUE_RELATED_KEY]?.[`${namespace}/${ref}`] as KubeObject | undefined;
-  if (!target || (target.metadata?.namespace !== undefined && target.metadata.namespace !== namespace)) {
+  const target = input.related[QUEUE_RELATED_KEY]?.[`${namespace}/${ref}`];
+  if (!target || ((target.metadata as KubeObject['metadata'] | undefined)?.namespace !== undefined && target.metadata.namespace !== namespace)) {
     throw new WaitError('DependencyNotReady', `waiting for dead-letter Queue "${ref}" in namespace "${namespace}" to exist`, 15);
   }
   // The related object's spec and status are read defensively: status is written by whoever may
@@ -156,7 +156,7 @@ function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: bo
     throw new InvalidSpecError(`spec.deadLetter.queueRef: Queue "${ref}" is ${targetFifo ? 'FIFO' : 'standard'} but this queue is ${fifo ? 'FIFO' : 'standard'}; they must match`);
   }
   const arn = typeof targetStatus.queueArn === 'string' ? targetStatus.queueArn : undefined;
-  const ready = Array.isArray(targetStatus.conditions) && targetStatus.conditions.some((c: unknown) => (c as { type?: unknown })?.type === 'Ready' && (c as { status?: unknown }).status === 'True');
+  const ready = Array.isArray(targetStatus.conditions) && targetStatus.conditions.some((c: unknown) => (c as { type?: unknown } | null)?.type === 'Ready' && (c as { status?: unknown }).status === 'True');
   if (!arn || !ready) {
     throw new WaitError('DependencyNotReady', `waiting for dead-letter Queue "${ref}" to be Ready`, 15);
   }

@@ -1,7 +1,7 @@
 /** Pure: a Queue's status fields and its children. */
 import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject, Parent } from '../core/types.js';
+import type { KubeObject } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 import type { QueueObserved } from './delta.js';
@@ -56,5 +56,5 @@ export function queueChildren(input: ChildrenInput<QueueSpec, QueueStatus, Queue
         AWS_REGION: status.region ?? input.spec?.region ?? '',
       },
     },
-  ], parent as Parent, input.children, input.related);
+  ], parent, input.children, input.related);
 }

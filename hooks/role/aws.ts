@@ -81,8 +81,7 @@ function toVerify(desired: RoleDesired, roleArn: string): Map<string, string | u
   const out = new Map<string, string | undefined>();
   for (const arn of desired.managedPolicyArnsToVerify) out.set(arn, undefined);
   for (const ref of desired.policyRefs.filter((r) => r.verifyOwner)) {
-    const [arn] = attachedArnsFor({ managedPolicyArns: [], policyRefs: [ref], path: desired.path }, roleArn);
-    out.set(arn!, ref.ref);
+    for (const arn of attachedArnsFor({ managedPolicyArns: [], policyRefs: [ref], path: desired.path }, roleArn)) out.set(arn, ref.ref);
   }
   return out;
 }

@@ -103,8 +103,8 @@ export function resolvePolicyRefs(names: readonly string[], namespace: string, r
     }
     if (!K8S_NAME.test(name)) throw new InvalidSpecError(`spec.policies[${i}]: "${name}" is not a valid object name`);
     // Only the Role's own namespace is looked at, whatever else `related` holds.
-    const policy = byKey[`${namespace}/${name}`] as KubeObject | undefined;
-    if (!policy || (policy.metadata?.namespace !== undefined && policy.metadata.namespace !== namespace)) {
+    const policy = byKey[`${namespace}/${name}`];
+    if (!policy || ((policy.metadata as KubeObject['metadata'] | undefined)?.namespace !== undefined && policy.metadata.namespace !== namespace)) {
       throw new WaitError('DependencyNotReady', `waiting for Policy "${name}" in namespace "${namespace}" to exist`, DEPENDENCY_WAIT_SECONDS);
     }
     if (policy.metadata.deletionTimestamp) {

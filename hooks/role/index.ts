@@ -45,7 +45,7 @@ export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleS
       // Only the Role's own namespace (DESIGN.md §3.4).
       ...(names.length > 0 ? [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: parent.metadata.namespace ?? '', names }] : []),
       // The ServiceAccount's name, to see whether another object already holds it.
-      ...childNameRules(parent, roleWouldBeChildren(serviceAccountName, parent.spec.serviceAccount?.manage ?? true)),
+      ...childNameRules(parent, roleWouldBeChildren(serviceAccountName, (parent.spec.serviceAccount as { manage?: boolean } | undefined)?.manage ?? true)),
     ];
   },
   desired: desiredRole,

@@ -1,7 +1,7 @@
 /** Pure: a Role's status fields and its ServiceAccount child. */
 import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject, Parent } from '../core/types.js';
+import type { KubeObject } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { RoleSpec, RoleStatus } from '../../schemas/role.js';
 import type { RoleObserved } from './delta.js';
@@ -59,7 +59,7 @@ export function roleChildren(input: ChildrenInput<RoleSpec, RoleStatus, RoleDesi
         metadata: { name, labels: childLabels('Role', parent.metadata.name), annotations: { [ROLE_ARN_ANNOTATION]: status.roleArn } },
       },
     ],
-    parent as Parent,
+    parent,
     input.children,
     input.related,
   );

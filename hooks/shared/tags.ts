@@ -27,11 +27,11 @@ export function validateUserTags(tags: Record<string, string> | undefined, field
     const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
     if (/^awshooks\.dev\//i.test(key) || key.startsWith(RESERVED_TAG_PREFIX)) throw new InvalidSpecError(`${field}: key ${shown} is reserved for awshooks owner tags`);
     if (/^aws:/i.test(key)) throw new InvalidSpecError(`${field}: key ${shown} is reserved by AWS (the aws: prefix)`);
-    const keyLength = [...key].length;
+    const keyLength = Array.from(key).length; // Unicode characters, as AWS counts them
     if (keyLength === 0 || keyLength > TAG_KEY_MAX) throw new InvalidSpecError(`${field}: key ${shown} must be 1-${TAG_KEY_MAX} characters`);
     if (!TAG_CHARS.test(key)) throw new InvalidSpecError(`${field}: key ${shown} may contain only letters, digits, spaces and _ . : / = + - @`);
     if (typeof value !== 'string') throw new InvalidSpecError(`${field}.${key}: must be a string`);
-    if ([...value].length > TAG_VALUE_MAX) throw new InvalidSpecError(`${field}.${key}: the value must be at most ${TAG_VALUE_MAX} characters`);
+    if (Array.from(value).length > TAG_VALUE_MAX) throw new InvalidSpecError(`${field}.${key}: the value must be at most ${TAG_VALUE_MAX} characters`);
     if (!TAG_CHARS.test(value)) throw new InvalidSpecError(`${field}.${key}: the value may contain only letters, digits, spaces and _ . : / = + - @`);
   }
   return out;

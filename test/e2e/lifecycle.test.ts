@@ -7,7 +7,10 @@ import t from 'tap';
 import { DeleteDBInstanceCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { DeleteQueueCommand, GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { GetPolicyCommand, GetRoleCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
-import { ACCOUNT, apply, aws, deleteNamespaces, DRIFT_SECONDS, install, newNamespace, Service } from '../helpers/e2e.js';
+import { roleNameFor } from '../../hooks/iam-common/names.js';
+import { defaultQueueName } from '../../hooks/queue/desired.js';
+import { defaultInstanceIdentifier } from '../../hooks/dbinstance/identifiers.js';
+import { ACCOUNT, apply, aws, deleteNamespaces, DRIFT_SECONDS, install, newNamespace, PREFIX, Service } from '../helpers/e2e.js';
 import { conditionOf, getObj, kubectlOk, listObjs, waitFor, waitForCondition, waitForGone, watchWrites } from '../helpers/kube.js';
 
 let service: Service;
@@ -25,7 +28,8 @@ t.before(async () => {
 
 t.teardown(async () => {
   await deleteNamespaces(namespaces);
-  await service?.stop();
+  // The before hook may have failed before the service started.
+  await (service as Service | undefined)?.stop();
 });
 
 t.test('a Role waits for its Policy, then is Ready with its ServiceAccount annotated and the Policy attached', async (t) => {
@@ -37,19 +41,20 @@ t.test('a Role waits for its Policy, then is Ready with its ServiceAccount annot
   t.equal((await apply({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'reader', namespace: n }, spec: { document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } } })).code, 0, 'then its Policy');
   const policy = await waitForCondition('policies', n, 'reader', 'Ready', 'True');
   const role = await waitForCondition('roles', n, 'app', 'Ready', 'True');
-  const roleArn = `arn:aws:iam::${ACCOUNT}:role/awshooks/awshooks-${n}-app`;
+  const roleName = roleNameFor(PREFIX, n, 'app');
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/awshooks/${roleName}`;
   t.equal(role.status?.roleArn, roleArn);
   const sa = await waitFor('ServiceAccount app annotated', async () => {
     const obj = await getObj('serviceaccounts', n, 'app');
     return obj?.metadata.annotations?.['eks.amazonaws.com/role-arn'] === roleArn && obj;
   });
   t.equal(sa.metadata.ownerReferences?.[0]?.uid, role.metadata.uid, 'the ServiceAccount is the Role\'s child');
-  const attached = await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: `awshooks-${n}-app` }));
+  const attached = await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
   t.same(attached.AttachedPolicies?.map((p) => p.PolicyArn), [policy.status?.arn], 'the Policy is attached in IAM');
 
   await kubectlOk(['-n', n, 'delete', 'iamrole', 'app', '--wait=true', '--timeout=60s']);
   await kubectlOk(['-n', n, 'delete', 'iampolicy', 'reader', '--wait=true', '--timeout=60s']);
-  await t.rejects(aws.iam.send(new GetRoleCommand({ RoleName: `awshooks-${n}-app` })), { name: 'NoSuchEntityException' }, 'the IAM role is deleted');
+  await t.rejects(aws.iam.send(new GetRoleCommand({ RoleName: roleName })), { name: 'NoSuchEntityException' }, 'the IAM role is deleted');
   await t.rejects(aws.iam.send(new GetPolicyCommand({ PolicyArn: String(policy.status?.arn) })), { name: 'NoSuchEntityException' }, 'the IAM policy is deleted');
   await waitForGone('serviceaccounts', n, 'app', 90_000);
   t.pass('the ServiceAccount is garbage-collected');
@@ -70,11 +75,11 @@ t.test('deletion: Delete removes the AWS resource, Retain keeps it, the parent g
 
   await kubectlOk(['-n', n, 'delete', 'queues', 'gone', 'kept', '--wait=true', '--timeout=90s']);
   await kubectlOk(['-n', n, 'delete', 'dbinstances', 'gonedb', 'keptdb', '--wait=true', '--timeout=90s']);
-  await t.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: `awshooks-${n}-gone` })), { name: 'QueueDoesNotExist' }, 'Delete: the queue is gone from SQS');
-  const kept = await sqs.send(new GetQueueUrlCommand({ QueueName: `awshooks-${n}-kept` }));
+  await t.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: defaultQueueName(PREFIX, n, 'gone', false) })), { name: 'QueueDoesNotExist' }, 'Delete: the queue is gone from SQS');
+  const kept = await sqs.send(new GetQueueUrlCommand({ QueueName: defaultQueueName(PREFIX, n, 'kept', false) }));
   t.ok(kept.QueueUrl, 'Retain: the queue is still in SQS');
-  await t.rejects(aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: `awshooks-${n}-gonedb` })), { name: 'DBInstanceNotFoundFault' }, 'Delete: the instance is gone from RDS');
-  const keptDb = await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: `awshooks-${n}-keptdb` }));
+  await t.rejects(aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: defaultInstanceIdentifier(PREFIX, n, 'gonedb') })), { name: 'DBInstanceNotFoundFault' }, 'Delete: the instance is gone from RDS');
+  const keptDb = await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: defaultInstanceIdentifier(PREFIX, n, 'keptdb') }));
   t.equal(keptDb.DBInstances?.length, 1, 'Retain: the instance is still in RDS');
 
   // kube-controller-manager's garbage collector removes the children of the deleted parents.
@@ -86,7 +91,7 @@ t.test('deletion: Delete removes the AWS resource, Retain keeps it, the parent g
   t.pass('ConfigMaps, Secrets and Services collected');
 
   await sqs.send(new DeleteQueueCommand({ QueueUrl: kept.QueueUrl }));
-  await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: `awshooks-${n}-keptdb`, SkipFinalSnapshot: true }));
+  await aws.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: defaultInstanceIdentifier(PREFIX, n, 'keptdb'), SkipFinalSnapshot: true }));
 });
 
 t.test(`status writes of a converged, idle Queue over two drift intervals (${2 * DRIFT_SECONDS} s)`, async (t) => {

@@ -13,7 +13,8 @@ import mysql from 'mysql2/promise';
 import { DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand } from '@aws-sdk/client-sqs';
 import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import { ACCOUNT, aws, install, MYSQL, PG, ROOT, Service } from '../helpers/e2e.js';
+import { defaultInstanceIdentifier } from '../../hooks/dbinstance/identifiers.js';
+import { ACCOUNT, aws, install, MYSQL, PG, PREFIX, ROOT, Service } from '../helpers/e2e.js';
 import { api, conditionOf, getObj, kubectl, kubectlOk, secretData, waitFor, waitForCondition, type KubeObj } from '../helpers/kube.js';
 
 const SAMPLES = join(ROOT, 'manifests', 'samples');
@@ -62,7 +63,8 @@ t.before(async () => {
 
 t.teardown(async () => {
   await kubectl(['delete', '-f', SAMPLES, '--ignore-not-found', '--wait=true', '--timeout=120s']);
-  await service?.stop();
+  // The before hook may have failed before the service started.
+  await (service as Service | undefined)?.stop();
   await dropSampleDatabases();
   // deletionPolicy: Retain left this one in AWS, as asked (checked below).
   const sqs = aws.sqs('eu-west-1');
@@ -149,7 +151,7 @@ async function connect(namespace: string, name: string): Promise<KubeObj> {
 
 t.test('DBInstance samples: Ready and Connectable against real databases; every user logs in with its Secret', async (t) => {
   const [postgres, mariadb] = await Promise.all([connect('namespacename', 'databasename'), connect('team-a', 'shop')]);
-  for (const [obj, engine, id] of [[postgres, 'postgres', 'awshooks-namespacename-databasename'], [mariadb, 'mysql', 'awshooks-team-a-shop']] as const) {
+  for (const [obj, engine, id] of [[postgres, 'postgres', defaultInstanceIdentifier(PREFIX, 'namespacename', 'databasename')], [mariadb, 'mysql', defaultInstanceIdentifier(PREFIX, 'team-a', 'shop')]] as const) {
     t.equal(conditionOf(obj, 'Ready')?.status, 'True', `${obj.metadata.name}: Ready`);
     t.equal(obj.status?.engine, engine);
     const rds = await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));

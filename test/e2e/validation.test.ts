@@ -5,7 +5,10 @@
  */
 import t, { type Test } from 'tap';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
-import { apply, aws, deleteNamespaces, install, newNamespace, Service } from '../helpers/e2e.js';
+import { namespaceNamePrefix } from '../../hooks/core/naming.js';
+import { instanceIdentifierPrefix } from '../../hooks/dbinstance/identifiers.js';
+import { sqsNameScheme } from '../../hooks/queue/desired.js';
+import { apply, aws, deleteNamespaces, install, newNamespace, PREFIX, Service } from '../helpers/e2e.js';
 import { waitForCondition } from '../helpers/kube.js';
 
 let service: Service;
@@ -19,7 +22,8 @@ t.before(async () => {
 
 t.teardown(async () => {
   await deleteNamespaces([ns]);
-  await service?.stop();
+  // The before hook may have failed before the service started.
+  await (service as Service | undefined)?.stop();
 });
 
 type Spec = Record<string, unknown>;
@@ -45,23 +49,25 @@ async function refused(t: Test, what: string, manifest: object, message: RegExp)
 
 t.test('Queue: region, queueName and fifo cannot be changed, set or removed; ranges are checked', async (t) => {
   const base = { region: 'eu-west-1' };
+  // Custom names must stay among the namespace's names (`<prefix>-<namespace token>-`).
+  const own = namespaceNamePrefix(PREFIX, ns, sqsNameScheme(false));
   await accepted(t, 'a Queue without queueName', queue('plain', base));
   // The hole: a field that was absent could be added, and the service then made a second queue.
-  await refused(t, 'adding queueName', queue('plain', { ...base, queueName: `awshooks-${ns}-renamed` }), /spec\.queueName: Invalid value: .*queueName is immutable/);
+  await refused(t, 'adding queueName', queue('plain', { ...base, queueName: `${own}renamed` }), /spec\.queueName: Invalid value: .*queueName is immutable/);
   await refused(t, 'changing region', queue('plain', { region: 'us-west-2' }), /spec\.region: Invalid value: .*region is immutable/);
   await refused(t, 'changing fifo', queue('plain', { ...base, fifo: true }), /spec\.fifo: Invalid value: .*fifo is immutable/);
   await accepted(t, 'changing visibilityTimeout (mutable)', queue('plain', { ...base, visibilityTimeout: 45 }));
 
-  const named = { region: 'eu-west-1', queueName: `awshooks-${ns}-named` };
+  const named = { region: 'eu-west-1', queueName: `${own}named` };
   await accepted(t, 'a Queue with queueName', queue('named', named));
   await refused(t, 'removing queueName', queue('named', { region: 'eu-west-1' }), /spec\.queueName: Invalid value: .*queueName is immutable/);
-  await refused(t, 'changing queueName', queue('named', { ...named, queueName: `awshooks-${ns}-other` }), /queueName is immutable/);
+  await refused(t, 'changing queueName', queue('named', { ...named, queueName: `${own}other` }), /queueName is immutable/);
 
   // The refused edits changed nothing in AWS: the two queues, and no third.
   await waitForCondition('queues', ns, 'plain', 'Ready', 'True');
   await waitForCondition('queues', ns, 'named', 'Ready', 'True');
-  const listed = await aws.sqs('eu-west-1').send(new ListQueuesCommand({ QueueNamePrefix: `awshooks-${ns}-` }));
-  t.same((listed.QueueUrls ?? []).map((u) => u.split('/').pop()).sort(), [`awshooks-${ns}-named`, `awshooks-${ns}-plain`], 'no renamed queue in SQS');
+  const listed = await aws.sqs('eu-west-1').send(new ListQueuesCommand({ QueueNamePrefix: own }));
+  t.same((listed.QueueUrls ?? []).map((u) => u.split('/').pop()).sort(), [`${own}named`, `${own}plain`], 'no renamed queue in SQS');
 
   for (const [field, value, message] of [
     ['delaySeconds', 901, /spec\.delaySeconds: Invalid value: 901: spec\.delaySeconds in body should be less than or equal to 900/],
@@ -106,7 +112,7 @@ t.test('DBInstance: region, identifier, engine, encryption, KMS key, subnet grou
   await accepted(t, 'a DBInstance with the defaults', dbi('db', base));
   for (const [what, spec, message] of [
     ['adding region', { ...base, region: 'eu-west-1' }, /spec\.region: Invalid value: .*region is immutable/],
-    ['adding instanceIdentifier', { ...base, instanceIdentifier: `awshooks-${ns}-other` }, /spec\.instanceIdentifier: Invalid value: .*instanceIdentifier is immutable/],
+    ['adding instanceIdentifier', { ...base, instanceIdentifier: `${instanceIdentifierPrefix(PREFIX, ns)}other` }, /spec\.instanceIdentifier: Invalid value: .*instanceIdentifier is immutable/],
     ['changing engine', { ...base, engine: 'mysql' }, /spec\.engine: Invalid value: .*engine is immutable/],
     ['changing storageEncrypted', { ...base, storageEncrypted: false }, /storageEncrypted is immutable/],
     ['adding kmsKeyId', { ...base, kmsKeyId: 'alias/db' }, /spec\.kmsKeyId: Invalid value: .*kmsKeyId is immutable/],
@@ -118,7 +124,7 @@ t.test('DBInstance: region, identifier, engine, encryption, KMS key, subnet grou
   }
   await accepted(t, 'growing storage (mutable)', dbi('db', { ...base, storageGB: 30 }));
 
-  const pinned = { ...base, instanceIdentifier: `awshooks-${ns}-pinned`, subnetGroupName: 'default' };
+  const pinned = { ...base, instanceIdentifier: `${instanceIdentifierPrefix(PREFIX, ns)}pinned`, subnetGroupName: 'default' };
   await accepted(t, 'a DBInstance with identifier and subnet group', dbi('pinned', pinned));
   await refused(t, 'removing instanceIdentifier', dbi('pinned', { ...pinned, instanceIdentifier: undefined }), /instanceIdentifier is immutable/);
   await refused(t, 'removing subnetGroupName', dbi('pinned', { ...pinned, subnetGroupName: undefined }), /subnetGroupName is immutable/);

@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { defaultInstanceIdentifier } from '../../hooks/dbinstance/identifiers.js';
 import { KINDS } from '../../hooks/registry.js';
 import { toYaml } from '../../schemas/crd.js';
 import { api, kubectl, kubectlOk, waitFor, type KubectlResult } from './kube.js';
@@ -38,6 +39,8 @@ export const OPS_PORT = port('E2E_OPS_PORT');
 export const DRIFT_SECONDS = Number(process.env.E2E_DRIFT_CHECK_INTERVAL_SECONDS ?? 8);
 
 const AWS_ENDPOINT = motoEndpoint();
+/** The service's NAME_PREFIX in the suite: expected AWS names are derived from it with the kinds' naming helpers. */
+export const PREFIX = 'awshooks';
 /** The account moto answers with. */
 export const ACCOUNT = '123456789012';
 /** The OIDC provider Roles trust in the suite. */
@@ -110,11 +113,12 @@ export class Service {
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',
       CLUSTER_NAME: 'e2e',
+      NAME_PREFIX: PREFIX,
       DRIFT_CHECK_INTERVAL_SECONDS: String(DRIFT_SECONDS),
       OIDC_PROVIDER_ARN,
       ALLOWED_MANAGED_POLICY_ARNS: 'arn:aws:iam::aws:policy/*',
       // The MySQL sample's instance goes to MariaDB, every other instance to PostgreSQL.
-      RDS_ENDPOINT_MAP: `${motoRdsEndpoint('awshooks-team-a-shop')}=${MYSQL.hostname}:${MYSQL.port},*=${PG.hostname}:${PG.port}`,
+      RDS_ENDPOINT_MAP: `${motoRdsEndpoint(defaultInstanceIdentifier(PREFIX, 'team-a', 'shop'))}=${MYSQL.hostname}:${MYSQL.port},*=${PG.hostname}:${PG.port}`,
       DB_TLS: 'require',
     };
     const fd = openSync(this.logFile, 'a');
@@ -142,8 +146,8 @@ export class Service {
   async stop(): Promise<void> {
     const proc = this.proc;
     this.proc = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    if (proc?.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => { resolve(); }));
     proc.kill('SIGTERM');
     const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
     await exited;
@@ -222,7 +226,7 @@ export async function setTokenSecret(token: string): Promise<void> {
 /** `kubectl create namespace`, tolerating one that exists. */
 export async function ensureNamespace(name: string): Promise<void> {
   const r = await kubectl(['create', 'namespace', name]);
-  if (r.code !== 0 && !/AlreadyExists/.test(r.stderr)) throw new Error(`kubectl create namespace ${name}: ${r.stderr}`);
+  if (r.code !== 0 && !r.stderr.includes('AlreadyExists')) throw new Error(`kubectl create namespace ${name}: ${r.stderr}`);
 }
 
 /**

@@ -44,7 +44,7 @@ export function kubectl(args: string[], input?: string): Promise<KubectlResult> 
       // A discovery cache of this control plane's own (scripts/k8s.sh stop deletes it), never one
       // left in ~/.kube/cache by an earlier cluster on the same port.
       { env: { ...process.env, KUBECONFIG, KUBECACHEDIR: join(dirname(KUBECONFIG), 'kube-cache') }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
-      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+      (err, stdout, stderr) => { resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }); },
     );
     if (input !== undefined) child.stdin!.end(input);
   });
@@ -181,7 +181,7 @@ export function waitForCondition(resource: string, namespace: string, name: stri
     async () => {
       const obj = await getObj(resource, namespace, name);
       const c = conditionOf(obj, type);
-      if (c && c.status === status && (!reason || c.reason === reason)) return obj;
+      if (c?.status === status && (!reason || c.reason === reason)) return obj;
       return false;
     },
     timeoutMs,
@@ -212,7 +212,7 @@ export function watchWrites(resource: string, namespace: string, name: string, r
     const query = new URLSearchParams({ watch: '1', fieldSelector: `metadata.name=${name}`, resourceVersion, timeoutSeconds: String(seconds), allowWatchBookmarks: 'false' });
     const events: { type: string; resourceVersion: string; status: unknown }[] = [];
     const req = request(
-      { agent, host: server.hostname, port: server.port, method: 'GET', path: `${pathOf(resource, namespace)}?${query}`, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
+      { agent, host: server.hostname, port: server.port, method: 'GET', path: `${pathOf(resource, namespace)}?${query.toString()}`, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();
@@ -229,10 +229,10 @@ export function watchWrites(resource: string, namespace: string, name: string, r
             buffered = buffered.slice(nl + 1);
             if (!line) continue;
             const event = JSON.parse(line) as { type: string; object: KubeObj };
-            events.push({ type: event.type, resourceVersion: event.object.metadata?.resourceVersion ?? '', status: event.object.status });
+            events.push({ type: event.type, resourceVersion: (event.object.metadata as KubeObj['metadata'] | undefined)?.resourceVersion ?? '', status: event.object.status });
           }
         });
-        res.on('end', () => resolve(events));
+        res.on('end', () => { resolve(events); });
       },
     );
     req.on('error', reject);

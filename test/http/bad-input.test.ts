@@ -22,10 +22,10 @@ type Plural = keyof typeof KINDS;
 
 const parent = (plural: Plural, spec: Record<string, unknown>, status?: Record<string, unknown>): Parent => {
   const k = KINDS[plural];
-  return { apiVersion: k.apiVersion, kind: k.kind, metadata: { name: 'x', namespace: 'shop', uid: 'uid-x', generation: 2 }, spec: { ...k.base, ...spec }, ...(status ? { status } : {}) } as Parent;
+  return { apiVersion: k.apiVersion, kind: k.kind, metadata: { name: 'x', namespace: 'shop', uid: 'uid-x', generation: 2 }, spec: { ...k.base, ...spec }, ...(status ? { status } : {}) };
 };
 const sync = (app: TestApp, plural: Plural, spec: Record<string, unknown>, hook: 'sync' | 'finalize' = 'sync', status?: Record<string, unknown>) =>
-  app.sync(plural, { parent: parent(plural, spec, status), children: KINDS[plural].children as never, ...(hook === 'finalize' ? { finalizing: true } : {}) }, hook);
+  app.sync(plural, { parent: parent(plural, spec, status), children: KINDS[plural].children, ...(hook === 'finalize' ? { finalizing: true } : {}) }, hook);
 
 function nested(depth: number, leaf: unknown, wrap: (v: unknown) => unknown): unknown {
   let v = leaf;

@@ -24,7 +24,7 @@ t.test('child names collide between parents: DBInstance shop user app_master vs 
   const app = await testApp({}, CLOSED);
   t.teardown(() => app.close());
   const db = (name: string, spec: Record<string, unknown>): Parent =>
-    ({ apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name, namespace: 'shop', uid: `uid-${name}`, generation: 1 }, spec }) as Parent;
+    ({ apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name, namespace: 'shop', uid: `uid-${name}`, generation: 1 }, spec });
 
   // The user name that would make the ambiguous Secret name is refused.
   const shop = await app.sync('dbinstances', { parent: db('shop', { users: { app_master: [] } }), children: { 'Secret.v1': {}, 'Service.v1': {} } });
@@ -50,7 +50,7 @@ t.test('child names collide between parents: two Roles with serviceAccountName s
   const app = await testApp(iam, CLOSED);
   t.teardown(() => app.close());
   const role = (name: string, status?: Record<string, unknown>): Parent =>
-    ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name, namespace: 'shop', uid: `uid-${name}`, generation: 1 }, spec: { serviceAccountName: 'shared' }, ...(status ? { status } : {}) }) as Parent;
+    ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name, namespace: 'shop', uid: `uid-${name}`, generation: 1 }, spec: { serviceAccountName: 'shared' }, ...(status ? { status } : {}) });
   const held = owned('ServiceAccount', 'shared', 'Role', 'first', 'uid-first');
   // The second Role, even with a role already in status, never answers the first one's ServiceAccount.
   const second = await app.sync('roles', {
@@ -74,7 +74,7 @@ t.test('a Queue\'s ConfigMap held by another object is a Conflict', async (t) =>
   t.teardown(() => app.close());
   const cm = owned('ConfigMap', 'orders-queue', 'Deployment', 'orders', 'uid-deploy');
   const answer = await app.sync('queues', {
-    parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'shop', uid: 'uid-q', generation: 1 }, spec: { region: 'eu-west-1' } } as Parent,
+    parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'shop', uid: 'uid-q', generation: 1 }, spec: { region: 'eu-west-1' } },
     children: { 'ConfigMap.v1': {} },
     related: byName('ConfigMap.v1', cm),
   });

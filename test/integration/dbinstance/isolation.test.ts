@@ -24,7 +24,7 @@ class Driver {
   parent: Parent;
   children: ObjectMap = { 'Secret.v1': {}, 'Service.v1': {} };
   constructor(readonly app: TestApp, namespace: string, name: string, spec: Record<string, unknown>) {
-    this.parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name, namespace, uid: `${randomBytes(4).toString('hex')}-0000-4000-8000-000000000000`, generation: 1 }, spec: { masterUsername: ADMIN, ...spec } } as Parent;
+    this.parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name, namespace, uid: `${randomBytes(4).toString('hex')}-0000-4000-8000-000000000000`, generation: 1 }, spec: { masterUsername: ADMIN, ...spec } };
   }
   async sync(hook: 'sync' | 'finalize' = 'sync'): Promise<SyncResponse> {
     const answer = await this.app.sync('dbinstances', { parent: this.parent, children: this.children, ...(hook === 'finalize' ? { finalizing: true } : {}) }, hook);
@@ -60,7 +60,7 @@ const createUntagged = (id: string, tags: Record<string, string> = {}) =>
 t.beforeEach(async () => {
   await resetMoto();
 });
-t.teardown(() => rds.destroy());
+t.teardown(() => { rds.destroy(); });
 
 t.test('adopt across namespaces: team-a can never take over, re-password or delete team-d\'s database', async (t) => {
   const app = await testApp({ rdsEndpointMap: { '*': `${pgUrl.hostname}:${pgUrl.port}` } });

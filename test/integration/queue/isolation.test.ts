@@ -17,7 +17,7 @@ const CM = 'ConfigMap.v1';
 const RELATED = 'Queue.sqs.awshooks.dev/v1alpha1';
 
 const queue = (namespace: string, name: string, spec: Record<string, unknown> = {}, status?: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec }, ...(status ? { status } : {}) }) as Parent;
+  ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec }, ...(status ? { status } : {}) });
 const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
 const urlOf = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
 const tagsOf = async (name: string) => (await sqs.send(new ListQueueTagsCommand({ QueueUrl: await urlOf(name) }))).Tags ?? {};
@@ -35,7 +35,7 @@ async function converge(app: TestApp, parent: Parent, related = {}) {
 t.beforeEach(async () => {
   await resetMoto();
 });
-t.teardown(() => sqs.destroy());
+t.teardown(() => { sqs.destroy(); });
 
 t.test('names collide across namespaces: dev-x/app and dev/x-app both get their own queue', async (t) => {
   const app = await testApp();
@@ -79,7 +79,7 @@ t.test('adopt across namespaces: an untagged queue in another namespace\'s names
   t.same(answer.children, [], 'no ConfigMap pointing at team-d\'s queue');
   t.same(await tagsOf('awshooks-teamd-ledger'), {}, 'not tagged as team-a\'s');
   t.equal((await attrsOf('awshooks-teamd-ledger')).VisibilityTimeout, '7', 'not modified');
-  const fin = await app.sync('queues', { parent: { ...thief, status: answer.status } as Parent, children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const fin = await app.sync('queues', { parent: { ...thief, status: answer.status }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true, 'finalize completes');
   t.ok(await urlOf('awshooks-teamd-ledger'), 'and the queue is still there');
 
@@ -171,7 +171,7 @@ t.test('status never points at another queue: a forged queueUrl is not read, ado
   t.not(answer.status.queueUrl, victimUrl, 'its own queue was created');
   t.equal((await attrsOf('awshooks-teamb-victim')).VisibilityTimeout, '7', 'the victim was not modified');
   t.same(await tagsOf('awshooks-teamb-victim'), {}, 'nor adopted');
-  const fin = await app.sync('queues', { parent: { ...parent, status: { ...answer.status, queueUrl: victimUrl } } as Parent, children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const fin = await app.sync('queues', { parent: { ...parent, status: { ...answer.status, queueUrl: victimUrl } }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true);
   t.ok(await urlOf('awshooks-teamb-victim'), 'nor deleted');
 });

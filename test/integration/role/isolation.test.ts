@@ -20,7 +20,7 @@ const POLICY_KEY = 'Policy.iam.awshooks.dev/v1alpha1';
 const admin = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
 
 const parent = (kind: 'Policy' | 'Role', namespace: string, name: string, spec: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind, metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec }) as Parent;
+  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind, metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec });
 const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
 const related = (namespace: string, ...policies: Parent[]): ObjectMap => ({ [POLICY_KEY]: Object.fromEntries(policies.map((p) => [`${namespace}/${p.metadata.name}`, p as KubeObject])) });
 const attached = async (roleName: string) => ((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }))).AttachedPolicies ?? []).map((p) => p.PolicyArn!).sort();
@@ -35,7 +35,7 @@ async function policy(app: TestApp, namespace: string, name: string): Promise<Pa
 t.beforeEach(async () => {
   await resetMoto();
 });
-t.teardown(() => iam.destroy());
+t.teardown(() => { iam.destroy(); });
 
 t.test('a Role never attaches what a related Policy\'s status.arn says', async (t) => {
   const app = await testApp(config);

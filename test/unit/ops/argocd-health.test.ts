@@ -90,7 +90,7 @@ t.test('statuses the service answers follow kstatus, and Argo CD reads them righ
     });
     t.equal(res.statusCode, 200, 'answered 200');
     // Metacontroller writes the answered status as the parent's status.
-    return { ...parent, status: (res.json() as { status: Record<string, unknown> }).status };
+    return { ...parent, status: res.json<{ status: Record<string, unknown> }>().status };
   };
   const cases: [string, Record<string, unknown>, string][] = [
     ['an invalid spec', { region: 'eu-west-1', delaySeconds: 5000 }, 'Degraded'],

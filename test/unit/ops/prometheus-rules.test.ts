@@ -31,7 +31,7 @@ const rule = renderChart({ set: ['prometheusRule.enabled=true'] }).find((o) => o
 const rules = rule.spec.groups.flatMap((g) => g.rules);
 
 const dir = mkdtempSync(join(tmpdir(), 'awshooks-promtool-'));
-t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
 writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: rule.spec.groups }));
 copyFileSync(join(here, 'prometheus-rules.promtool.yaml'), join(dir, 'tests.yaml'));
 

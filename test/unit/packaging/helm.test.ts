@@ -84,7 +84,7 @@ function render(t: Checker, what: string, options: RenderOptions): KubeObject[] 
     if (CUSTOM.has(key)) continue;
     const Model = MODELS[key];
     if (!Model) t.fail(`${what}: ${o.kind}/${o.metadata.name}: no schema known for ${key}`);
-    else t.doesNotThrow(() => new Model(o as never).validate(), `${what}: ${o.kind}/${o.metadata.name} matches the ${key} schema`);
+    else t.doesNotThrow(() => { new Model(o as never).validate(); }, `${what}: ${o.kind}/${o.metadata.name} matches the ${key} schema`);
   }
   return objects;
 }
@@ -205,7 +205,7 @@ t.test('the production example: IRSA, settings the service accepts, the operatio
   t.equal(sa?.metadata.annotations?.['eks.amazonaws.com/role-arn'], 'arn:aws:iam::111122223333:role/awshooks-controller', 'the IRSA role annotation');
   const cm = find(objects, 'ConfigMap', 'awshooks-config') as unknown as { data: Record<string, string> };
   const dir = mkdtempSync(join(tmpdir(), 'awshooks-helm-'));
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
   writeFileSync(join(dir, 'token'), 'b'.repeat(64));
   const env: Record<string, string> = { ...cm.data };
   for (const [k, v] of Object.entries(envOf(objects))) if (v !== undefined) env[k] = v;

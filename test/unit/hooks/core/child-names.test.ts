@@ -7,7 +7,7 @@ const parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', me
 const secret = (name: string, owner?: { kind: string; name: string; uid: string }): KubeObject => ({
   apiVersion: 'v1',
   kind: 'Secret',
-  metadata: { name, namespace: 'ns', ...(owner ? { ownerReferences: [{ apiVersion: 'x/v1', ...owner, controller: true }] } : {}) } as KubeObject['metadata'],
+  metadata: { name, namespace: 'ns', ...(owner ? { ownerReferences: [{ apiVersion: 'x/v1', ...owner, controller: true }] } : {}) },
 });
 const map = (...objs: KubeObject[]): ObjectMap => ({ 'Secret.v1': Object.fromEntries(objs.map((o) => [`ns/${o.metadata.name}`, o])) });
 const wouldBe = [{ apiVersion: 'v1', kind: 'Secret', name: 'shop-user-app-master' }];
@@ -34,7 +34,7 @@ t.test('who holds a would-be child', async (t) => {
   t.same(foreignChildren(wouldBe, parent, map(secret('shop-user-app-master')), map(secret('shop-user-app-master'))), [], 'ours: Metacontroller sent it as an observed child');
   t.same(foreignChildren(wouldBe, parent, {}, {}), [], 'not there: nothing to report');
   t.same(foreignChildren(wouldBe, parent, {}, undefined), [], 'no customize answer yet: nothing to report');
-  t.throws(() => checkChildNames(wouldBe, parent, {}, map(other), 'rename it'), {
+  t.throws(() => { checkChildNames(wouldBe, parent, {}, map(other), 'rename it'); }, {
     reason: 'Conflict',
     message: 'Secret shop-user-app-master already exists in namespace ns and belongs to DBInstance shop, not to DBInstance shop-user-app; awshooks will not answer it: rename it',
   });

@@ -58,7 +58,7 @@ t.test('no collision across namespaces, and every name only in its own namespace
   const pick = (chars: string, min: number, max: number) => {
     const n = min + Math.floor(rand() * (max - min + 1));
     let s = '';
-    for (let i = 0; i < n; i++) s += chars[Math.floor(rand() * chars.length)];
+    for (let i = 0; i < n; i++) s += chars.charAt(Math.floor(rand() * chars.length));
     return s;
   };
   // Short alphabets with hyphens and zeros make near-collisions likely; long parts force cutting.
