@@ -4,7 +4,7 @@
  * generator, each in its own process; and what the bench reads from them (CPU time, RSS, AWS calls).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The repository root (bench/ is one level down). */
@@ -67,12 +67,20 @@ export interface Service extends Proc {
   opsUrl: string;
 }
 
-/** Start the service from dist/ with production settings plus `env`. */
+/** The process settings the Deployment runs the service with (manifests/install.yaml, the chart rendered). */
+export function deploymentProcessEnv(): Record<string, string> {
+  const yaml = readFileSync(join(ROOT, 'manifests/install.yaml'), 'utf8');
+  const value = (name: string) => new RegExp(`name: ${name}\\s+value: "?([^"\\n]+)"?`).exec(yaml)?.[1]?.trim() ?? '';
+  return { NODE_OPTIONS: value('NODE_OPTIONS'), MALLOC_ARENA_MAX: value('MALLOC_ARENA_MAX'), NODE_ENV: value('NODE_ENV') };
+}
+
+/** Start the service from dist/ with production settings (and the Deployment's NODE_OPTIONS, MALLOC_ARENA_MAX, NODE_ENV) plus `env`. */
 export async function startService(name: string, port: number, env: Record<string, string>): Promise<Service> {
   const tokenFile = join(RUN_DIR, 'bench-token');
   mkdirSync(RUN_DIR, { recursive: true });
   writeFileSync(tokenFile, `${TOKEN}\n`);
   const proc = start(name, ['dist/server/main.js'], {
+    ...deploymentProcessEnv(),
     HOST: '127.0.0.1',
     PORT: String(port),
     METRICS_PORT: String(port + 1),

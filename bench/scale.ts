@@ -243,6 +243,10 @@ export async function scaleRun(opts: { parents: number; seconds: number; port: n
 }
 
 /** The status a converged Queue carries, with the inputHash the service computes. */
+export function convergedQueueForBench(i: number): Parent {
+  return convergedQueue(i);
+}
+
 function convergedQueue(i: number): Parent {
   const parent: Parent = {
     apiVersion: 'sqs.awshooks.dev/v1alpha1',

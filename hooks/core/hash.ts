@@ -29,8 +29,12 @@ function sortedKeys(_key: string, value: unknown): unknown {
 
 /** A short hex SHA-256 of a string. */
 export function shortHash(input: string, length = 8): string {
-  // NOTE: crypto.hash (Node ≥ 21.7) is the one-shot form: no Hash object per call.
-  return (typeof hash === 'function' ? hash('sha256', input, 'hex') : createHash('sha256').update(input).digest('hex')).slice(0, length);
+  // NOTE: crypto.hash (Node ≥ 21.7) is the one-shot form: no Hash object per call. The hex is
+  // made from the bytes needed only: a slice of the full hex string would keep all 64 characters
+  // alive behind each stored hash (V8 slices strings of 13 characters or more).
+  const digest = typeof hash === 'function' ? hash('sha256', input, 'buffer') : createHash('sha256').update(input).digest();
+  const hex = digest.toString('hex', 0, Math.ceil(length / 2));
+  return hex.length === length ? hex : hex.slice(0, length);
 }
 
 /** A hex SHA-256 of any JSON value, key order ignored. */

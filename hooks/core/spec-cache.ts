@@ -14,7 +14,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { validateSpec } from './spec-validation.js';
 
 /** Default size: a cached spec weighs about 1 KiB. */
-export const DEFAULT_SPEC_CACHE_ENTRIES = 20_000;
+export const DEFAULT_SPEC_CACHE_ENTRIES = 5_000;
 
 interface Entry {
   schema: TSchema;
