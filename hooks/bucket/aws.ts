@@ -211,7 +211,8 @@ export function bucketManager(ctx: KindContext, client?: (region: string) => S3L
   async function countObjects(desired: BucketDesired, owner: string): Promise<string> {
     const out = await s3(desired.region).send(new ListObjectVersionsCommand({ Bucket: desired.bucketName, ExpectedBucketOwner: owner, MaxKeys: COUNT_PAGE }));
     const n = (out.Versions?.length ?? 0) + (out.DeleteMarkers?.length ?? 0);
-    return out.IsTruncated ? `${n} or more` : String(n);
+    if (out.IsTruncated) return `${n} or more object versions and delete markers`;
+    return n === 1 ? '1 object version or delete marker' : `${n} object versions and delete markers`;
   }
 
   return {
@@ -301,7 +302,7 @@ export function bucketManager(ctx: KindContext, client?: (region: string) => S3L
           const count = await countObjects(desired, owner);
           throw new WaitError(
             'BucketNotEmpty',
-            `bucket "${desired.bucketName}" still holds ${count} object versions and delete markers; awshooks never deletes objects: empty the bucket, or set spec.deletionPolicy: Retain to keep it`,
+            `bucket "${desired.bucketName}" still holds ${count}; awshooks never deletes objects: empty the bucket, or set spec.deletionPolicy: Retain to keep it`,
             NOT_EMPTY_POLL_SECONDS,
           );
         }

@@ -112,7 +112,7 @@ export function repositoryManager(ctx: KindContext, client?: (region: string) =>
     const out = await ecr(desired.region).send(new ListImagesCommand({ repositoryName: desired.repositoryName, maxResults: COUNT_PAGE }));
     // NOTE: ListImages lists one entry per tag; an image with two tags appears twice.
     const n = new Set((out.imageIds ?? []).map((id) => id.imageDigest ?? id.imageTag)).size;
-    return out.nextToken ? `${n} or more` : String(n);
+    return out.nextToken ? `${n} or more images` : `${n} image${n === 1 ? '' : 's'}`;
   }
 
   return {
@@ -204,7 +204,7 @@ export function repositoryManager(ctx: KindContext, client?: (region: string) =>
           const count = await countImages(desired);
           throw new WaitError(
             'RepositoryNotEmpty',
-            `repository "${desired.repositoryName}" still holds ${count} images; set spec.force: true to delete them with the repository, or spec.deletionPolicy: Retain to keep it`,
+            `repository "${desired.repositoryName}" still holds ${count}; set spec.force: true to delete them with the repository, or spec.deletionPolicy: Retain to keep it`,
             NOT_EMPTY_POLL_SECONDS,
           );
         }
