@@ -140,7 +140,7 @@ t.test('every sub-resource: applied at creation, 6 reads per drift check, drift 
   await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
   await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: [{ ID: 'logs', Status: 'Disabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 1 } }] } }));
   await client.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
-  const drifted = { ...(await tagsOf(bucket)), team: 'hijacked', 'cost-center': 'x' };
+  const drifted: Record<string, string> = { ...(await tagsOf(bucket)), team: 'hijacked', 'cost-center': 'x' };
   delete drifted['awshooks.dev/uid'];
   await client.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: Object.entries(drifted).map(([Key, Value]) => ({ Key, Value })) } }));
 
