@@ -318,3 +318,14 @@ t.test('us-east-1 buckets are created without a LocationConstraint; invalid spec
   }
   t.equal((await app.awsCalls()) - calls, 0, 'no AWS call for an invalid spec');
 });
+
+t.test('the sample reaches Ready', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const sample = parse(readFileSync(new URL('../../../manifests/samples/bucket-assets.yaml', import.meta.url), 'utf8')) as Parent;
+  const answer = await app.sync('buckets', { parent: { ...sample, metadata: { ...sample.metadata, uid: 'uid-sample' } }, children: { [CM]: {} } });
+  t.equal(cond(answer, 'Ready').status, 'True', JSON.stringify(answer.status.conditions));
+  t.equal(answer.status.bucketName, 'awshooks-default-assets');
+});

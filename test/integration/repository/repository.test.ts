@@ -269,3 +269,14 @@ t.test('invalid specs make no AWS call', async (t) => {
   }
   t.equal(await app.awsCalls(), 0, 'no AWS call for an invalid spec');
 });
+
+t.test('the sample reaches Ready', async (t) => {
+  const app = await testApp();
+  t.teardown(() => app.close());
+  const { readFileSync } = await import('node:fs');
+  const { parse } = await import('yaml');
+  const sample = parse(readFileSync(new URL('../../../manifests/samples/repository-api.yaml', import.meta.url), 'utf8')) as Parent;
+  const answer = await app.sync('repositories', { parent: { ...sample, metadata: { ...sample.metadata, uid: 'uid-sample' } }, children: { [CM]: {} } });
+  t.equal(cond(answer, 'Ready').status, 'True', JSON.stringify(answer.status.conditions));
+  t.equal(answer.status.repositoryName, 'awshooks/default/api');
+});
