@@ -77,7 +77,7 @@ export function bucketManager(ctx: KindContext, client?: (region: string) => S3L
         if (desired.finalizing) return {};
         throw new TerminalError(
           'Conflict',
-          `S3 denies access to bucket "${desired.bucketName}": bucket names are global, and this one most likely belongs to another AWS account (or a bucket policy denies awshooks). awshooks will not touch it; choose another name with spec.bucketName`,
+          `S3 denies access to bucket "${desired.bucketName}": bucket names are global, and this one most likely belongs to another AWS account (else a bucket policy or the service's IAM permissions deny awshooks). awshooks will not touch it; choose another name with spec.bucketName`,
         );
       }
       // NOTE: a bucket in another region answers 301 PermanentRedirect on the regional endpoint.
