@@ -49,12 +49,9 @@ export const ResourceStatementSchema = Type.Object(
   },
   {
     additionalProperties: false,
+    // NOTE: no CEL rules here: Principal, Action and Resource are untyped in the CRD (a string or
+    // a list), and the API server refuses rules on fields CEL cannot see. The hook checks them.
     description: 'A resource policy statement. Exactly one of Principal and NotPrincipal, and exactly one of Action and NotAction.',
-    'x-kubernetes-validations': [
-      { rule: 'has(self.Principal) != has(self.NotPrincipal)', message: 'set exactly one of Principal and NotPrincipal' },
-      { rule: 'has(self.Action) != has(self.NotAction)', message: 'set exactly one of Action and NotAction' },
-      { rule: '!(has(self.Resource) && has(self.NotResource))', message: 'set at most one of Resource and NotResource' },
-    ],
   },
 );
 export type ResourceStatement = Static<typeof ResourceStatementSchema>;
