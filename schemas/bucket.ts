@@ -7,6 +7,7 @@ const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${fie
 
 /** S3 storage classes a lifecycle transition may move objects to, in S3's waterfall order. */
 export const TRANSITION_STORAGE_CLASSES = ['STANDARD_IA', 'INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
+/** A storage class a lifecycle transition may target. */
 export type TransitionStorageClass = (typeof TRANSITION_STORAGE_CLASSES)[number];
 
 /** Days as S3 counts them (a 32-bit integer). */
@@ -66,6 +67,7 @@ export const LifecycleRuleSchema = Type.Object(
     ],
   },
 );
+/** One lifecycle rule of a Bucket spec. */
 export type LifecycleRule = Static<typeof LifecycleRuleSchema>;
 
 /** Default encryption of new objects. */
@@ -142,6 +144,7 @@ export const BucketSpecSchema = Type.Object(
     description: 'The desired S3 bucket. awshooks never deletes objects: a bucket is deleted only once it is empty.',
   },
 );
+/** A Bucket's spec. */
 export type BucketSpec = Static<typeof BucketSpecSchema>;
 
 /** CEL rules on the whole Bucket spec (field rules do not fire when an optional field is added or removed). */
@@ -164,4 +167,5 @@ export const BucketStatusSchema = Type.Object(
   },
   { additionalProperties: true },
 );
+/** A Bucket's status. */
 export type BucketStatus = Static<typeof BucketStatusSchema>;

@@ -48,6 +48,7 @@ export const LifecyclePolicyRuleSchema = Type.Object(
   },
   { additionalProperties: false, description: 'A lifecycle policy rule.' },
 );
+/** One rule of a Repository's lifecycle policy. */
 export type LifecyclePolicyRule = Static<typeof LifecyclePolicyRuleSchema>;
 
 /** Repository encryption, fixed at creation. */
@@ -97,6 +98,7 @@ export const RepositorySpecSchema = Type.Object(
   },
   { additionalProperties: false, description: 'The desired ECR repository.' },
 );
+/** A Repository's spec. */
 export type RepositorySpec = Static<typeof RepositorySpecSchema>;
 
 /** CEL rules on the whole Repository spec (field rules do not fire when an optional field is added or removed). */
@@ -120,4 +122,5 @@ export const RepositoryStatusSchema = Type.Object(
   },
   { additionalProperties: true },
 );
+/** A Repository's status. */
 export type RepositoryStatus = Static<typeof RepositoryStatusSchema>;

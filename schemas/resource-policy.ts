@@ -54,6 +54,7 @@ export const ResourceStatementSchema = Type.Object(
     description: 'A resource policy statement. Exactly one of Principal and NotPrincipal, and exactly one of Action and NotAction.',
   },
 );
+/** One resource policy statement. */
 export type ResourceStatement = Static<typeof ResourceStatementSchema>;
 
 /** A resource-based policy document, as a structured object. */

@@ -11,6 +11,7 @@ import type { Owner } from '../core/types.js';
 
 /** S3's length limits of general purpose bucket names. */
 export const S3_NAME_MIN = 3;
+/** Longest bucket name. */
 export const S3_NAME_MAX = 63;
 
 /** Prefixes and suffixes S3 reserves (access point aliases, directory and table buckets, examples). */

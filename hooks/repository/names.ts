@@ -10,6 +10,7 @@ import type { Owner } from '../core/types.js';
 
 /** ECR's length limits of repository names. */
 export const ECR_NAME_MIN = 2;
+/** Longest repository name. */
 export const ECR_NAME_MAX = 256;
 
 /** ECR's repository name rule: components of [a-z0-9] joined by one of `. _ -`, separated by `/`. */
