@@ -22,10 +22,11 @@ import {
 } from '@aws-sdk/client-s3';
 import { isAwsError, RecoverableError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
+import { ownership } from '../core/ownership.js';
 import { parsePolicyDocument } from '../core/policy-document.js';
 import { accountInfo } from '../iam-common/account.js';
 import type { BucketStatus } from '../../schemas/bucket.js';
-import { subresourcesToRead, type BucketDelta, type BucketObserved } from './delta.js';
+import { bucketDelta, subresourcesToRead, type BucketDelta, type BucketObserved } from './delta.js';
 import type { BucketDesired, DesiredEncryption } from './desired.js';
 import { toS3LifecycleRules } from './lifecycle.js';
 
@@ -249,7 +250,14 @@ export function bucketManager(ctx: KindContext, client?: (region: string) => S3L
           );
         }
         if (isAwsError(err, 'BucketAlreadyOwnedByYou')) {
-          // Created meanwhile (another replica), or in another region: the next read tells.
+          // NOTE: a CreateBucket the SDK retried after a timeout finds the bucket its first
+          // attempt made. Ours by its owner tags: carry on as an update. Otherwise (another
+          // replica, another region, tags not there yet) the next sync reads it again.
+          const existing = await readTags(desired, owner);
+          if (existing && ownership(existing, ctx.owner) === 'ours') {
+            const observed: BucketObserved = { tags: existing, ...(await readSubresources(desired, undefined, owner)) };
+            return apply(desired, observed, bucketDelta(desired, observed, undefined), owner);
+          }
           throw new RecoverableError('BucketAlreadyOwnedByYou', `bucket "${desired.bucketName}" already exists in this account; reading it again`, { cause: err });
         }
         throw err;

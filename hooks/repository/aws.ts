@@ -20,9 +20,10 @@ import {
 } from '@aws-sdk/client-ecr';
 import { isAwsError, RecoverableError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
+import { ownership } from '../core/ownership.js';
 import { parsePolicyDocument } from '../core/policy-document.js';
 import type { RepositoryStatus } from '../../schemas/repository.js';
-import { policiesToRead, type RepositoryDelta, type RepositoryObserved } from './delta.js';
+import { policiesToRead, repositoryDelta, type RepositoryDelta, type RepositoryObserved } from './delta.js';
 import type { RepositoryDesired, RepositoryEncryption } from './desired.js';
 import { lifecyclePolicyText } from './lifecycle.js';
 
@@ -115,34 +116,48 @@ export function repositoryManager(ctx: KindContext, client?: (region: string) =>
     return out.nextToken ? `${n} or more images` : `${n} image${n === 1 ? '' : 's'}`;
   }
 
+  /** The repository, or undefined; finalize reads no policy. */
+  async function read(desired: RepositoryDesired, previous: RepositoryStatus | undefined): Promise<RepositoryObserved | undefined> {
+    const c = ecr(desired.region);
+    let repo: Repository | undefined;
+    try {
+      repo = (await c.send(new DescribeRepositoriesCommand({ repositoryNames: [desired.repositoryName] }))).repositories?.[0];
+    } catch (err) {
+      if (isAwsError(err, 'RepositoryNotFoundException')) return undefined;
+      throw err;
+    }
+    if (!repo?.repositoryArn) return undefined;
+    const arn = repo.repositoryArn;
+    const reads = desired.finalizing ? { lifecycle: false, policy: false } : policiesToRead(desired, previous);
+    const [tags, lifecyclePolicy, policy] = await Promise.all([
+      c.send(new ListTagsForResourceCommand({ resourceArn: arn })).then((o) => Object.fromEntries((o.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))),
+      reads.lifecycle
+        ? orNull(() => c.send(new GetLifecyclePolicyCommand({ repositoryName: desired.repositoryName })).then((o) => parsePolicyDocument(o.lifecyclePolicyText) ?? {}), ['LifecyclePolicyNotFoundException'])
+        : undefined,
+      reads.policy
+        ? orNull(() => c.send(new GetRepositoryPolicyCommand({ repositoryName: desired.repositoryName })).then((o) => parsePolicyDocument(o.policyText) ?? {}), ['RepositoryPolicyNotFoundException'])
+        : undefined,
+    ]);
+    return {
+      ...fromRepository(repo, tags),
+      ...(lifecyclePolicy !== undefined ? { lifecyclePolicy } : {}),
+      ...(policy !== undefined ? { policy } : {}),
+    };
+  }
+
+  /** ECR cannot change encryption: a difference is the user's to resolve. */
+  function refuseEncryptionChange(delta: RepositoryDelta): void {
+    if (delta.encryptionMismatch) {
+      // NOTE: ECR fixes encryption at creation; nothing can be written to repair it.
+      throw new TerminalError(
+        'EncryptionMismatch',
+        `${delta.encryptionMismatch}; ECR cannot change a repository's encryption. Delete this object with deletionPolicy: Retain and create it again with the repository's encryption, or remove the repository`,
+      );
+    }
+  }
+
   return {
-    async readOne(desired, previous) {
-      const c = ecr(desired.region);
-      let repo: Repository | undefined;
-      try {
-        repo = (await c.send(new DescribeRepositoriesCommand({ repositoryNames: [desired.repositoryName] }))).repositories?.[0];
-      } catch (err) {
-        if (isAwsError(err, 'RepositoryNotFoundException')) return undefined;
-        throw err;
-      }
-      if (!repo?.repositoryArn) return undefined;
-      const arn = repo.repositoryArn;
-      const reads = desired.finalizing ? { lifecycle: false, policy: false } : policiesToRead(desired, previous);
-      const [tags, lifecyclePolicy, policy] = await Promise.all([
-        c.send(new ListTagsForResourceCommand({ resourceArn: arn })).then((o) => Object.fromEntries((o.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))),
-        reads.lifecycle
-          ? orNull(() => c.send(new GetLifecyclePolicyCommand({ repositoryName: desired.repositoryName })).then((o) => parsePolicyDocument(o.lifecyclePolicyText) ?? {}), ['LifecyclePolicyNotFoundException'])
-          : undefined,
-        reads.policy
-          ? orNull(() => c.send(new GetRepositoryPolicyCommand({ repositoryName: desired.repositoryName })).then((o) => parsePolicyDocument(o.policyText) ?? {}), ['RepositoryPolicyNotFoundException'])
-          : undefined,
-      ]);
-      return {
-        ...fromRepository(repo, tags),
-        ...(lifecyclePolicy !== undefined ? { lifecyclePolicy } : {}),
-        ...(policy !== undefined ? { policy } : {}),
-      };
-    },
+    readOne: read,
 
     async create(desired) {
       const c = ecr(desired.region);
@@ -163,7 +178,15 @@ export function repositoryManager(ctx: KindContext, client?: (region: string) =>
         ).repository;
       } catch (err) {
         if (isAwsError(err, 'RepositoryAlreadyExistsException')) {
-          // Created meanwhile (another replica): the next read judges ownership.
+          // NOTE: a CreateRepository the SDK retried after a timeout finds the repository its
+          // first attempt made (with our owner tags): carry on as an update. Anything else
+          // (another replica's, not ours) the next sync reads and judges again.
+          const existing = await read(desired, undefined);
+          if (existing && ownership(existing.tags, ctx.owner) === 'ours') {
+            const delta = repositoryDelta(desired, existing, undefined);
+            refuseEncryptionChange(delta);
+            return apply(desired, existing, delta);
+          }
           throw new RecoverableError('RepositoryAlreadyExistsException', `repository "${desired.repositoryName}" already exists; reading it again`, { cause: err });
         }
         throw err;
@@ -185,13 +208,7 @@ export function repositoryManager(ctx: KindContext, client?: (region: string) =>
 
     async update(desired, observed, delta) {
       const d = delta as RepositoryDelta;
-      if (d.encryptionMismatch) {
-        // NOTE: ECR fixes encryption at creation; nothing can be written to repair it.
-        throw new TerminalError(
-          'EncryptionMismatch',
-          `${d.encryptionMismatch}; ECR cannot change a repository's encryption. Delete this object with deletionPolicy: Retain and create it again with the repository's encryption, or remove the repository`,
-        );
-      }
+      refuseEncryptionChange(d);
       return apply(desired, observed, d);
     },
 

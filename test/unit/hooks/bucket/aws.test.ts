@@ -151,6 +151,23 @@ t.test('names taken elsewhere: 403 (another account), BucketAlreadyExists, a buc
     t.equal(answer.resyncAfterSeconds, 5, 'recoverable: read again soon');
   }
   {
+    // A CreateBucket the SDK retried after a timeout: the first attempt made it, with our tags.
+    const { fake, run } = setup({ versioning: 'Enabled' });
+    const send = fake.send.bind(fake);
+    fake.send = async (cmd) => {
+      if (cmd.constructor.name === 'CreateBucketCommand') {
+        await send(cmd);
+        fake.tags = ourTags;
+        throw awsError('BucketAlreadyOwnedByYou', 409);
+      }
+      return send(cmd);
+    };
+    const answer = await run();
+    t.equal(ready(answer).status, 'True', 'ours: carries on as an update in the same sync');
+    t.ok(fake.ops().includes('PutBucketVersioning') && fake.ops().includes('PutPublicAccessBlock'), 'configured');
+    t.notOk(fake.ops().includes('DeleteBucket'), 'never cleaned up: it is not a bucket this call created');
+  }
+  {
     const { fake, run } = setup();
     fake.fail.GetBucketTagging = awsError('PermanentRedirect', 301);
     const answer = await run();

@@ -30,6 +30,7 @@ class FakeEcr {
     this.calls.push({ op, input: cmd.input });
     if (this.fail[op]) throw this.fail[op];
     if (op !== 'CreateRepository' && !this.repo) throw awsError('RepositoryNotFoundException');
+    if (op === 'CreateRepository' && this.repo) throw awsError('RepositoryAlreadyExistsException');
     switch (op) {
       case 'CreateRepository':
         this.repo = { repositoryArn: ARN, repositoryName: NAME, repositoryUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${NAME}`, imageTagMutability: cmd.input.imageTagMutability, imageScanningConfiguration: cmd.input.imageScanningConfiguration, encryptionConfiguration: { encryptionType: 'AES256' } };
@@ -82,12 +83,46 @@ t.test('create with tags; a drift check is DescribeRepositories + ListTagsForRes
   t.same(fake.ops().sort(), ['DescribeRepositories', 'GetLifecyclePolicy', 'ListTagsForResource', 'PutLifecyclePolicy'].sort(), 'a lifecycle policy removed behind our back is put back');
 });
 
-t.test('a concurrent create is read again, not an error the user must fix', async (t) => {
-  const { fake, run } = setup();
-  fake.fail.CreateRepository = awsError('RepositoryAlreadyExistsException');
-  const answer = await run();
-  t.equal(ready(answer).reason, 'RepositoryAlreadyExistsException');
-  t.equal(answer.resyncAfterSeconds, 5);
+t.test('RepositoryAlreadyExists at create: ours (an SDK retry after a timeout) carries on; anything else is read again', async (t) => {
+  {
+    const { fake, run } = setup({ scanOnPush: true });
+    // The first attempt created it (with our tags) and timed out; the retry is told it exists.
+    const send = fake.send.bind(fake);
+    let first = true;
+    fake.send = async (cmd) => {
+      if (cmd.constructor.name === 'CreateRepositoryCommand' && first) {
+        first = false;
+        await send(cmd);
+      }
+      return send(cmd);
+    };
+    fake.repo = undefined;
+    const answer = await run();
+    t.equal(ready(answer).status, 'True', 'converged in the same sync');
+    t.same(fake.ops(), ['DescribeRepositories', 'CreateRepository', 'CreateRepository', 'DescribeRepositories', 'ListTagsForResource']);
+  }
+  {
+    const { fake, run } = setup();
+    fake.fail.CreateRepository = awsError('RepositoryAlreadyExistsException');
+    const answer = await run();
+    t.equal(ready(answer).reason, 'RepositoryAlreadyExistsException', 'not readable: reported, read again soon');
+    t.equal(answer.resyncAfterSeconds, 5);
+  }
+  {
+    const { fake, run } = setup();
+    const send = fake.send.bind(fake);
+    fake.send = async (cmd) => {
+      if (cmd.constructor.name === 'CreateRepositoryCommand') {
+        await send(cmd);
+        fake.tags = [{ Key: 'awshooks.dev/namespace', Value: 'other' }, { Key: 'awshooks.dev/name', Value: 'x' }, { Key: 'awshooks.dev/cluster', Value: 'default' }];
+        throw awsError('RepositoryAlreadyExistsException');
+      }
+      return send(cmd);
+    };
+    const answer = await run();
+    t.equal(ready(answer).reason, 'RepositoryAlreadyExistsException', 'someone else\'s: nothing written');
+    t.notOk(fake.ops().some((op) => /^(Put|Set|Tag|Untag)/.test(op)));
+  }
 });
 
 t.test('finalize: waits with the image count (distinct digests), deletes with force', async (t) => {
