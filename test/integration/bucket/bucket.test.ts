@@ -173,6 +173,7 @@ t.test('spec changes: a removed policy and lifecycle are deleted, a removed tag 
   t.teardown(() => app.close());
   const bucket = 'awshooks-shop-data';
   const first = await converge(app, bucketParent('data', { ...fullSpec, tags: { team: 'data', tier: 'gold' } }));
+  t.equal(cond(first.answer, 'Ready').status, 'True', JSON.stringify(first.answer.status.conditions));
   const next = { ...fullSpec, versioning: 'Suspended', tags: { team: 'data' } } as Record<string, unknown>;
   delete next.policy;
   delete next.lifecycleRules;
