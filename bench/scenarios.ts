@@ -185,8 +185,72 @@ const tableDrift = (full: boolean): DriftScenario => ({
   },
 });
 
+/**
+ * Bucket drift checks. Budget: 2 calls for a default Bucket (GetBucketTagging for existence and
+ * ownership, GetPublicAccessBlock, always managed), +1 for each of versioning, encryption,
+ * lifecycle rules and policy the spec sets: 6 with all of them.
+ */
+const bucket = (full: boolean): DriftScenario => ({
+  key: full ? 'aws_calls_drift_check_bucket_full' : 'aws_calls_drift_check_bucket',
+  plural: 'buckets',
+  async measure(ctx) {
+    const name = full ? 'bench-full' : 'bench';
+    const arn = `arn:aws:s3:::awshooks-bench-${name}`;
+    const d = new Driver(ctx, 'buckets', {
+      apiVersion: 's3.awshooks.dev/v1alpha1',
+      kind: 'Bucket',
+      metadata: { name, namespace: 'bench', uid: `uid-bucket-${name}`, generation: 1 },
+      spec: {
+        region: 'eu-west-1',
+        tags: { team: 'bench' },
+        ...(full
+          ? {
+              versioning: 'Enabled',
+              encryption: { algorithm: 'AES256' },
+              lifecycleRules: [{ id: 'logs', prefix: 'logs/', expirationDays: 365, transitions: [{ days: 30, storageClass: 'STANDARD_IA' }] }],
+              policy: { Statement: [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] },
+            }
+          : {}),
+      },
+    } as Parent, ['ConfigMap.v1']);
+    await d.converge();
+    return d.driftCheck();
+  },
+});
+
+/**
+ * Repository drift checks. Budget: 2 calls (DescribeRepositories, ListTagsForResource), +1 for
+ * each of the lifecycle policy and the repository policy the spec sets: 4 with both.
+ */
+const repository = (policies: boolean): DriftScenario => ({
+  key: policies ? 'aws_calls_drift_check_repository_policies' : 'aws_calls_drift_check_repository',
+  plural: 'repositories',
+  async measure(ctx) {
+    const name = policies ? 'bench-policies' : 'bench';
+    const d = new Driver(ctx, 'repositories', {
+      apiVersion: 'ecr.awshooks.dev/v1alpha1',
+      kind: 'Repository',
+      metadata: { name, namespace: 'bench', uid: `uid-repository-${name}`, generation: 1 },
+      spec: {
+        region: 'eu-west-1',
+        imageTagMutability: 'IMMUTABLE',
+        scanOnPush: true,
+        tags: { team: 'bench' },
+        ...(policies
+          ? {
+              lifecyclePolicy: { rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }] },
+              policy: { Statement: [{ Sid: 'Pull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }] },
+            }
+          : {}),
+      },
+    } as Parent, ['ConfigMap.v1']);
+    await d.converge();
+    return d.driftCheck();
+  },
+});
+
 /** The scenarios for the kinds the service has. */
 export function driftScenarios(plurals: string[]): DriftScenario[] {
-  const all: DriftScenario[] = [policy, role, dbinstance(), dbinstance('24h'), tableConverged, tableDrift(false), tableDrift(true)];
+  const all: DriftScenario[] = [policy, role, dbinstance(), dbinstance('24h'), tableConverged, tableDrift(false), tableDrift(true), bucket(false), bucket(true), repository(false), repository(true)];
   return all.filter((s) => plurals.includes(s.plural));
 }

@@ -3,6 +3,8 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { outcomeOf } from './errors.js';
 
 /** Called once per AWS API operation (after the SDK's own retries) with its outcome. */
@@ -62,6 +64,21 @@ export class AwsClients {
   /** The STS client for a region. */
   sts(region: string): STSClient {
     return this.get('sts', region, (cfg) => new STSClient(cfg));
+  }
+
+  /**
+   * The S3 client for a region.
+   * NOTE: the local emulator serves every bucket under its one host: path-style addressing
+   * (`<endpoint>/<bucket>`) is needed when AWS_ENDPOINT_URL is set; AWS itself gets the default
+   * virtual-hosted style.
+   */
+  s3(region: string): S3Client {
+    return this.get('s3', region, (cfg) => new S3Client({ ...cfg, forcePathStyle: cfg.endpoint !== undefined }));
+  }
+
+  /** The ECR client for a region. */
+  ecr(region: string): ECRClient {
+    return this.get('ecr', region, (cfg) => new ECRClient(cfg));
   }
 
   /** Close every client's connections (graceful shutdown). */

@@ -471,6 +471,9 @@ t.test('IAM controller policy is least privilege', async (t) => {
     'kms:CreateGrant',
     'kms:DescribeKey',
     ...['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'DescribeTimeToLive', 'UpdateTimeToLive', 'DescribeContinuousBackups', 'UpdateContinuousBackups'].map((a) => `dynamodb:${a}`),
+    ...['CreateBucket', 'DeleteBucket', 'GetBucketTagging', 'PutBucketTagging', 'TagResource', 'GetBucketVersioning', 'PutBucketVersioning', 'GetEncryptionConfiguration', 'PutEncryptionConfiguration', 'GetBucketPublicAccessBlock', 'PutBucketPublicAccessBlock', 'GetLifecycleConfiguration', 'PutLifecycleConfiguration', 'GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy', 'ListBucketVersions'].map((a) => `s3:${a}`),
+    ...['CreateRepository', 'DescribeRepositories', 'DeleteRepository', 'TagResource', 'UntagResource', 'ListTagsForResource', 'PutImageTagMutability', 'PutImageScanningConfiguration', 'PutLifecyclePolicy', 'GetLifecyclePolicy', 'DeleteLifecyclePolicy', 'SetRepositoryPolicy', 'GetRepositoryPolicy', 'DeleteRepositoryPolicy', 'ListImages'].map((a) => `ecr:${a}`),
+    'kms:RetireGrant',
   ];
   const allowed = new Set(allows.flatMap((s) => list(s.Action)));
   t.same(required.filter((a) => !allowed.has(a)), [], 'every action the service calls is allowed');
@@ -520,6 +523,10 @@ t.test('IAM controller policy is least privilege', async (t) => {
     ),
     'the boundary policy itself cannot be rewritten',
   );
+  t.ok(
+    policy.Statement.some((s) => s.Effect === 'Deny' && list(s.Action).includes('s3:DeleteObject') && list(s.Action).includes('s3:DeleteObjectVersion')),
+    'S3 objects can never be deleted by awshooks',
+  );
 
   // Resources: no `*` for SQS/IAM/RDS except read-only calls; everything else scoped to the prefix.
   const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'sts:GetCallerIdentity']);
@@ -541,8 +548,8 @@ t.test('IAM controller policy is least privilege', async (t) => {
         );
         const via = list(s.Condition?.StringLike?.['kms:ViaService'] ?? []);
         t.ok(
-          via.length > 0 && via.every((v) => ['rds.*.amazonaws.com', 'sqs.*.amazonaws.com', 'dynamodb.*.amazonaws.com'].includes(v)),
-          `${s.Sid}: ...and only RDS, SQS and DynamoDB`,
+          via.length > 0 && via.every((v) => ['rds.*.amazonaws.com', 'sqs.*.amazonaws.com', 'dynamodb.*.amazonaws.com', 'ecr.*.amazonaws.com'].includes(v)),
+          `${s.Sid}: ...and only RDS, SQS, DynamoDB and ECR`,
         );
       } else {
         t.same(actions.filter((a) => !READ_ONLY_ON_STAR.has(a)), [], `${s.Sid}: only read-only calls on Resource *`);
