@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { outcomeOf } from './errors.js';
 
@@ -49,6 +50,11 @@ export class AwsClients {
   /** The RDS client for a region. */
   rds(region: string): RDSClient {
     return this.get('rds', region, (cfg) => new RDSClient(cfg));
+  }
+
+  /** The SNS client for a region. */
+  sns(region: string): SNSClient {
+    return this.get('sns', region, (cfg) => new SNSClient(cfg));
   }
 
   /** The STS client for a region. */
