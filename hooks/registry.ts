@@ -4,9 +4,10 @@ import { queueKind } from './queue/index.js';
 import { policyKind } from './policy/index.js';
 import { roleKind } from './role/index.js';
 import { dbInstanceKind } from './dbinstance/index.js';
+import { topicKind } from './topic/index.js';
 
 /** All kinds, in the order their routes and manifests are generated. */
-export const KINDS: AnyKind[] = [queueKind, policyKind, roleKind, dbInstanceKind];
+export const KINDS: AnyKind[] = [queueKind, policyKind, roleKind, dbInstanceKind, topicKind];
 
 /** Look a kind up by its plural. */
 export function kindByPlural(plural: string): AnyKind | undefined {
