@@ -7,6 +7,7 @@ import { deriveName } from '../core/naming.js';
 import { ownerTags, RESERVED_TAG_PREFIX } from '../core/ownership.js';
 import type { Owner } from '../core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
+import { checkReservedSids, snsSourcesFor, type SnsSource } from './sns-sources.js';
 
 /** SQS queue names: 80 characters of [A-Za-z0-9_-], `.fifo` included for FIFO queues. */
 export const SQS_NAME_MAX = 80;
@@ -30,6 +31,8 @@ export interface QueueDesired {
   attributes: Record<string, string>;
   policy?: Record<string, unknown>;
   redrive?: DesiredRedrive;
+  /** SNS topics of the namespace's Subscriptions that deliver here: one policy statement each (sns-sources.ts). */
+  snsSources?: SnsSource[];
   /** User tags. */
   tags: Record<string, string>;
   /** Owner tags (DESIGN.md §3.3). */
@@ -134,6 +137,8 @@ export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): Queue
   if (spec.policy !== undefined && (typeof spec.policy !== 'object' || !('Statement' in spec.policy))) {
     throw new InvalidSpecError('spec.policy: must be an IAM policy document with a Statement');
   }
+  checkReservedSids(spec.policy);
+  const snsSources = input.finalizing ? [] : snsSourcesFor(input.parent.metadata.name, owner.namespace, input.related, config);
   return {
     region: spec.region,
     queueName,
@@ -141,6 +146,7 @@ export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): Queue
     attributes,
     ...(spec.policy ? { policy: spec.policy } : {}),
     ...(spec.deadLetter && !input.finalizing ? { redrive: resolveDeadLetter(input, spec.fifo) } : {}),
+    ...(snsSources.length > 0 ? { snsSources } : {}),
     tags: validateUserTags(spec.tags),
     ownerTags: ownerTags(owner),
     adopt: spec.adopt,

@@ -45,13 +45,23 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
     AGE_COLUMN,
   ],
   childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
-  relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues' }],
+  relatedResources: [
+    { apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues' },
+    { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'subscriptions' },
+    { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'topics' },
+  ],
   terminalCodes: TERMINAL_CODES,
 
   customize(parent) {
+    const namespace = parent.metadata.namespace ?? '';
     const ref = parent.spec.deadLetter?.queueRef;
-    if (!ref) return [];
-    return [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: parent.metadata.namespace ?? '', names: [ref] }];
+    return [
+      ...(ref ? [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace, names: [ref] }] : []),
+      // The namespace's Subscriptions (those delivering here get a policy statement for their
+      // topic) and its Topics (to derive those topics' ARNs): see sns-sources.ts.
+      { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'subscriptions', namespace },
+      { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'topics', namespace },
+    ];
   },
   desired: desiredQueue,
   resource: queueManager,
