@@ -28,6 +28,6 @@ t.test('hooks over HTTPS, token still required', async (t) => {
     });
   const ok = await post(TEST_TOKEN);
   t.equal(ok.status, 200, 'verified against the certificate');
-  t.same(JSON.parse(ok.body), { relatedResources: [] });
+  t.ok(Array.isArray(JSON.parse(ok.body).relatedResources), 'the customize answer came through');
   t.equal((await post()).status, 401);
 });
