@@ -112,7 +112,6 @@ export function sameTargetSubscriptions(self: KubeObject, spec: SubscriptionSpec
 function deadLetterOf(spec: SubscriptionSpec, topic: TopicSource, namespace: string, related: ObjectMap, config: HooksConfig): DeadLetterTarget | undefined {
   const dl = spec.deadLetter;
   if (!dl) return undefined;
-  if ((dl.queueRef === undefined) === (dl.targetArn === undefined)) throw new InvalidSpecError('spec.deadLetter: set exactly one of queueRef and targetArn');
   const kind = topic.fifo ? 'FIFO' : 'standard';
   if (dl.targetArn !== undefined) {
     const scope = checkSpecArn(dl.targetArn, 'spec.deadLetter.targetArn', 'sqs', namespace, config);
@@ -132,37 +131,42 @@ function deadLetterOf(spec: SubscriptionSpec, topic: TopicSource, namespace: str
 function complete(input: DesiredInput<SubscriptionSpec, SubscriptionStatus>): SubscriptionDesired {
   const { spec, config, parent, related } = input;
   const namespace = input.owner.namespace;
-  const topic = topicSourceOf(spec, namespace, related, config);
-  let protocol: Protocol;
-  let endpoint: string | undefined;
-  let queue: QueueSource | undefined;
-  if (spec.queueRef !== undefined) {
-    if (spec.protocol !== undefined || spec.endpoint !== undefined) throw new InvalidSpecError('spec: set exactly one of queueRef and protocol (with endpoint)');
-    protocol = 'sqs';
-    queue = queueSourceOf(spec.queueRef, namespace, related, config, 'endpoint');
-    // NOTE: SNS refuses FIFO queues on standard topics; FIFO topics deliver to both kinds of queue.
-    if (queue.fifo && !topic.fifo) throw new InvalidSpecError(`spec.queueRef: Queue "${queue.ref}" is FIFO; a FIFO queue can only subscribe to a FIFO topic`);
-  } else {
-    if (spec.protocol === undefined || spec.endpoint === undefined) throw new InvalidSpecError('spec: set queueRef, or protocol and endpoint');
-    protocol = spec.protocol;
-    endpoint = spec.endpoint;
-    checkEndpoint(spec.protocol, spec.endpoint);
-    // NOTE: FIFO topics deliver to SQS queues only.
-    if (topic.fifo) throw new InvalidSpecError(`spec.protocol: a FIFO topic delivers to SQS queues only, not to ${spec.protocol} endpoints`);
+  // What the spec alone can tell comes first: a bad spec is reported at once, not after waiting
+  // for a Topic or Queue object.
+  if ((spec.topicRef === undefined) === (spec.topicArn === undefined)) throw new InvalidSpecError('spec: set exactly one of topicRef and topicArn');
+  if ((spec.queueRef === undefined) === (spec.protocol === undefined) || (spec.protocol === undefined) !== (spec.endpoint === undefined)) {
+    throw new InvalidSpecError('spec: set exactly one of queueRef and protocol (with endpoint)');
   }
+  const protocol: Protocol = spec.protocol ?? 'sqs';
+  if (spec.protocol !== undefined) checkEndpoint(spec.protocol, spec.endpoint!);
   if (spec.rawMessageDelivery && protocol !== 'sqs' && protocol !== 'https') {
     throw new InvalidSpecError(`spec.rawMessageDelivery: only Queue and https subscriptions support raw delivery, not ${protocol}`);
   }
   if (spec.filterPolicy !== undefined) checkFilterPolicy(spec.filterPolicy, spec.filterPolicyScope);
+  if (spec.deadLetter && (spec.deadLetter.queueRef === undefined) === (spec.deadLetter.targetArn === undefined)) {
+    throw new InvalidSpecError('spec.deadLetter: set exactly one of queueRef and targetArn');
+  }
+  if (spec.deadLetter?.targetArn !== undefined) checkSpecArn(spec.deadLetter.targetArn, 'spec.deadLetter.targetArn', 'sqs', namespace, config);
+
+  const topic = topicSourceOf(spec, namespace, related, config);
   // Ownership of a subscription on a topic that is not the namespace's can only come from its
   // endpoint being the namespace's Queue. With any other endpoint nothing in AWS can prove it:
   // say so before anything is created, instead of creating it and calling it a Conflict after.
   if (topic.scope && !topic.scope.ownName && protocol !== 'sqs' && !spec.adopt) {
     throw new InvalidSpecError(
       'spec.adopt: the topic is outside this namespace (allowed by the administrator) and a ' + protocol +
-        ' endpoint carries no owner tags, so awshooks cannot prove this subscription is this namespace\'s; set adopt: true to manage (and on deletion remove) it anyway',
+        " endpoint carries no owner tags, so awshooks cannot prove this subscription is this namespace's; set adopt: true to manage (and on deletion remove) it anyway",
     );
   }
+  // NOTE: FIFO topics deliver to SQS queues only.
+  if (topic.fifo && protocol !== 'sqs') throw new InvalidSpecError(`spec.protocol: a FIFO topic delivers to SQS queues only, not to ${protocol} endpoints`);
+  let queue: QueueSource | undefined;
+  if (spec.queueRef !== undefined) {
+    queue = queueSourceOf(spec.queueRef, namespace, related, config, 'endpoint');
+    // NOTE: SNS refuses FIFO queues on standard topics; FIFO topics deliver to both kinds of queue.
+    if (queue.fifo && !topic.fifo) throw new InvalidSpecError(`spec.queueRef: Queue "${queue.ref}" is FIFO; a FIFO queue can only subscribe to a FIFO topic`);
+  }
+  const endpoint = spec.endpoint;
   const twins = sameTargetSubscriptions(parent, spec, topic.fifo, related, config).filter((o) => !o.metadata.deletionTimestamp);
   const first = [...twins, parent].sort(older)[0]!;
   if (first !== parent) {
