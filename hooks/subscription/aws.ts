@@ -107,6 +107,9 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
 
   /** The ARNs of this sync; undefined when they cannot be known (finalize without usable hints). */
   async function resolve(desired: SubscriptionDesired): Promise<Resolved | undefined> {
+    // Nothing to look for (finalize, the objects gone, no status hint): not even the account ID.
+    if (!desired.topic && !desired.hints?.topicArn) return undefined;
+    if (desired.protocol === 'sqs' && !desired.queue && !desired.hints?.endpoint) return undefined;
     const { accountId, partition } = await accountInfo(ctx);
     let topicArn: string | undefined;
     let topicAllowListed = false;
