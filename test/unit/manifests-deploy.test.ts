@@ -22,6 +22,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import { loadConfig } from '../../server/config.js';
+import { KINDS } from '../../hooks/registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const deployDir = join(root, 'manifests', 'deploy');
@@ -466,12 +467,9 @@ t.test('kustomization installs every deploy file and the generated CRDs, never t
   t.equal(k.kind, 'Kustomization', 'is a Kustomization');
   const expected = [
     ...deployFiles.filter((f) => !f.includes('.example.')).map((f) => `deploy/${f}`),
-    'generated/queues.yaml',
-    'generated/policies.yaml',
-    'generated/roles.yaml',
-    'generated/dbinstances.yaml',
+    ...KINDS.map((kind) => `generated/${kind.names.plural}.yaml`),
   ];
-  t.same([...k.resources].sort(), expected.sort(), 'resources: every deploy file and the four generated files');
+  t.same([...k.resources].sort(), expected.sort(), 'resources: every deploy file and every kind\'s generated file');
   t.notOk(
     k.resources.some((r) => r.includes('example') || r.includes('secret')),
     'the example Secret is not installed',
@@ -516,6 +514,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
     ...['CreateRole', 'PutRolePermissionsBoundary', 'GetRole', 'UpdateRole', 'UpdateAssumeRolePolicy', 'DeleteRole', 'TagRole', 'UntagRole', 'ListRoleTags', 'AttachRolePolicy', 'DetachRolePolicy', 'ListAttachedRolePolicies', 'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy', 'ListRolePolicies', 'ListInstanceProfilesForRole', 'RemoveRoleFromInstanceProfile'].map((a) => `iam:${a}`),
     'sts:GetCallerIdentity',
     ...['CreateDBInstance', 'DescribeDBInstances', 'ModifyDBInstance', 'DeleteDBInstance', 'AddTagsToResource', 'RemoveTagsFromResource', 'ListTagsForResource', 'CreateDBSnapshot', 'DescribeDBSnapshots', 'DeleteDBSnapshot'].map((a) => `rds:${a}`),
+    ...['CreateTopic', 'GetTopicAttributes', 'SetTopicAttributes', 'DeleteTopic', 'TagResource', 'UntagResource', 'ListTagsForResource', 'ListSubscriptionsByTopic', 'Subscribe', 'GetSubscriptionAttributes', 'SetSubscriptionAttributes', 'Unsubscribe'].map((a) => `sns:${a}`),
     'kms:CreateGrant',
     'kms:DescribeKey',
   ];
@@ -568,7 +567,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
     'the boundary policy itself cannot be rewritten',
   );
 
-  // Resources: no `*` for SQS/IAM/RDS except read-only calls; everything else scoped to the prefix.
+  // Resources: no `*` for SQS/SNS/IAM/RDS except read-only calls; everything else scoped to the prefix.
   const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'sts:GetCallerIdentity']);
   const RDS_SHARED_GROUPS = new Set([
     'arn:aws:rds:*:*:subgrp:*',
@@ -600,7 +599,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
       const scoped =
         r.endsWith(`:${prefix}-*`) || r.endsWith(`/${prefix}/*`) || (RDS_SHARED_GROUPS.has(r) && actions.every((a) => a === 'rds:CreateDBInstance' || a === 'rds:ModifyDBInstance'));
       t.ok(scoped, `${s.Sid}: ${r} is limited to the "${prefix}" prefix (or a group CreateDBInstance/ModifyDBInstance names)`);
-      t.notOk(/^arn:aws:(sqs|iam|rds):[^:]*:[^:]*:\*$/.test(r), `${s.Sid}: ${r} is not a whole-service wildcard`);
+      t.notOk(/^arn:aws:(sqs|sns|iam|rds):[^:]*:[^:]*:\*$/.test(r), `${s.Sid}: ${r} is not a whole-service wildcard`);
     }
   }
 });
