@@ -8,6 +8,8 @@ import type { TopicSpec, TopicStatus } from '../../schemas/topic.js';
 
 /** SNS's limit on a topic's access policy, in characters. */
 export const TOPIC_POLICY_MAX_CHARS = 30720;
+/** SNS's limit on the statements of a topic's access policy. */
+export const TOPIC_POLICY_MAX_STATEMENTS = 100;
 
 /** The desired SNS topic. */
 export interface TopicDesired {
@@ -32,12 +34,13 @@ export interface TopicDesired {
 
 /**
  * Check an access policy: a resource policy, so every statement names a Principal (or
- * NotPrincipal), an Effect and actions; SNS's size limit. @throws InvalidSpecError.
+ * NotPrincipal), an Effect and actions; SNS's size and statement limits. @throws InvalidSpecError.
  */
 export function checkTopicPolicy(policy: Record<string, unknown>, field = 'spec.policy'): void {
   const raw = policy.Statement;
   const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   if (statements.length === 0) throw new InvalidSpecError(`${field}: must be an IAM policy document with a Statement`);
+  if (statements.length > TOPIC_POLICY_MAX_STATEMENTS) throw new InvalidSpecError(`${field}: ${statements.length} statements; SNS allows ${TOPIC_POLICY_MAX_STATEMENTS}`);
   const sids = new Set<string>();
   statements.forEach((s: unknown, i) => {
     const at = `${field}.Statement[${i}]`;

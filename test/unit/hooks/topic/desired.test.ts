@@ -42,6 +42,7 @@ t.test('bad input: InvalidSpec naming the field, before any AWS call', async (t)
     [{ region: 'eu-west-1', policy: { Statement: [{ Effect: 'Allow', Principal: '*' }] } }, /exactly one of Action and NotAction/],
     [{ region: 'eu-west-1', policy: { Statement: [policy.Statement[0], policy.Statement[0]] } }, /Statement\[1\]\.Sid: "Pub" is used by another statement/],
     [{ region: 'eu-west-1', policy: { Statement: [{ ...policy.Statement[0], Resource: 'x'.repeat(TOPIC_POLICY_MAX_CHARS) }] } }, /SNS allows 30720/],
+    [{ region: 'eu-west-1', policy: { Statement: Array.from({ length: 101 }, (_, i) => ({ ...policy.Statement[0], Sid: `S${i}` })) } }, /101 statements; SNS allows 100/],
     [{ region: 'eu-west-1', deliveryPolicy: { http: { x: 'y'.repeat(TOPIC_POLICY_MAX_CHARS) } } }, /spec\.deliveryPolicy: at most 30720/],
   ];
   for (const [spec, message] of invalid) t.throws(() => desiredTopic(input(spec)), { reason: 'InvalidSpec', message }, JSON.stringify(spec).slice(0, 120));
