@@ -137,7 +137,7 @@ export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): Queue
   if (spec.policy !== undefined && (typeof spec.policy !== 'object' || !('Statement' in spec.policy))) {
     throw new InvalidSpecError('spec.policy: must be an IAM policy document with a Statement');
   }
-  checkReservedSids(spec.policy);
+  if (!input.finalizing) checkReservedSids(spec.policy);
   const snsSources = input.finalizing ? [] : snsSourcesFor(input.parent.metadata.name, owner.namespace, input.related, config);
   return {
     region: spec.region,
