@@ -20,7 +20,7 @@ import { accountInfo } from '../iam-common/account.js';
 import { checkArnAccount } from '../sns-common/isolation.js';
 import { parseArn, queueArnOf, queueUrlOf, topicArnOf } from '../sns-common/names.js';
 import { policyAllowsTopic } from '../sns-common/queue-access.js';
-import { readTopicTags, SNS_NOT_FOUND } from '../topic/aws.js';
+import { readTopicTags, SNS_NOT_FOUND } from '../sns-common/topics.js';
 import type { SubscriptionStatus } from '../../schemas/subscription.js';
 import { redrivePolicyJson, type SubscriptionDelta, type SubscriptionObserved, type SubscriptionTargets } from './delta.js';
 import type { SubscriptionDesired } from './desired.js';

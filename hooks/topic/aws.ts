@@ -3,7 +3,6 @@ import {
   CreateTopicCommand,
   DeleteTopicCommand,
   GetTopicAttributesCommand,
-  ListTagsForResourceCommand,
   paginateListSubscriptionsByTopic,
   SetTopicAttributesCommand,
   TagResourceCommand,
@@ -14,34 +13,18 @@ import { isAwsError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import { accountInfo } from '../iam-common/account.js';
 import { topicArnOf } from '../sns-common/names.js';
+import { readTopicTags, SNS_NOT_FOUND } from '../sns-common/topics.js';
 import type { TopicStatus } from '../../schemas/topic.js';
 import type { TopicDelta, TopicObserved } from './delta.js';
 import type { TopicDesired } from './desired.js';
-
-/**
- * NOTE: SNS's query protocol says NotFound (topics, subscriptions) and ResourceNotFound
- * (tagging); the SDK may surface the modelled exception names instead.
- */
-export const SNS_NOT_FOUND = ['NotFound', 'NotFoundException', 'ResourceNotFound', 'ResourceNotFoundException'];
 
 /** How often a Topic waiting for its subscriptions to go looks again. */
 const SUBSCRIPTIONS_WAIT_SECONDS = 15;
 
 /** The ARN of a Topic's topic: derived from the name, region and awshooks' own account (never from status). */
-export async function topicArnFor(ctx: Pick<KindContext, 'config' | 'aws'>, region: string, topicName: string): Promise<string> {
+async function topicArnFor(ctx: Pick<KindContext, 'config' | 'aws'>, region: string, topicName: string): Promise<string> {
   const { accountId, partition } = await accountInfo(ctx);
   return topicArnOf(partition, region, accountId, topicName);
-}
-
-/** A topic's tags, or undefined when the topic does not exist. */
-export async function readTopicTags(sns: SNSClient, arn: string): Promise<Record<string, string> | undefined> {
-  try {
-    const out = await sns.send(new ListTagsForResourceCommand({ ResourceArn: arn }));
-    return Object.fromEntries((out.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-  } catch (err) {
-    if (isAwsError(err, ...SNS_NOT_FOUND)) return undefined;
-    throw err;
-  }
 }
 
 async function readAttributes(sns: SNSClient, arn: string): Promise<Record<string, string> | undefined> {
