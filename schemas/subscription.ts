@@ -65,7 +65,7 @@ export const SubscriptionSpecSchema = Type.Object(
       { rule: 'has(self.topicRef) != has(self.topicArn)', message: 'set exactly one of topicRef and topicArn' },
       { rule: 'has(self.queueRef) != has(self.protocol)', message: 'set exactly one of queueRef and protocol' },
       { rule: 'has(self.protocol) == has(self.endpoint)', message: 'protocol and endpoint go together' },
-      { rule: "!self.rawMessageDelivery || !has(self.protocol) || self.protocol == 'https'", message: 'rawMessageDelivery is for Queue and https subscriptions only' },
+      { rule: "!has(self.rawMessageDelivery) || !self.rawMessageDelivery || !has(self.protocol) || self.protocol == 'https'", message: 'rawMessageDelivery is for Queue and https subscriptions only' },
     ],
   },
 );

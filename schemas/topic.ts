@@ -40,7 +40,7 @@ export const TopicSpecSchema = Type.Object(
     additionalProperties: false,
     description: 'The desired SNS topic, named <prefix>-<namespace>-<name> (.fifo for FIFO). Attributes left unset are left to AWS.',
     'x-kubernetes-validations': [
-      { rule: '!has(self.contentBasedDeduplication) || self.fifo', message: 'contentBasedDeduplication needs fifo: true' },
+      { rule: '!has(self.contentBasedDeduplication) || (has(self.fifo) && self.fifo)', message: 'contentBasedDeduplication needs fifo: true' },
     ],
   },
 );

@@ -27,5 +27,5 @@ t.test('CEL rules in the CRD: FIFO-ness and region immutable, dedup only for FIF
   const spec = crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec;
   t.same(spec.properties.fifo!['x-kubernetes-validations'], [{ rule: 'self == oldSelf', message: 'fifo is immutable' }]);
   t.same(spec.properties.region!['x-kubernetes-validations'], [{ rule: 'self == oldSelf', message: 'region is immutable' }]);
-  t.same(spec['x-kubernetes-validations'], [{ rule: '!has(self.contentBasedDeduplication) || self.fifo', message: 'contentBasedDeduplication needs fifo: true' }]);
+  t.same(spec['x-kubernetes-validations'], [{ rule: '!has(self.contentBasedDeduplication) || (has(self.fifo) && self.fifo)', message: 'contentBasedDeduplication needs fifo: true' }]);
 });
