@@ -249,8 +249,48 @@ const repository = (policies: boolean): DriftScenario => ({
   },
 });
 
+const snsParent = (kind: string, apiVersion: string, name: string, spec: Record<string, unknown>): Parent =>
+  ({ apiVersion, kind, metadata: { name, namespace: 'bench', uid: `uid-${kind}-${name}`, generation: 1, creationTimestamp: '2026-11-22T00:00:00Z' }, spec }) as Parent;
+
+const topic: DriftScenario = {
+  key: 'aws_calls_drift_check_topic',
+  plural: 'topics',
+  async measure(ctx) {
+    const d = new Driver(ctx, 'topics', snsParent('Topic', 'sns.awshooks.dev/v1alpha1', 'bench-topic', { region: 'us-east-1', displayName: 'bench', tags: { team: 'bench' } }), ['ConfigMap.v1']);
+    await d.converge();
+    return d.driftCheck();
+  },
+};
+
+/** A Subscription with its Topic (and Queue), each driven with the related objects its customize hook asks for. */
+const subscription = (endpoint: 'queue' | 'https'): DriftScenario => ({
+  key: endpoint === 'queue' ? 'aws_calls_drift_check_subscription' : 'aws_calls_drift_check_subscription_https',
+  plural: 'subscriptions',
+  async measure(ctx) {
+    const name = `bench-${endpoint}`;
+    const t = new Driver(ctx, 'topics', snsParent('Topic', 'sns.awshooks.dev/v1alpha1', name, { region: 'us-east-1' }), ['ConfigMap.v1']);
+    await t.converge();
+    const spec = endpoint === 'queue' ? { topicRef: name, queueRef: name } : { topicRef: name, protocol: 'https', endpoint: 'https://example.com/bench' };
+    const s = new Driver(ctx, 'subscriptions', snsParent('Subscription', 'sns.awshooks.dev/v1alpha1', name, spec), []);
+    const related = (q?: Driver): ObjectMap => ({
+      'Topic.sns.awshooks.dev/v1alpha1': { [`bench/${name}`]: t.parent as KubeObject },
+      'Subscription.sns.awshooks.dev/v1alpha1': { [`bench/${name}`]: s.parent as KubeObject },
+      'Queue.sqs.awshooks.dev/v1alpha1': q ? { [`bench/${name}`]: q.parent as KubeObject } : {},
+    });
+    let q: Driver | undefined;
+    if (endpoint === 'queue') {
+      q = new Driver(ctx, 'queues', snsParent('Queue', 'sqs.awshooks.dev/v1alpha1', name, { region: 'us-east-1' }), ['ConfigMap.v1']);
+      q.related = related();
+      await q.converge();
+    }
+    s.related = related(q);
+    await s.converge();
+    return s.driftCheck();
+  },
+});
+
 /** The scenarios for the kinds the service has. */
 export function driftScenarios(plurals: string[]): DriftScenario[] {
-  const all: DriftScenario[] = [policy, role, dbinstance(), dbinstance('24h'), tableConverged, tableDrift(false), tableDrift(true), bucket(false), bucket(true), repository(false), repository(true)];
+  const all: DriftScenario[] = [policy, role, dbinstance(), dbinstance('24h'), tableConverged, tableDrift(false), tableDrift(true), bucket(false), bucket(true), repository(false), repository(true), topic, subscription('queue'), subscription('https')];
   return all.filter((s) => plurals.includes(s.plural));
 }

@@ -1,6 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -59,6 +60,11 @@ export class AwsClients {
   /** The DynamoDB client for a region. */
   dynamodb(region: string): DynamoDBClient {
     return this.get('dynamodb', region, (cfg) => new DynamoDBClient(cfg));
+  }
+
+  /** The SNS client for a region. */
+  sns(region: string): SNSClient {
+    return this.get('sns', region, (cfg) => new SNSClient(cfg));
   }
 
   /** The STS client for a region. */

@@ -468,6 +468,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
     ...['CreateRole', 'PutRolePermissionsBoundary', 'GetRole', 'UpdateRole', 'UpdateAssumeRolePolicy', 'DeleteRole', 'TagRole', 'UntagRole', 'ListRoleTags', 'AttachRolePolicy', 'DetachRolePolicy', 'ListAttachedRolePolicies', 'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy', 'ListRolePolicies', 'ListInstanceProfilesForRole', 'RemoveRoleFromInstanceProfile'].map((a) => `iam:${a}`),
     'sts:GetCallerIdentity',
     ...['CreateDBInstance', 'DescribeDBInstances', 'ModifyDBInstance', 'DeleteDBInstance', 'AddTagsToResource', 'RemoveTagsFromResource', 'ListTagsForResource', 'CreateDBSnapshot', 'DescribeDBSnapshots', 'DeleteDBSnapshot'].map((a) => `rds:${a}`),
+    ...['CreateTopic', 'GetTopicAttributes', 'SetTopicAttributes', 'DeleteTopic', 'TagResource', 'UntagResource', 'ListTagsForResource', 'ListSubscriptionsByTopic', 'Subscribe', 'GetSubscriptionAttributes', 'SetSubscriptionAttributes', 'Unsubscribe'].map((a) => `sns:${a}`),
     'kms:CreateGrant',
     'kms:DescribeKey',
     ...['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'DescribeTimeToLive', 'UpdateTimeToLive', 'DescribeContinuousBackups', 'UpdateContinuousBackups'].map((a) => `dynamodb:${a}`),
@@ -528,7 +529,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
     'S3 objects can never be deleted by awshooks',
   );
 
-  // Resources: no `*` for SQS/IAM/RDS except read-only calls; everything else scoped to the prefix.
+  // Resources: no `*` for SQS/SNS/IAM/RDS except read-only calls; everything else scoped to the prefix.
   const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'sts:GetCallerIdentity']);
   const RDS_SHARED_GROUPS = new Set([
     'arn:aws:rds:*:*:subgrp:*',
@@ -560,7 +561,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
       const scoped =
         r.endsWith(`:${prefix}-*`) || r.endsWith(`/${prefix}/*`) || r.endsWith(`:table/${prefix}-*`) || (RDS_SHARED_GROUPS.has(r) && actions.every((a) => a === 'rds:CreateDBInstance' || a === 'rds:ModifyDBInstance'));
       t.ok(scoped, `${s.Sid}: ${r} is limited to the "${prefix}" prefix (or a group CreateDBInstance/ModifyDBInstance names)`);
-      t.notOk(/^arn:aws:(sqs|iam|rds|dynamodb):[^:]*:[^:]*:(table\/)?\*$/.test(r), `${s.Sid}: ${r} is not a whole-service wildcard`);
+      t.notOk(/^arn:aws:(sqs|sns|iam|rds|dynamodb):[^:]*:[^:]*:(table\/)?\*$/.test(r), `${s.Sid}: ${r} is not a whole-service wildcard`);
     }
   }
 });
