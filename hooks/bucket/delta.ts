@@ -1,9 +1,9 @@
 /** Pure: what differs between a desired and an observed bucket, sub-resource by sub-resource. */
 import type { LifecycleRule as S3LifecycleRule } from '@aws-sdk/client-s3';
 import type { Delta } from '../core/kind.js';
-import { sameKmsKey } from '../core/kms.js';
+import { sameKmsKey } from '../shared/kms.js';
 import { tagDelta } from '../core/ownership.js';
-import { sameResourcePolicy } from '../core/resource-policy.js';
+import { sameResourcePolicy } from '../shared/resource-policy.js';
 import type { BucketStatus } from '../../schemas/bucket.js';
 import type { BucketDesired, DesiredEncryption, PublicAccessBlock } from './desired.js';
 import { sameLifecycleRules } from './lifecycle.js';

@@ -7,7 +7,7 @@ import { allowedByAdmin, chooseName, parseArn, type NameChoice } from '../core/n
 import { deriveName, inNamespaceNames, namespaceNamePrefix, scopedName, underscoreNamespaceToken, type NameScheme } from '../core/naming.js';
 import { ownerTags } from '../core/ownership.js';
 import { validateUserTags } from '../shared/tags.js';
-import { validatePolicyDocument } from '../core/policy-validation.js';
+import { validatePolicyDocument } from '../shared/policy-validation.js';
 import type { KubeObject, Owner } from '../core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 import { queueWouldBeChildren } from './status.js';

@@ -1,8 +1,8 @@
 /** Pure: what differs between a desired and an observed repository. */
 import type { Delta } from '../core/kind.js';
-import { sameKmsKey } from '../core/kms.js';
+import { sameKmsKey } from '../shared/kms.js';
 import { tagDelta } from '../core/ownership.js';
-import { sameResourcePolicy } from '../core/resource-policy.js';
+import { sameResourcePolicy } from '../shared/resource-policy.js';
 import type { RepositoryStatus } from '../../schemas/repository.js';
 import type { RepositoryDesired, RepositoryEncryption } from './desired.js';
 import { sameLifecyclePolicy } from './lifecycle.js';

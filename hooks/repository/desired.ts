@@ -2,7 +2,7 @@
 import { InvalidSpecError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import { checkResourcePolicy } from '../core/resource-policy.js';
+import { checkResourcePolicy } from '../shared/resource-policy.js';
 import { validateUserTags } from '../shared/tags.js';
 import type { ResourcePolicyDocument } from '../../schemas/resource-policy.js';
 import type { RepositorySpec, RepositoryStatus } from '../../schemas/repository.js';

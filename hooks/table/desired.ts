@@ -14,9 +14,6 @@ export const TABLE_NAME_MAX = 255;
 export const NON_KEY_ATTRIBUTES_MAX = 100;
 /** DynamoDB's limit of global secondary indexes per table (the default quota; also the schema's). */
 export const GSI_MAX = 20;
-/** Characters DynamoDB allows in tag keys and values (Unicode letters, digits, white space, _ . : / = + - @). */
-const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
 /** Attribute types of key attributes. */
 export type AttributeType = KeyAttribute['type'];
 
@@ -102,15 +99,12 @@ export function regionFor(spec: Pick<TableSpec, 'region'>, previous: TableStatus
   return spec.region ?? existing ?? config.defaultRegion;
 }
 
-/** DynamoDB tag rules on top of the shared ones: its character set, and `aws:` is AWS's own. */
+/**
+ * DynamoDB's tag rules: the shared ones (hooks/shared/tags.ts) are exactly DynamoDB's character
+ * set, lengths and reserved prefixes (`aws:`, `awshooks.dev/`), so nothing is added here.
+ */
 export function validateTableTags(tags: Record<string, string> | undefined): Record<string, string> {
-  const out = validateUserTags(tags);
-  for (const [key, value] of Object.entries(out)) {
-    if (key.toLowerCase().startsWith('aws:')) throw new InvalidSpecError(`spec.tags: key "${key}" uses the prefix aws:, reserved by AWS`);
-    if (!TAG_CHARS.test(key)) throw new InvalidSpecError(`spec.tags: key "${key}" may only hold letters, digits, spaces and _ . : / = + - @`);
-    if (!TAG_CHARS.test(value)) throw new InvalidSpecError(`spec.tags: the value of "${key}" may only hold letters, digits, spaces and _ . : / = + - @`);
-  }
-  return out;
+  return validateUserTags(tags);
 }
 
 /** Record a key attribute's type, refusing an attribute declared with two types. */

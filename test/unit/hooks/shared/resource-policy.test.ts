@@ -1,5 +1,5 @@
 import t from 'tap';
-import { checkResourcePolicy, grantsPublicAccess, sameResourcePolicy } from '../../../../hooks/core/resource-policy.js';
+import { checkResourcePolicy, grantsPublicAccess, sameResourcePolicy } from '../../../../hooks/shared/resource-policy.js';
 import type { ResourcePolicyDocument, ResourceStatement } from '../../../../schemas/resource-policy.js';
 
 const doc = (...Statement: Partial<ResourceStatement>[]) => ({ Version: '2012-10-17', Statement }) as ResourcePolicyDocument;

@@ -3,8 +3,8 @@
  * repository policies). The schema checks shapes; this checks what a schema cannot say, so that
  * a bad document is an InvalidSpec naming the field before any AWS call.
  */
-import { InvalidSpecError } from './errors.js';
-import { samePolicyDocument } from '../shared/policy-document.js';
+import { InvalidSpecError } from '../core/errors.js';
+import { samePolicyDocument } from './policy-document.js';
 import type { ResourcePolicyDocument, ResourceStatement } from '../../schemas/resource-policy.js';
 
 /** What the service holding the policy accepts. */

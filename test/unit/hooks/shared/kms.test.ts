@@ -1,5 +1,5 @@
 import t from 'tap';
-import { sameKmsKey } from '../../../../hooks/core/kms.js';
+import { sameKmsKey } from '../../../../hooks/shared/kms.js';
 
 t.test('KMS key references', async (t) => {
   const arn = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd';
