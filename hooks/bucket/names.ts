@@ -5,8 +5,8 @@
  */
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError } from '../core/errors.js';
-import { shortHash } from '../core/hash.js';
-import { deriveName } from '../core/naming.js';
+import { digitEscapedNamespaceToken, inNamespaceNames, namespaceNamePrefix, scopedName, type NameScheme } from '../core/naming.js';
+import { allowedByAdmin } from '../core/name-scope.js';
 import type { Owner } from '../core/types.js';
 
 /** S3's length limits of general purpose bucket names. */
@@ -34,35 +34,44 @@ export function s3NameProblem(name: string): string | undefined {
 }
 
 /**
- * The default bucket name: <prefix>-<namespace>-<name>, cut to 63 characters with a hash suffix.
- * Kubernetes names may hold dots and end in a suffix S3 reserves (`-s3alias`): a name with a
- * replaced character, or one that would break an S3 rule, gets the hash suffix too (a hash
- * ends in a hex digit, which no reserved suffix does).
+ * How S3 writes the names awshooks derives: only lower-case letters, digits, `-` and `.` (dots
+ * refused here, see s3NameProblem), so the namespace token escapes with digits like RDS's
+ * (`team-a` → `team01a`, core/naming.ts). An object name with a dot, or one that would end in a
+ * suffix S3 reserves (`-s3alias`), is not written as it is: it gets a hash suffix (a hash ends in
+ * a hex digit, which no reserved suffix does).
+ */
+export const S3_NAME_SCHEME: NameScheme = {
+  maxLength: S3_NAME_MAX,
+  namespaceToken: digitEscapedNamespaceToken,
+  objectPart: (name) => {
+    const text = name.replace(/[^a-z0-9-]/g, '-');
+    return { text, lossless: text === name && !RESERVED_SUFFIXES.some((suffix) => text.endsWith(suffix)) };
+  },
+};
+
+/**
+ * The default bucket name: `<prefix>-<namespace token>-<name>`, cut to 63 characters with a hash
+ * suffix (core/naming.ts).
  * @throws InvalidSpecError when no valid name can be derived (a NAME_PREFIX S3 reserves).
  */
 export function defaultBucketName(prefix: string, namespace: string, name: string): string {
-  const parts = [prefix, namespace, name];
-  let bucket = deriveName(parts, { maxLength: S3_NAME_MAX, invalidChars: /[^a-z0-9-]/g });
-  // A replaced character (a dot) would make "a.b" and "a-b" the same bucket: hash those too.
-  const replaced = parts.some((p) => /[^a-z0-9-]/.test(p));
-  if (replaced || s3NameProblem(bucket) !== undefined) {
-    const hash = shortHash(parts.join('/'), 8);
-    const joined = parts.filter((p) => p.length > 0).join('-').replace(/[^a-z0-9-]/g, '-');
-    bucket = `${joined.slice(0, S3_NAME_MAX - hash.length - 1).replace(/-+$/, '')}-${hash}`;
-  }
+  const bucket = scopedName(prefix, namespace, name, S3_NAME_SCHEME);
   const problem = s3NameProblem(bucket);
   if (problem) throw new InvalidSpecError(`the derived bucket name "${bucket}" ${problem}; set spec.bucketName, or ask the administrator to change NAME_PREFIX`);
   return bucket;
 }
 
 /**
- * Whether a custom bucket name stays inside the parent's namespace's names: it must start with
- * `<prefix>-<namespace>-`, as derived names do, so that a namespace can neither reach another
+ * Whether a custom bucket name stays inside the parent's namespace's names
+ * (`<prefix>-<namespace token>-…`, as derived names are) or the administrator allowed it for the
+ * namespace (ALLOWED_AWS_NAMES, by name or ARN), so that a namespace can neither reach another
  * namespace's buckets nor take the names they derive. The one place this rule lives for buckets.
  */
 export function bucketNameInNamespace(bucketName: string, config: HooksConfig, owner: Owner): string | undefined {
-  const required = `${config.namePrefix}-${owner.namespace}-`;
-  return bucketName.startsWith(required) ? undefined : `must start with "${required}" (a Bucket may only use its own namespace's names)`;
+  if (inNamespaceNames(bucketName, config.namePrefix, owner.namespace, S3_NAME_SCHEME)) return undefined;
+  if (allowedByAdmin(config.allowedAwsNames, owner.namespace, bucketName, bucketArn('aws', bucketName))) return undefined;
+  const required = namespaceNamePrefix(config.namePrefix, owner.namespace, S3_NAME_SCHEME);
+  return `must start with "${required}" (a Bucket may only use its own namespace's names unless the administrator allowed it in ALLOWED_AWS_NAMES)`;
 }
 
 /** The bucket name a spec asks for, checked against S3's rules and the namespace rule. */

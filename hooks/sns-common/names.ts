@@ -1,5 +1,5 @@
 /** Pure: SNS topic names and the ARNs the SNS kinds derive (never read from status). */
-import { deriveName } from '../core/naming.js';
+import { scopedName, underscoreNamespaceToken, type NameScheme } from '../core/naming.js';
 
 /** SNS topic names: 1-256 characters of [A-Za-z0-9_-], `.fifo` included for FIFO topics. */
 export const SNS_TOPIC_NAME_MAX = 256;
@@ -13,7 +13,24 @@ export const SUBSCRIPTION_RELATED_KEY = 'Subscription.sns.awshooks.dev/v1alpha1'
 
 /** The AWS name of a Topic: <prefix>-<namespace>-<name>, cut to 256 with a hash suffix, `.fifo` for FIFO. */
 export function defaultTopicName(prefix: string, namespace: string, name: string, fifo: boolean): string {
-  return deriveName([prefix, namespace, name], { maxLength: SNS_TOPIC_NAME_MAX, invalidChars: /[^A-Za-z0-9_-]/g, suffix: fifo ? FIFO_SUFFIX : '' });
+  return scopedName(prefix, namespace, name, snsTopicNameScheme(fifo));
+}
+
+/**
+ * How SNS writes the topic names awshooks derives: it allows `_`, which no Kubernetes namespace
+ * holds, so the namespace token is the namespace with `-` written `_` (core/naming.ts), as for
+ * SQS; a `.` of an object name becomes `_` with a hash suffix; FIFO topics end in `.fifo`.
+ */
+export function snsTopicNameScheme(fifo: boolean): NameScheme {
+  return {
+    maxLength: SNS_TOPIC_NAME_MAX,
+    ...(fifo ? { suffix: FIFO_SUFFIX } : {}),
+    namespaceToken: underscoreNamespaceToken,
+    objectPart: (name) => {
+      const text = name.replace(/[^A-Za-z0-9_-]/g, '_');
+      return { text, lossless: text === name };
+    },
+  };
 }
 
 /** The parts of an ARN the SNS kinds read. */

@@ -1,8 +1,9 @@
 /** Pure: a Table's spec (plus config and the previous status) → the desired DynamoDB table. */
 import type { HooksConfig } from '../core/config.js';
-import { InvalidSpecError } from '../core/errors.js';
+import { InvalidSpecError, TerminalError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
-import { deriveName } from '../core/naming.js';
+import { inNamespaceNames, namespaceNamePrefix, scopedName, underscoreNamespaceToken, type NameScheme } from '../core/naming.js';
+import { allowedByAdmin } from '../core/name-scope.js';
 import { ownerTags } from '../core/ownership.js';
 import type { Owner } from '../core/types.js';
 import { validateUserTags } from '../shared/tags.js';
@@ -62,19 +63,34 @@ export interface TableDesired {
 
 /** The default AWS name of a Table: <prefix>-<namespace>-<name>, cut with a hash suffix. */
 export function defaultTableName(prefix: string, namespace: string, name: string): string {
-  return deriveName([prefix, namespace, name], { maxLength: TABLE_NAME_MAX, invalidChars: /[^a-zA-Z0-9_.-]/g });
+  return scopedName(prefix, namespace, name, DYNAMODB_NAME_SCHEME);
 }
 
 /**
- * The isolation rule for custom table names, in one place: a name from the spec must stay
- * among the names of the parent's own namespace (`<prefix>-<namespace>-`), so that a Table can
- * never reach (or adopt) another namespace's table. No administrator setting widens it yet.
+ * How DynamoDB writes the names awshooks derives: it allows `_`, which no Kubernetes namespace
+ * holds, so the namespace token is the namespace with `-` written `_` (core/naming.ts); object
+ * names (`a-z0-9.-`) are valid as they are.
+ */
+export const DYNAMODB_NAME_SCHEME: NameScheme = {
+  maxLength: TABLE_NAME_MAX,
+  namespaceToken: underscoreNamespaceToken,
+  objectPart: (name) => {
+    const text = name.replace(/[^a-zA-Z0-9_.-]/g, '-');
+    return { text, lossless: text === name };
+  },
+};
+
+/**
+ * The isolation rule for custom table names, in one place: a name from the spec must be one of
+ * the parent's own namespace's names (`<prefix>-<namespace token>-…`, core/naming.ts), or one
+ * the administrator allowed for the namespace (ALLOWED_AWS_NAMES), so that a Table can never
+ * reach (or adopt) another namespace's table. @throws TerminalError (NameNotAllowed).
  */
 export function checkTableNameInNamespace(tableName: string, config: HooksConfig, owner: Owner): void {
-  const own = `${config.namePrefix}-${owner.namespace}-`;
-  if (!tableName.startsWith(own)) {
-    throw new InvalidSpecError(`spec.tableName: must start with "${own}" (a Table may only name tables of its own namespace)`);
-  }
+  if (inNamespaceNames(tableName, config.namePrefix, owner.namespace, DYNAMODB_NAME_SCHEME)) return;
+  if (allowedByAdmin(config.allowedAwsNames, owner.namespace, tableName)) return;
+  const own = namespaceNamePrefix(config.namePrefix, owner.namespace, DYNAMODB_NAME_SCHEME);
+  throw new TerminalError('NameNotAllowed', `spec.tableName: "${tableName}" is outside this namespace's names (names starting with "${own}"); choose such a name, or ask the administrator to allow it (ALLOWED_AWS_NAMES)`);
 }
 
 /** The AWS name a Table spec asks for, validated against DynamoDB's rules and the namespace rule. */

@@ -32,7 +32,7 @@ t.test('S3 name rules', async (t) => {
 t.test('derived names are valid S3 names, stable, and distinct', async (t) => {
   t.equal(defaultBucketName('awshooks', 'shop', 'uploads'), 'awshooks-shop-uploads');
   const long = defaultBucketName('awshooks', 'a-very-long-namespace-name-for-a-team', 'an-even-longer-bucket-name-that-keeps-going');
-  t.equal(long.length, 63);
+  t.ok(long.length <= 63, 'at most 63 characters');
   t.equal(s3NameProblem(long), undefined);
   t.equal(long, defaultBucketName('awshooks', 'a-very-long-namespace-name-for-a-team', 'an-even-longer-bucket-name-that-keeps-going'), 'stable');
   t.not(long, defaultBucketName('awshooks', 'a-very-long-namespace-name-for-a-team', 'an-even-longer-bucket-name-that-keeps-going2'), 'two long names sharing a beginning differ');
