@@ -1,4 +1,6 @@
 /** Pure: a Bucket's spec (plus config) → the desired S3 bucket. */
+import { checkChildNames } from '../core/child-names.js';
+import { bucketWouldBeChildren } from './status.js';
 import { InvalidSpecError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
@@ -69,6 +71,7 @@ function desiredEncryption(spec: BucketSpec): DesiredEncryption | undefined {
 export function desiredBucket(input: DesiredInput<BucketSpec, BucketStatus>): BucketDesired {
   const { spec, config, owner } = input;
   const bucketName = bucketNameFor(spec, config, owner);
+  if (!input.finalizing) checkChildNames(bucketWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Bucket or the other object');
   const partition = partitionOfRegion(spec.region);
   const arn = bucketArn(partition, bucketName);
   const pab = spec.publicAccessBlock;

@@ -1,11 +1,12 @@
 /** The `Bucket` kind: an S3 bucket plus a ConfigMap apps read with envFrom. */
+import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { BUCKET_SPEC_VALIDATIONS, BucketSpecSchema, BucketStatusSchema, type BucketSpec, type BucketStatus } from '../../schemas/bucket.js';
 import { bucketManager, type S3Like } from './aws.js';
 import { bucketDelta, type BucketObserved } from './delta.js';
 import { bucketFingerprint, desiredBucket, type BucketDesired } from './desired.js';
-import { bucketChildren, bucketStatus } from './status.js';
+import { bucketChildren, bucketStatus, bucketWouldBeChildren } from './status.js';
 
 /** S3 error codes that need the user (or the admin) to act; everything else is retried. */
 const TERMINAL_CODES = new Set([
@@ -44,6 +45,9 @@ export function makeBucketKind(options: BucketKindOptions = {}): KindDefinition<
       AGE_COLUMN,
     ],
     childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
+    // ConfigMaps by name, to see whether another object already holds a child's name.
+    relatedResources: [{ apiVersion: 'v1', resource: 'configmaps' }],
+    customize: (parent) => childNameRules(parent, bucketWouldBeChildren(parent.metadata.name)),
     terminalCodes: TERMINAL_CODES,
     desired: desiredBucket,
     fingerprint: bucketFingerprint,

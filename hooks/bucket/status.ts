@@ -1,6 +1,7 @@
 /** Pure: a Bucket's status fields and its children. */
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject, Parent } from '../core/types.js';
+import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { BucketSpec, BucketStatus } from '../../schemas/bucket.js';
 import { managedConfigurations, type BucketObserved } from './delta.js';
@@ -27,6 +28,11 @@ export function configMapName(parentName: string): string {
   return `${parentName}-bucket`;
 }
 
+/** The children a Bucket answers (by name), for the customize hook and the child-name conflict check. */
+export function bucketWouldBeChildren(parentName: string): WouldBeChild[] {
+  return [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', name: configMapName(parentName) }];
+}
+
 /**
  * The ConfigMap apps read with `envFrom`. Computed from status only, so the same children
  * come back on every path; absent until the bucket exists.
@@ -34,7 +40,8 @@ export function configMapName(parentName: string): string {
 export function bucketChildren(input: ChildrenInput<BucketSpec, BucketStatus, BucketDesired>): KubeObject[] {
   const { status, parent } = input;
   if (!status.bucketName) return [];
-  return [
+  // A ConfigMap another object holds is left out (desired() reports the Conflict).
+  return withoutForeignChildren([
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -45,5 +52,5 @@ export function bucketChildren(input: ChildrenInput<BucketSpec, BucketStatus, Bu
         AWS_REGION: status.region ?? input.spec?.region ?? '',
       },
     },
-  ];
+  ], parent as Parent, input.children, input.related);
 }

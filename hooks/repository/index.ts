@@ -1,11 +1,12 @@
 /** The `Repository` kind: an ECR repository plus a ConfigMap apps read with envFrom. */
+import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { REPOSITORY_SPEC_VALIDATIONS, RepositorySpecSchema, RepositoryStatusSchema, type RepositorySpec, type RepositoryStatus } from '../../schemas/repository.js';
 import { repositoryManager, type EcrLike } from './aws.js';
 import { repositoryDelta, type RepositoryObserved } from './delta.js';
 import { desiredRepository, repositoryFingerprint, type RepositoryDesired } from './desired.js';
-import { repositoryChildren, repositoryStatus } from './status.js';
+import { repositoryChildren, repositoryStatus, repositoryWouldBeChildren } from './status.js';
 
 /** ECR error codes that need the user (or the admin) to act; everything else is retried. */
 const TERMINAL_CODES = new Set([
@@ -38,6 +39,9 @@ export function makeRepositoryKind(options: RepositoryKindOptions = {}): KindDef
       AGE_COLUMN,
     ],
     childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
+    // ConfigMaps by name, to see whether another object already holds a child's name.
+    relatedResources: [{ apiVersion: 'v1', resource: 'configmaps' }],
+    customize: (parent) => childNameRules(parent, repositoryWouldBeChildren(parent.metadata.name)),
     terminalCodes: TERMINAL_CODES,
     desired: desiredRepository,
     fingerprint: repositoryFingerprint,

@@ -1,6 +1,7 @@
 /** Pure: a Repository's status fields and its children. */
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject, Parent } from '../core/types.js';
+import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { RepositorySpec, RepositoryStatus } from '../../schemas/repository.js';
 import { managedConfigurations, type RepositoryObserved } from './delta.js';
@@ -24,6 +25,11 @@ export function configMapName(parentName: string): string {
   return `${parentName}-repository`;
 }
 
+/** The children a Repository answers (by name), for the customize hook and the child-name conflict check. */
+export function repositoryWouldBeChildren(parentName: string): WouldBeChild[] {
+  return [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', name: configMapName(parentName) }];
+}
+
 /**
  * The ConfigMap apps (and CI jobs) read with `envFrom`. Computed from status only, so the same
  * children come back on every path; absent until the repository exists.
@@ -31,7 +37,8 @@ export function configMapName(parentName: string): string {
 export function repositoryChildren(input: ChildrenInput<RepositorySpec, RepositoryStatus, RepositoryDesired>): KubeObject[] {
   const { status, parent } = input;
   if (!status.repositoryUri) return [];
-  return [
+  // A ConfigMap another object holds is left out (desired() reports the Conflict).
+  return withoutForeignChildren([
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -43,5 +50,5 @@ export function repositoryChildren(input: ChildrenInput<RepositorySpec, Reposito
         AWS_REGION: status.region ?? input.spec?.region ?? '',
       },
     },
-  ];
+  ], parent as Parent, input.children, input.related);
 }

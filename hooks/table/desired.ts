@@ -1,4 +1,6 @@
 /** Pure: a Table's spec (plus config and the previous status) → the desired DynamoDB table. */
+import { checkChildNames } from '../core/child-names.js';
+import { tableWouldBeChildren } from './status.js';
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError, TerminalError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
@@ -174,6 +176,7 @@ export function desiredTable(input: DesiredInput<TableSpec, TableStatus>): Table
   const { spec, config, owner } = input;
   const previous = input.parent.status && Object.keys(input.parent.status).length > 0 ? input.parent.status : undefined;
   const tableName = tableNameFor(spec, config, owner);
+  if (!input.finalizing) checkChildNames(tableWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Table or the other object');
   const region = regionFor(spec, previous, config);
 
   const attributes: Record<string, AttributeType> = {};

@@ -1,4 +1,6 @@
 /** Pure: a Topic's spec (plus config) → the desired SNS topic. */
+import { checkChildNames } from '../core/child-names.js';
+import { topicWouldBeChildren } from './status.js';
 import { InvalidSpecError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
@@ -61,6 +63,7 @@ export function checkTopicPolicy(policy: Record<string, unknown>, field = 'spec.
 /** Pure: the desired topic. Throws InvalidSpecError (no AWS call is made then). */
 export function desiredTopic(input: DesiredInput<TopicSpec, TopicStatus>): TopicDesired {
   const { spec, config, owner } = input;
+  if (!input.finalizing) checkChildNames(topicWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Topic or the other object');
   const attributes: Record<string, string> = {};
   if (spec.displayName !== undefined) attributes.DisplayName = spec.displayName;
   if (spec.kmsMasterKeyId !== undefined) attributes.KmsMasterKeyId = spec.kmsMasterKeyId;

@@ -1,4 +1,5 @@
 /** The `Topic` kind: an SNS topic plus a ConfigMap publishers read with envFrom. */
+import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { SNS_TERMINAL_CODES } from '../sns-common/codes.js';
@@ -7,7 +8,7 @@ import { TopicSpecSchema, TopicStatusSchema, type TopicSpec, type TopicStatus } 
 import { topicManager } from './aws.js';
 import { topicDelta, type TopicObserved } from './delta.js';
 import { desiredTopic, type TopicDesired } from './desired.js';
-import { topicChildren, topicStatus } from './status.js';
+import { topicChildren, topicStatus, topicWouldBeChildren } from './status.js';
 
 export { TOPIC_RELATED_KEY };
 
@@ -23,6 +24,9 @@ export const topicKind: KindDefinition<TopicSpec, TopicDesired, TopicObserved, T
     AGE_COLUMN,
   ],
   childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
+  // ConfigMaps by name, to see whether another object already holds a child's name.
+  relatedResources: [{ apiVersion: 'v1', resource: 'configmaps' }],
+  customize: (parent) => childNameRules(parent, topicWouldBeChildren(parent.metadata.name)),
   terminalCodes: SNS_TERMINAL_CODES,
 
   desired: desiredTopic,

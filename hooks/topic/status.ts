@@ -1,6 +1,7 @@
 /** Pure: a Topic's status fields and its children. */
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject, Parent } from '../core/types.js';
+import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { TopicSpec, TopicStatus } from '../../schemas/topic.js';
 import type { TopicObserved } from './delta.js';
@@ -28,6 +29,11 @@ export function topicConfigMapName(parentName: string): string {
   return `${parentName}-topic`;
 }
 
+/** The children a Topic answers (by name), for the customize hook and the child-name conflict check. */
+export function topicWouldBeChildren(parentName: string): WouldBeChild[] {
+  return [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', name: topicConfigMapName(parentName) }];
+}
+
 /**
  * The ConfigMap apps read with `envFrom` (publishers need the ARN and the region). Computed
  * from status only, so the same children come back on every path; absent until the topic exists.
@@ -35,7 +41,8 @@ export function topicConfigMapName(parentName: string): string {
 export function topicChildren(input: ChildrenInput<TopicSpec, TopicStatus, TopicDesired>): KubeObject[] {
   const { status, parent } = input;
   if (!status.topicArn) return [];
-  return [
+  // A ConfigMap another object holds is left out (desired() reports the Conflict).
+  return withoutForeignChildren([
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -45,5 +52,5 @@ export function topicChildren(input: ChildrenInput<TopicSpec, TopicStatus, Topic
         AWS_REGION: status.region ?? input.spec?.region ?? '',
       },
     },
-  ];
+  ], parent as Parent, input.children, input.related);
 }

@@ -35,7 +35,7 @@ t.test('routes: bearer token, parent of the right kind', async (t) => {
   t.equal(misrouted.statusCode, 400);
   t.match(misrouted.json().message, /serves Bucket\.s3\.awshooks\.dev\/v1alpha1/);
   const customize = await post('customize', { parent: bucket({}) });
-  t.same(customize.json(), { relatedResources: [] }, 'no related objects');
+  t.same(customize.json(), { relatedResources: [{ apiVersion: 'v1', resource: 'configmaps', namespace: 'shop', names: ['data-bucket'] }] }, 'only the ConfigMap name (child-name conflict check)');
 });
 
 t.test('an invalid spec: 200, InvalidSpec naming the field, no AWS call, the ConfigMap kept', async (t) => {

@@ -47,7 +47,7 @@ t.test('customize: the Subscription asks for its own namespace\'s Topic, Queues 
     relatedResources: [{ apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'subscriptions', namespace: 'shop' }],
   });
   t.same(await customize('subscriptions', subscription({ topicRef: 'Not A Name' })), { relatedResources: [] }, 'an invalid spec relates nothing');
-  t.same(await customize('topics', topic({ region: 'eu-west-1' })), { relatedResources: [] }, 'a Topic needs nothing');
+  t.same(await customize('topics', topic({ region: 'eu-west-1' })), { relatedResources: [{ apiVersion: 'v1', resource: 'configmaps', namespace: 'shop', names: ['orders-topic'] }] }, 'a Topic needs only its ConfigMap name (child-name conflict check)');
   t.equal(await app.awsCalls(), 0);
 });
 
