@@ -6,6 +6,7 @@
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError } from '../core/errors.js';
 import { shortHash } from '../core/hash.js';
+import { allowedByAdmin } from '../core/name-scope.js';
 import type { Owner } from '../core/types.js';
 
 /** ECR's length limits of repository names. */
@@ -45,11 +46,15 @@ export function defaultRepositoryName(prefix: string, namespace: string, name: s
 
 /**
  * Whether a custom repository name stays inside the parent's namespace's names: it must start
- * with `<prefix>/<namespace>/`, as derived names do. The one place this rule lives for repositories.
+ * with `<prefix>/<namespace>/`, as derived names do (a namespace holds no `/`, so no token is
+ * needed), or be allowed by ALLOWED_AWS_NAMES. The one place this rule lives for repositories.
  */
 export function repositoryNameInNamespace(repositoryName: string, config: HooksConfig, owner: Owner): string | undefined {
   const required = `${config.namePrefix}/${owner.namespace}/`;
-  return repositoryName.startsWith(required) ? undefined : `must start with "${required}" (a Repository may only use its own namespace's names)`;
+  if (repositoryName.startsWith(required)) return undefined;
+  // The administrator's shared allowance (ALLOWED_AWS_NAMES), by name as for every kind.
+  if (allowedByAdmin(config.allowedAwsNames, owner.namespace, repositoryName)) return undefined;
+  return `must start with "${required}" (a Repository may only use its own namespace's names unless the administrator allowed it in ALLOWED_AWS_NAMES)`;
 }
 
 /** The repository name a spec asks for, checked against ECR's rules and the namespace rule. */
