@@ -204,8 +204,112 @@ const tableDrift = (full: boolean): DriftScenario => ({
   },
 });
 
+/**
+ * Bucket drift checks. Budget: 2 calls for a default Bucket (GetBucketTagging for existence and
+ * ownership, GetPublicAccessBlock, always managed), +1 for each of versioning, encryption,
+ * lifecycle rules and policy the spec sets: 6 with all of them.
+ */
+const bucket = (full: boolean): DriftScenario => ({
+  key: full ? 'aws_calls_drift_check_bucket_full' : 'aws_calls_drift_check_bucket',
+  plural: 'buckets',
+  async measure(ctx) {
+    const name = full ? 'bench-full' : 'bench';
+    const arn = `arn:aws:s3:::awshooks-bench-${name}`;
+    const d = new Driver(ctx, 'buckets', {
+      apiVersion: 's3.awshooks.dev/v1alpha1',
+      kind: 'Bucket',
+      metadata: { name, namespace: 'bench', uid: `uid-bucket-${name}`, generation: 1 },
+      spec: {
+        region: 'eu-west-1',
+        tags: { team: 'bench' },
+        ...(full
+          ? {
+              versioning: 'Enabled',
+              encryption: { algorithm: 'AES256' },
+              lifecycleRules: [{ id: 'logs', prefix: 'logs/', expirationDays: 365, transitions: [{ days: 30, storageClass: 'STANDARD_IA' }] }],
+              policy: { Statement: [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] },
+            }
+          : {}),
+      },
+    } as Parent, ['ConfigMap.v1']);
+    await d.converge();
+    return d.driftCheck();
+  },
+});
+
+/**
+ * Repository drift checks. Budget: 2 calls (DescribeRepositories, ListTagsForResource), +1 for
+ * each of the lifecycle policy and the repository policy the spec sets: 4 with both.
+ */
+const repository = (policies: boolean): DriftScenario => ({
+  key: policies ? 'aws_calls_drift_check_repository_policies' : 'aws_calls_drift_check_repository',
+  plural: 'repositories',
+  async measure(ctx) {
+    const name = policies ? 'bench-policies' : 'bench';
+    const d = new Driver(ctx, 'repositories', {
+      apiVersion: 'ecr.awshooks.dev/v1alpha1',
+      kind: 'Repository',
+      metadata: { name, namespace: 'bench', uid: `uid-repository-${name}`, generation: 1 },
+      spec: {
+        region: 'eu-west-1',
+        imageTagMutability: 'IMMUTABLE',
+        scanOnPush: true,
+        tags: { team: 'bench' },
+        ...(policies
+          ? {
+              lifecyclePolicy: { rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }] },
+              policy: { Statement: [{ Sid: 'Pull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }] },
+            }
+          : {}),
+      },
+    } as Parent, ['ConfigMap.v1']);
+    await d.converge();
+    return d.driftCheck();
+  },
+});
+
+const snsParent = (kind: string, apiVersion: string, name: string, spec: Record<string, unknown>): Parent =>
+  ({ apiVersion, kind, metadata: { name, namespace: 'bench', uid: `uid-${kind}-${name}`, generation: 1, creationTimestamp: '2026-11-22T00:00:00Z' }, spec }) as Parent;
+
+const topic: DriftScenario = {
+  key: 'aws_calls_drift_check_topic',
+  plural: 'topics',
+  async measure(ctx) {
+    const d = new Driver(ctx, 'topics', snsParent('Topic', 'sns.awshooks.dev/v1alpha1', 'bench-topic', { region: 'us-east-1', displayName: 'bench', tags: { team: 'bench' } }), ['ConfigMap.v1']);
+    await d.converge();
+    return d.driftCheck();
+  },
+};
+
+/** A Subscription with its Topic (and Queue), each driven with the related objects its customize hook asks for. */
+const subscription = (endpoint: 'queue' | 'https'): DriftScenario => ({
+  key: endpoint === 'queue' ? 'aws_calls_drift_check_subscription' : 'aws_calls_drift_check_subscription_https',
+  plural: 'subscriptions',
+  async measure(ctx) {
+    const name = `bench-${endpoint}`;
+    const t = new Driver(ctx, 'topics', snsParent('Topic', 'sns.awshooks.dev/v1alpha1', name, { region: 'us-east-1' }), ['ConfigMap.v1']);
+    await t.converge();
+    const spec = endpoint === 'queue' ? { topicRef: name, queueRef: name } : { topicRef: name, protocol: 'https', endpoint: 'https://example.com/bench' };
+    const s = new Driver(ctx, 'subscriptions', snsParent('Subscription', 'sns.awshooks.dev/v1alpha1', name, spec), []);
+    const related = (q?: Driver): ObjectMap => ({
+      'Topic.sns.awshooks.dev/v1alpha1': { [`bench/${name}`]: t.parent as KubeObject },
+      'Subscription.sns.awshooks.dev/v1alpha1': { [`bench/${name}`]: s.parent as KubeObject },
+      'Queue.sqs.awshooks.dev/v1alpha1': q ? { [`bench/${name}`]: q.parent as KubeObject } : {},
+    });
+    let q: Driver | undefined;
+    if (endpoint === 'queue') {
+      q = new Driver(ctx, 'queues', snsParent('Queue', 'sqs.awshooks.dev/v1alpha1', name, { region: 'us-east-1' }), ['ConfigMap.v1']);
+      q.related = related();
+      await q.converge();
+    }
+    s.related = related(q);
+    await s.converge();
+    return s.driftCheck();
+  },
+});
+
 /** The scenarios for the kinds the service has. */
 export function driftScenarios(plurals: string[]): DriftScenario[] {
-  const all: DriftScenario[] = [queue, policy, role, dbinstance(), dbinstance('24h'), tableConverged, tableDrift(false), tableDrift(true)];
+  const all: DriftScenario[] = [queue, policy, role, dbinstance(), dbinstance('24h'), tableConverged, tableDrift(false), tableDrift(true), bucket(false), bucket(true), repository(false), repository(true), topic, subscription('queue'), subscription('https')];
   return all.filter((s) => plurals.includes(s.plural));
 }

@@ -168,7 +168,8 @@ cmd_start() {
   {
     echo "=== $(date -u +%FT%TZ) moto_server -H 127.0.0.1 -p $port"
   } >>"$LOG_FILE"
-  MOTO_IAM_LOAD_MANAGED_POLICIES=true \
+  # MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS=false: like AWS, a bucket of another account answers 403.
+  MOTO_IAM_LOAD_MANAGED_POLICIES=true MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS=false \
     setsid "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" </dev/null >>"$LOG_FILE" 2>&1 &
   pid=$!
   echo "$pid" >"$PID_FILE"

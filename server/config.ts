@@ -77,6 +77,8 @@ export const ENV_SCHEMA = {
     PERMISSIONS_BOUNDARY_ARN: { type: 'string', pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/.+$' },
     ALLOWED_MANAGED_POLICY_ARNS: { type: 'string', default: '' },
     ALLOWED_AWS_NAMES: { type: 'string', default: '' },
+    ALLOWED_SNS_TOPIC_ARNS: { type: 'string', default: '' },
+    ALLOWED_SQS_QUEUE_ARNS: { type: 'string', default: '' },
     RDS_DEFAULT_SUBNET_GROUP: { type: 'string' },
     RDS_DEFAULT_SECURITY_GROUP_IDS: { type: 'string', default: '' },
     RDS_ENDPOINT_MAP: { type: 'string', default: '' },
@@ -118,6 +120,8 @@ interface RawEnv {
   PERMISSIONS_BOUNDARY_ARN?: string;
   ALLOWED_MANAGED_POLICY_ARNS: string;
   ALLOWED_AWS_NAMES: string;
+  ALLOWED_SNS_TOPIC_ARNS: string;
+  ALLOWED_SQS_QUEUE_ARNS: string;
   RDS_DEFAULT_SUBNET_GROUP?: string;
   RDS_DEFAULT_SECURITY_GROUP_IDS: string;
   RDS_ENDPOINT_MAP: string;
@@ -277,6 +281,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     defaultRegion: raw.AWS_REGION ?? raw.AWS_DEFAULT_REGION ?? DEFAULT_REGION,
     allowedManagedPolicyArns: list(raw.ALLOWED_MANAGED_POLICY_ARNS),
     allowedAwsNames: parseAllowedAwsNames(raw.ALLOWED_AWS_NAMES),
+    allowedSnsTopicArns: list(raw.ALLOWED_SNS_TOPIC_ARNS),
+    allowedSqsQueueArns: list(raw.ALLOWED_SQS_QUEUE_ARNS),
     rdsDefaultSecurityGroupIds: list(raw.RDS_DEFAULT_SECURITY_GROUP_IDS),
     rdsEndpointMap: parseEndpointMap(raw.RDS_ENDPOINT_MAP),
     dbConnectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,

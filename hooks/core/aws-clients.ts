@@ -1,8 +1,11 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsRateLimiter } from './aws-budget.js';
@@ -148,9 +151,29 @@ export class AwsClients {
     return this.get('dynamodb', region, (cfg) => new DynamoDBClient(cfg));
   }
 
+  /** The SNS client for a region. */
+  sns(region: string): SNSClient {
+    return this.get('sns', region, (cfg) => new SNSClient(cfg));
+  }
+
   /** The STS client for a region. */
   sts(region: string): STSClient {
     return this.get('sts', region, (cfg) => new STSClient(cfg));
+  }
+
+  /**
+   * The S3 client for a region.
+   * NOTE: the local emulator serves every bucket under its one host: path-style addressing
+   * (`<endpoint>/<bucket>`) is needed when AWS_ENDPOINT_URL is set; AWS itself gets the default
+   * virtual-hosted style.
+   */
+  s3(region: string): S3Client {
+    return this.get('s3', region, (cfg) => new S3Client({ ...cfg, forcePathStyle: cfg.endpoint !== undefined }));
+  }
+
+  /** The ECR client for a region. */
+  ecr(region: string): ECRClient {
+    return this.get('ecr', region, (cfg) => new ECRClient(cfg));
   }
 
   /** Close every client's connections (graceful shutdown). */

@@ -39,6 +39,16 @@ export interface HooksConfig {
    * Empty by default: every namespace keeps to its own names.
    */
   allowedAwsNames: NameAllowEntry[];
+  /**
+   * Glob patterns (`*` matches any run of characters) of SNS topic ARNs outside the namespace's
+   * own names that Subscriptions may use (`spec.topicArn`). Unset or empty: none.
+   */
+  allowedSnsTopicArns?: string[];
+  /**
+   * Glob patterns of SQS queue ARNs outside the namespace's own names that Subscriptions may
+   * name as their dead-letter queue (`spec.deadLetter.targetArn`). Unset or empty: none.
+   */
+  allowedSqsQueueArns?: string[];
   /** Default DB subnet group for DBInstances. */
   rdsDefaultSubnetGroup?: string;
   /** Default VPC security groups for DBInstances. */

@@ -1,5 +1,5 @@
 /** Pure: checks on IAM policy documents that the schema cannot express. */
-import { policyDocumentSize, validatePolicyDocument } from '../core/policy-validation.js';
+import { policyDocumentSize, validatePolicyDocument } from '../shared/policy-validation.js';
 import type { PolicyDocument } from '../../schemas/policy.js';
 
 /** The size IAM counts: the JSON text without whitespace outside strings. */

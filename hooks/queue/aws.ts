@@ -19,6 +19,7 @@ import type { QueueStatus } from '../../schemas/queue.js';
 import { withoutKeys } from '../shared/tags.js';
 import { redrivePolicyJson, type QueueDelta, type QueueObserved } from './delta.js';
 import type { QueueDesired } from './desired.js';
+import { wantedQueuePolicy } from './sns-sources.js';
 
 /** NOTE: SQS's JSON protocol says QueueDoesNotExist; the query protocol said AWS.SimpleQueueService.NonExistentQueue. */
 const NOT_FOUND = ['QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'NonExistentQueue'];
@@ -134,7 +135,14 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
         throw err;
       }
       if (!url) throw new Error('CreateQueue returned no QueueUrl');
-      return { url, name: desired.queueName, attributes: await attributesOf(sqs, url), tags };
+      let created = await attributesOf(sqs, url);
+      // The SNS statements need the queue's ARN (its account), known only now.
+      const policy = desired.snsSources ? wantedQueuePolicy(desired, { attributes: created }) : undefined;
+      if (policy !== undefined) {
+        await sqs.send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { Policy: policy } }));
+        created = { ...created, Policy: policy };
+      }
+      return { url, name: desired.queueName, attributes: created, tags };
     },
 
     async update(desired, observed, delta) {

@@ -1,8 +1,8 @@
 /** Pure: what differs between a desired and an observed queue. */
 import type { Delta } from '../core/kind.js';
 import { tagDelta } from '../core/ownership.js';
-import { parsePolicyDocument, samePolicyDocument } from '../shared/policy-document.js';
 import type { QueueDesired } from './desired.js';
+import { wantedQueuePolicy } from './sns-sources.js';
 
 /** A queue as read from SQS. */
 export interface QueueObserved {
@@ -41,7 +41,8 @@ function sameRedrive(observed: string | undefined, desired: { deadLetterTargetAr
 }
 
 /**
- * Compare by meaning: attributes as SQS's strings, the policy as an IAM document, the redrive
+ * Compare by meaning: attributes as SQS's strings, the policy as an IAM document (with the SNS
+ * statements the queue's Subscriptions need), the redrive
  * policy by its two fields, tags only for keys we set (or set before: `managedTagKeys`).
  */
 export function queueDelta(desired: QueueDesired, observed: QueueObserved, managedTagKeys: readonly string[] = []): QueueDelta {
@@ -49,9 +50,9 @@ export function queueDelta(desired: QueueDesired, observed: QueueObserved, manag
   for (const [key, value] of Object.entries(desired.attributes)) {
     if (observed.attributes[key] !== value) attributes[key] = value;
   }
-  if (desired.policy && !samePolicyDocument(parsePolicyDocument(observed.attributes.Policy), desired.policy)) {
-    attributes.Policy = JSON.stringify(desired.policy);
-  }
+  // spec.policy plus one statement per SNS topic that delivers here (sns-sources.ts).
+  const policy = wantedQueuePolicy(desired, observed);
+  if (policy !== undefined) attributes.Policy = policy;
   if (desired.redrive && !sameRedrive(observed.attributes.RedrivePolicy, desired.redrive)) {
     attributes.RedrivePolicy = redrivePolicyJson(desired.redrive);
   }

@@ -7,10 +7,11 @@ import { allowedByAdmin, chooseName, parseArn, type NameChoice } from '../core/n
 import { deriveName, inNamespaceNames, namespaceNamePrefix, scopedName, underscoreNamespaceToken, type NameScheme } from '../core/naming.js';
 import { ownerTags } from '../core/ownership.js';
 import { validateUserTags } from '../shared/tags.js';
-import { validatePolicyDocument } from '../core/policy-validation.js';
+import { validatePolicyDocument } from '../shared/policy-validation.js';
 import type { KubeObject, Owner } from '../core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 import { queueWouldBeChildren } from './status.js';
+import { checkReservedSids, snsSourcesFor, type SnsSource } from './sns-sources.js';
 
 /** SQS queue names: 80 characters of [A-Za-z0-9_-], `.fifo` included for FIFO queues. */
 export const SQS_NAME_MAX = 80;
@@ -47,6 +48,8 @@ export interface QueueDesired {
   attributes: Record<string, string>;
   policy?: Record<string, unknown>;
   redrive?: DesiredRedrive;
+  /** SNS topics of the namespace's Subscriptions that deliver here: one policy statement each (sns-sources.ts). */
+  snsSources?: SnsSource[];
   /** User tags. */
   tags: Record<string, string>;
   /** Owner tags (DESIGN.md §3.3). */
@@ -198,6 +201,8 @@ export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): Queue
   }
   // NOTE: SQS's policy quotas (8,192 bytes, 20 statements); SetQueueAttributes refuses more.
   if (spec.policy !== undefined) validatePolicyDocument(spec.policy, 'spec.policy', { kind: 'resource', maxChars: SQS_POLICY_MAX_CHARS, maxStatements: SQS_POLICY_MAX_STATEMENTS });
+  if (!input.finalizing) checkReservedSids(spec.policy);
+  const snsSources = input.finalizing ? [] : snsSourcesFor(input.parent.metadata.name, owner.namespace, input.related, config);
   return {
     region: spec.region,
     queueName: name.name,
@@ -206,6 +211,7 @@ export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): Queue
     attributes,
     ...(spec.policy ? { policy: spec.policy } : {}),
     ...(spec.deadLetter && !input.finalizing ? { redrive: resolveDeadLetter(input, spec.fifo) } : {}),
+    ...(snsSources.length > 0 ? { snsSources } : {}),
     tags: validateUserTags(spec.tags),
     ownerTags: ownerTags(owner),
     // Adoption only ever takes a name of the parent's own (DESIGN.md §3.3).

@@ -43,6 +43,8 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
   relatedResources: [
     { apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues' },
     { apiVersion: 'v1', resource: 'configmaps' },
+    { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'subscriptions' },
+    { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'topics' },
   ],
   terminalCodes: TERMINAL_CODES,
   // Seed 000 polls its queues every 30 seconds; SQS documents no control-plane limit.
@@ -51,9 +53,14 @@ export const queueKind: KindDefinition<QueueSpec, QueueDesired, QueueObserved, Q
   volatileStatus: ['messages', 'messagesInFlight', 'messagesDelayed'],
 
   customize(parent) {
+    const namespace = parent.metadata.namespace ?? '';
     const ref = parent.spec.deadLetter?.queueRef;
     return [
-      ...(ref ? [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: parent.metadata.namespace ?? '', names: [ref] }] : []),
+      ...(ref ? [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace, names: [ref] }] : []),
+      // The namespace's Subscriptions (those delivering here get a policy statement for their
+      // topic) and its Topics (to derive those topics' ARNs): see sns-sources.ts.
+      { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'subscriptions', namespace },
+      { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'topics', namespace },
       // The ConfigMap's name, to see whether another object already holds it.
       ...childNameRules(parent, queueWouldBeChildren(parent.metadata.name)),
     ];

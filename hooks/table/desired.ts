@@ -1,8 +1,11 @@
 /** Pure: a Table's spec (plus config and the previous status) → the desired DynamoDB table. */
+import { checkChildNames } from '../core/child-names.js';
+import { tableWouldBeChildren } from './status.js';
 import type { HooksConfig } from '../core/config.js';
-import { InvalidSpecError } from '../core/errors.js';
+import { InvalidSpecError, TerminalError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
-import { deriveName } from '../core/naming.js';
+import { inNamespaceNames, namespaceNamePrefix, scopedName, underscoreNamespaceToken, type NameScheme } from '../core/naming.js';
+import { allowedByAdmin } from '../core/name-scope.js';
 import { ownerTags } from '../core/ownership.js';
 import type { Owner } from '../core/types.js';
 import { validateUserTags } from '../shared/tags.js';
@@ -14,9 +17,6 @@ export const TABLE_NAME_MAX = 255;
 export const NON_KEY_ATTRIBUTES_MAX = 100;
 /** DynamoDB's limit of global secondary indexes per table (the default quota; also the schema's). */
 export const GSI_MAX = 20;
-/** Characters DynamoDB allows in tag keys and values (Unicode letters, digits, white space, _ . : / = + - @). */
-const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
 /** Attribute types of key attributes. */
 export type AttributeType = KeyAttribute['type'];
 
@@ -65,19 +65,34 @@ export interface TableDesired {
 
 /** The default AWS name of a Table: <prefix>-<namespace>-<name>, cut with a hash suffix. */
 export function defaultTableName(prefix: string, namespace: string, name: string): string {
-  return deriveName([prefix, namespace, name], { maxLength: TABLE_NAME_MAX, invalidChars: /[^a-zA-Z0-9_.-]/g });
+  return scopedName(prefix, namespace, name, DYNAMODB_NAME_SCHEME);
 }
 
 /**
- * The isolation rule for custom table names, in one place: a name from the spec must stay
- * among the names of the parent's own namespace (`<prefix>-<namespace>-`), so that a Table can
- * never reach (or adopt) another namespace's table. No administrator setting widens it yet.
+ * How DynamoDB writes the names awshooks derives: it allows `_`, which no Kubernetes namespace
+ * holds, so the namespace token is the namespace with `-` written `_` (core/naming.ts); object
+ * names (`a-z0-9.-`) are valid as they are.
+ */
+export const DYNAMODB_NAME_SCHEME: NameScheme = {
+  maxLength: TABLE_NAME_MAX,
+  namespaceToken: underscoreNamespaceToken,
+  objectPart: (name) => {
+    const text = name.replace(/[^a-zA-Z0-9_.-]/g, '-');
+    return { text, lossless: text === name };
+  },
+};
+
+/**
+ * The isolation rule for custom table names, in one place: a name from the spec must be one of
+ * the parent's own namespace's names (`<prefix>-<namespace token>-…`, core/naming.ts), or one
+ * the administrator allowed for the namespace (ALLOWED_AWS_NAMES), so that a Table can never
+ * reach (or adopt) another namespace's table. @throws TerminalError (NameNotAllowed).
  */
 export function checkTableNameInNamespace(tableName: string, config: HooksConfig, owner: Owner): void {
-  const own = `${config.namePrefix}-${owner.namespace}-`;
-  if (!tableName.startsWith(own)) {
-    throw new InvalidSpecError(`spec.tableName: must start with "${own}" (a Table may only name tables of its own namespace)`);
-  }
+  if (inNamespaceNames(tableName, config.namePrefix, owner.namespace, DYNAMODB_NAME_SCHEME)) return;
+  if (allowedByAdmin(config.allowedAwsNames, owner.namespace, tableName)) return;
+  const own = namespaceNamePrefix(config.namePrefix, owner.namespace, DYNAMODB_NAME_SCHEME);
+  throw new TerminalError('NameNotAllowed', `spec.tableName: "${tableName}" is outside this namespace's names (names starting with "${own}"); choose such a name, or ask the administrator to allow it (ALLOWED_AWS_NAMES)`);
 }
 
 /** The AWS name a Table spec asks for, validated against DynamoDB's rules and the namespace rule. */
@@ -102,15 +117,12 @@ export function regionFor(spec: Pick<TableSpec, 'region'>, previous: TableStatus
   return spec.region ?? existing ?? config.defaultRegion;
 }
 
-/** DynamoDB tag rules on top of the shared ones: its character set, and `aws:` is AWS's own. */
+/**
+ * DynamoDB's tag rules: the shared ones (hooks/shared/tags.ts) are exactly DynamoDB's character
+ * set, lengths and reserved prefixes (`aws:`, `awshooks.dev/`), so nothing is added here.
+ */
 export function validateTableTags(tags: Record<string, string> | undefined): Record<string, string> {
-  const out = validateUserTags(tags);
-  for (const [key, value] of Object.entries(out)) {
-    if (key.toLowerCase().startsWith('aws:')) throw new InvalidSpecError(`spec.tags: key "${key}" uses the prefix aws:, reserved by AWS`);
-    if (!TAG_CHARS.test(key)) throw new InvalidSpecError(`spec.tags: key "${key}" may only hold letters, digits, spaces and _ . : / = + - @`);
-    if (!TAG_CHARS.test(value)) throw new InvalidSpecError(`spec.tags: the value of "${key}" may only hold letters, digits, spaces and _ . : / = + - @`);
-  }
-  return out;
+  return validateUserTags(tags);
 }
 
 /** Record a key attribute's type, refusing an attribute declared with two types. */
@@ -164,6 +176,7 @@ export function desiredTable(input: DesiredInput<TableSpec, TableStatus>): Table
   const { spec, config, owner } = input;
   const previous = input.parent.status && Object.keys(input.parent.status).length > 0 ? input.parent.status : undefined;
   const tableName = tableNameFor(spec, config, owner);
+  if (!input.finalizing) checkChildNames(tableWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Table or the other object');
   const region = regionFor(spec, previous, config);
 
   const attributes: Record<string, AttributeType> = {};

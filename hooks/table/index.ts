@@ -1,11 +1,12 @@
 /** The `Table` kind: a DynamoDB table plus a ConfigMap apps read with envFrom (seed 004). */
+import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { TABLE_SPEC_VALIDATIONS, TableSpecSchema, TableStatusSchema, type TableSpec, type TableStatus } from '../../schemas/table.js';
 import { tableManager } from './aws.js';
 import { tableDelta, type TableObserved } from './delta.js';
 import { desiredTable, type TableDesired } from './desired.js';
-import { tableChildren, tableReadiness, tableStatus } from './status.js';
+import { tableChildren, tableReadiness, tableStatus, tableWouldBeChildren } from './status.js';
 
 /**
  * DynamoDB error codes that need the user (or the admin) to act; everything else is retried
@@ -36,6 +37,9 @@ export const tableKind: KindDefinition<TableSpec, TableDesired, TableObserved, T
     AGE_COLUMN,
   ],
   childResources: [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' }],
+  // ConfigMaps by name, to see whether another object already holds a child's name.
+  relatedResources: [{ apiVersion: 'v1', resource: 'configmaps' }],
+  customize: (parent) => childNameRules(parent, tableWouldBeChildren(parent.metadata.name)),
   terminalCodes: TERMINAL_CODES,
   desired: desiredTable,
   resource: tableManager,

@@ -1,6 +1,7 @@
 /** Pure: a Table's readiness, status fields and ConfigMap child. */
 import type { ChildrenInput, Readiness } from '../core/kind.js';
-import type { KubeObject } from '../core/types.js';
+import type { KubeObject, Parent } from '../core/types.js';
+import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { TableSpec, TableStatus } from '../../schemas/table.js';
 import { observedBillingMode, observedKmsKeyArn, streamArnOf, type TableObserved } from './delta.js';
@@ -106,6 +107,11 @@ export function configMapName(parentName: string): string {
   return `${parentName}-table`;
 }
 
+/** The children a Table answers (by name), for the customize hook and the child-name conflict check. */
+export function tableWouldBeChildren(parentName: string): WouldBeChild[] {
+  return [{ apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', name: configMapName(parentName) }];
+}
+
 /**
  * The ConfigMap apps read with `envFrom`: TABLE_NAME, TABLE_ARN, STREAM_ARN (while the stream
  * is enabled) and AWS_REGION. Computed from status only, so the same child comes back on every
@@ -114,7 +120,8 @@ export function configMapName(parentName: string): string {
 export function tableChildren(input: ChildrenInput<TableSpec, TableStatus, TableDesired>): KubeObject[] {
   const { status, parent } = input;
   if (!status.tableArn || !status.tableName) return [];
-  return [
+  // A ConfigMap another object holds is left out (desired() reports the Conflict).
+  return withoutForeignChildren([
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -126,5 +133,5 @@ export function tableChildren(input: ChildrenInput<TableSpec, TableStatus, Table
         AWS_REGION: status.region ?? '',
       },
     },
-  ];
+  ], parent as Parent, input.children, input.related);
 }

@@ -174,10 +174,16 @@ t.test('customize asks for the dead-letter Queue of the same namespace only', as
     payload: { controller: {}, parent: queue({ region: 'eu-west-1', deadLetter: { queueRef: 'orders-dlq' } }) },
   });
   t.equal(res.statusCode, 200);
+  // Plus the namespace's Subscriptions and Topics: the queue's policy lets the topics of the
+  // Subscriptions delivering to it send (hooks/queue/sns-sources.ts).
+  const sns = [
+    { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'subscriptions', namespace: 'shop' },
+    { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'topics', namespace: 'shop' },
+  ];
   const configMap = { apiVersion: 'v1', resource: 'configmaps', namespace: 'shop', names: ['orders-queue'] };
-  t.same(res.json(), { relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: 'shop', names: ['orders-dlq'] }, configMap] });
+  t.same(res.json(), { relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: 'shop', names: ['orders-dlq'] }, ...sns, configMap] });
   const none = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/customize', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue() } });
-  t.same(none.json(), { relatedResources: [configMap] }, 'no dead-letter Queue: only the ConfigMap name (child collision check)');
+  t.same(none.json(), { relatedResources: [...sns, configMap] }, 'no dead-letter Queue: the SNS objects and the ConfigMap name (child collision check)');
 });
 
 t.test('a bug answers 500 without details, so Metacontroller writes nothing', async (t) => {

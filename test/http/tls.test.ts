@@ -28,6 +28,12 @@ t.test('hooks over HTTPS, token still required', async (t) => {
     });
   const ok = await post(TEST_TOKEN);
   t.equal(ok.status, 200, 'verified against the certificate');
-  t.same(JSON.parse(ok.body), { relatedResources: [{ apiVersion: 'v1', resource: 'configmaps', namespace: 'ns', names: ['q-queue'] }] });
+  t.same(JSON.parse(ok.body), {
+    relatedResources: [
+      { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'subscriptions', namespace: 'ns' },
+      { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'topics', namespace: 'ns' },
+      { apiVersion: 'v1', resource: 'configmaps', namespace: 'ns', names: ['q-queue'] },
+    ],
+  });
   t.equal((await post()).status, 401);
 });

@@ -469,9 +469,13 @@ t.test('IAM controller policy is least privilege', async (t) => {
     ...['CreateRole', 'PutRolePermissionsBoundary', 'GetRole', 'UpdateRole', 'UpdateAssumeRolePolicy', 'DeleteRole', 'TagRole', 'UntagRole', 'ListRoleTags', 'AttachRolePolicy', 'DetachRolePolicy', 'ListAttachedRolePolicies', 'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy', 'ListRolePolicies', 'ListInstanceProfilesForRole', 'RemoveRoleFromInstanceProfile'].map((a) => `iam:${a}`),
     'sts:GetCallerIdentity',
     ...['CreateDBInstance', 'DescribeDBInstances', 'ModifyDBInstance', 'DeleteDBInstance', 'AddTagsToResource', 'RemoveTagsFromResource', 'ListTagsForResource', 'CreateDBSnapshot', 'DescribeDBSnapshots', 'DeleteDBSnapshot'].map((a) => `rds:${a}`),
+    ...['CreateTopic', 'GetTopicAttributes', 'SetTopicAttributes', 'DeleteTopic', 'TagResource', 'UntagResource', 'ListTagsForResource', 'ListSubscriptionsByTopic', 'Subscribe', 'GetSubscriptionAttributes', 'SetSubscriptionAttributes', 'Unsubscribe'].map((a) => `sns:${a}`),
     'kms:CreateGrant',
     'kms:DescribeKey',
     ...['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'DescribeTimeToLive', 'UpdateTimeToLive', 'DescribeContinuousBackups', 'UpdateContinuousBackups'].map((a) => `dynamodb:${a}`),
+    ...['CreateBucket', 'DeleteBucket', 'GetBucketTagging', 'PutBucketTagging', 'TagResource', 'GetBucketVersioning', 'PutBucketVersioning', 'GetEncryptionConfiguration', 'PutEncryptionConfiguration', 'GetBucketPublicAccessBlock', 'PutBucketPublicAccessBlock', 'GetLifecycleConfiguration', 'PutLifecycleConfiguration', 'GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy', 'ListBucketVersions'].map((a) => `s3:${a}`),
+    ...['CreateRepository', 'DescribeRepositories', 'DeleteRepository', 'TagResource', 'UntagResource', 'ListTagsForResource', 'PutImageTagMutability', 'PutImageScanningConfiguration', 'PutLifecyclePolicy', 'GetLifecyclePolicy', 'DeleteLifecyclePolicy', 'SetRepositoryPolicy', 'GetRepositoryPolicy', 'DeleteRepositoryPolicy', 'ListImages'].map((a) => `ecr:${a}`),
+    'kms:RetireGrant',
   ];
   const allowed = new Set(allows.flatMap((s) => list(s.Action)));
   t.same(required.filter((a) => !allowed.has(a)), [], 'every action the service calls is allowed');
@@ -521,8 +525,12 @@ t.test('IAM controller policy is least privilege', async (t) => {
     ),
     'the boundary policy itself cannot be rewritten',
   );
+  t.ok(
+    policy.Statement.some((s) => s.Effect === 'Deny' && list(s.Action).includes('s3:DeleteObject') && list(s.Action).includes('s3:DeleteObjectVersion')),
+    'S3 objects can never be deleted by awshooks',
+  );
 
-  // Resources: no `*` for SQS/IAM/RDS except read-only calls; everything else scoped to the prefix.
+  // Resources: no `*` for SQS/SNS/IAM/RDS except read-only calls; everything else scoped to the prefix.
   const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'sts:GetCallerIdentity']);
   const RDS_SHARED_GROUPS = new Set([
     'arn:aws:rds:*:*:subgrp:*',
@@ -542,8 +550,8 @@ t.test('IAM controller policy is least privilege', async (t) => {
         );
         const via = list(s.Condition?.StringLike?.['kms:ViaService'] ?? []);
         t.ok(
-          via.length > 0 && via.every((v) => ['rds.*.amazonaws.com', 'sqs.*.amazonaws.com', 'dynamodb.*.amazonaws.com'].includes(v)),
-          `${s.Sid}: ...and only RDS, SQS and DynamoDB`,
+          via.length > 0 && via.every((v) => ['rds.*.amazonaws.com', 'sqs.*.amazonaws.com', 'dynamodb.*.amazonaws.com', 'ecr.*.amazonaws.com'].includes(v)),
+          `${s.Sid}: ...and only RDS, SQS, DynamoDB and ECR`,
         );
       } else {
         t.same(actions.filter((a) => !READ_ONLY_ON_STAR.has(a)), [], `${s.Sid}: only read-only calls on Resource *`);
@@ -554,7 +562,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
       const scoped =
         r.endsWith(`:${prefix}-*`) || r.endsWith(`/${prefix}/*`) || r.endsWith(`:table/${prefix}-*`) || (RDS_SHARED_GROUPS.has(r) && actions.every((a) => a === 'rds:CreateDBInstance' || a === 'rds:ModifyDBInstance'));
       t.ok(scoped, `${s.Sid}: ${r} is limited to the "${prefix}" prefix (or a group CreateDBInstance/ModifyDBInstance names)`);
-      t.notOk(/^arn:aws:(sqs|iam|rds|dynamodb):[^:]*:[^:]*:(table\/)?\*$/.test(r), `${s.Sid}: ${r} is not a whole-service wildcard`);
+      t.notOk(/^arn:aws:(sqs|sns|iam|rds|dynamodb):[^:]*:[^:]*:(table\/)?\*$/.test(r), `${s.Sid}: ${r} is not a whole-service wildcard`);
     }
   }
 });

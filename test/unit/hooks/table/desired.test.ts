@@ -34,8 +34,12 @@ t.test('table names: derived within 255 characters, custom ones stay in the name
   t.match(long, /^[a-zA-Z0-9_.-]+-[0-9a-f]{8}$/);
   t.not(long, defaultTableName('awshooks', 'n'.repeat(63), `${'x'.repeat(252)}y`), 'long names that share a beginning differ');
   t.equal(desiredOf({ ...SEED_004_SPEC, tableName: 'awshooks-shop-orders.v2' }).tableName, 'awshooks-shop-orders.v2');
-  t.throws(() => desiredOf({ ...SEED_004_SPEC, tableName: 'awshooks-other-orders' }), { reason: 'InvalidSpec', message: /must start with "awshooks-shop-"/ }, 'another namespace');
-  t.throws(() => desiredOf({ ...SEED_004_SPEC, tableName: 'legacy-orders' }), { reason: 'InvalidSpec', message: /own namespace/ });
+  t.throws(() => desiredOf({ ...SEED_004_SPEC, tableName: 'awshooks-other-orders' }), { reason: 'NameNotAllowed', message: /names starting with "awshooks-shop-"/ }, 'another namespace');
+  t.throws(() => desiredOf({ ...SEED_004_SPEC, tableName: 'legacy-orders' }), { reason: 'NameNotAllowed', message: /ALLOWED_AWS_NAMES/ });
+  t.doesNotThrow(() => { checkTableNameInNamespace('legacy-orders', { ...DEFAULT_HOOKS_CONFIG, allowedAwsNames: [{ namespace: 'shop', pattern: 'legacy-*' }] }, tableOwner); }, 'a name the administrator allowed for the namespace');
+  t.throws(() => { checkTableNameInNamespace('legacy-orders', { ...DEFAULT_HOOKS_CONFIG, allowedAwsNames: [{ namespace: 'other', pattern: 'legacy-*' }] }, tableOwner); }, { reason: 'NameNotAllowed', message: /ALLOWED_AWS_NAMES/ }, '...only for that namespace');
+  t.equal(defaultTableName('awshooks', 'team-a', 'orders'), 'awshooks-team_a-orders', 'the namespace token: team-a and team + a-orders never meet');
+  t.not(defaultTableName('awshooks', 'team-a', 'orders'), defaultTableName('awshooks', 'team', 'a-orders'));
   t.throws(() => { checkTableNameInNamespace('awshooks-shopping-x', { ...DEFAULT_HOOKS_CONFIG }, tableOwner); }, { message: /awshooks-shop-/ }, 'a namespace whose name starts the same is not ours');
   for (const bad of ['ab', 'awshooks-shop-a b', `awshooks-shop-${'x'.repeat(250)}`, 'awshooks-shop-ä']) {
     t.throws(() => desiredOf({ ...SEED_004_SPEC, tableName: bad }), { reason: 'InvalidSpec', message: /spec.tableName/ }, `refused: ${bad.slice(0, 30)}`);
@@ -162,8 +166,8 @@ t.test('tags: reserved prefixes and DynamoDB characters', async (t) => {
   for (const [tags, message] of [
     [{ 'awshooks.dev/name': 'x' }, /reserved for awshooks/],
     [{ 'aws:cloudformation:stack': 'x' }, /reserved by AWS/],
-    [{ 'team#1': 'x' }, /key "team#1" may contain only/],
-    [{ team: 'a;b' }, /spec.tags.team: the value may contain only/],
+    [{ 'team#1': 'x' }, /key "team#1" may contain only letters/],
+    [{ team: 'a;b' }, /spec\.tags\.team: the value may contain only/],
   ] as [Record<string, string>, RegExp][]) {
     t.throws(() => validateTableTags(tags), { reason: 'InvalidSpec', message }, JSON.stringify(tags));
   }

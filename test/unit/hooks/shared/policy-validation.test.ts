@@ -1,6 +1,6 @@
 /** One validation of IAM policy documents for every kind (issue 8 §3). */
 import t from 'tap';
-import { validatePolicyDocument } from '../../../../hooks/core/policy-validation.js';
+import { validatePolicyDocument } from '../../../../hooks/shared/policy-validation.js';
 
 const allow = { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::123456789012:root' }, Action: 'sqs:SendMessage', Resource: '*' };
 const resource = (statement: unknown, extra: Record<string, unknown> = {}) => ({ Version: '2012-10-17', Statement: statement, ...extra });

@@ -5,7 +5,7 @@
  * the field — before any AWS call. Inputs are bounded in depth and size by spec validation first,
  * so nothing here can recurse without end.
  */
-import { InvalidSpecError } from './errors.js';
+import { InvalidSpecError } from '../core/errors.js';
 
 /** Which grammar a document follows. */
 export type PolicyKind = 'identity' | 'resource';
