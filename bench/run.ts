@@ -61,13 +61,23 @@ async function resetMoto(): Promise<void> {
   if (!res.ok) throw new Error(`moto reset: ${res.status}`);
 }
 
-const ready = (answer: SyncResponse) => (answer.status.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const ready = (answer: SyncResponse) =>
+  (answer.status.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 function queueParent(name: string, status?: Record<string, unknown>): Parent {
   return {
     apiVersion: 'sqs.awshooks.dev/v1alpha1',
     kind: 'Queue',
-    metadata: { name, namespace: 'bench', uid: `uid-${name}`, generation: 1, resourceVersion: '1000', creationTimestamp: '2026-11-22T00:00:00Z', labels: { app: 'bench' }, annotations: { note: 'x'.repeat(200) } },
+    metadata: {
+      name,
+      namespace: 'bench',
+      uid: `uid-${name}`,
+      generation: 1,
+      resourceVersion: '1000',
+      creationTimestamp: '2026-11-22T00:00:00Z',
+      labels: { app: 'bench' },
+      annotations: { note: 'x'.repeat(200) },
+    },
     spec: { region: 'us-east-1', visibilityTimeout: 60, messageRetentionPeriod: 86400, tags: { team: 'bench', env: 'perf' } },
     ...(status ? { status } : {}),
   };
@@ -90,17 +100,34 @@ async function microBench(out: Record<string, number>, notes: Record<string, str
   // A long interval: this part measures the converged path alone (drift checks are measured below).
   const service = await startService('service', PORT, { AWS_ENDPOINT_URL: endpoint!, DRIFT_CHECK_INTERVALS: 'queue=3600' });
   try {
-    const first = await post<SyncResponse>(service.url, '/hooks/queues/sync', { controller: {}, parent: queueParent('converged'), children: { 'ConfigMap.v1': {} } });
+    const first = await post<SyncResponse>(service.url, '/hooks/queues/sync', {
+      controller: {},
+      parent: queueParent('converged'),
+      children: { 'ConfigMap.v1': {} },
+    });
     if (!ready(first)) throw new Error(`queue not ready: ${JSON.stringify(first.status)}`);
     const children = {
       'ConfigMap.v1': Object.fromEntries(
         first.children.map((c) => [
           `bench/${c.metadata.name}`,
-          { ...c, metadata: { ...c.metadata, namespace: 'bench', uid: 'c1', resourceVersion: '1', managedFields: [{ manager: 'metacontroller', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }] } },
+          {
+            ...c,
+            metadata: {
+              ...c.metadata,
+              namespace: 'bench',
+              uid: 'c1',
+              resourceVersion: '1',
+              managedFields: [{ manager: 'metacontroller', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }],
+            },
+          },
         ]),
       ),
     };
-    const request = { controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: 'awshooks-queues' } }, parent: queueParent('converged', first.status), children };
+    const request = {
+      controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: 'awshooks-queues' } },
+      parent: queueParent('converged', first.status),
+      children,
+    };
     const dir = join(ROOT, '.run');
     mkdirSync(dir, { recursive: true });
     const bodyFile = join(dir, 'bench-body.json');
@@ -136,7 +163,9 @@ async function microBench(out: Record<string, number>, notes: Record<string, str
           for (const who of order) {
             const r = who === 's' ? await runService(c, SECONDS) : await runBare(c, SECONDS);
             runs[`${who}${c}`]!.push(r);
-            log(`round ${round + 1} ${who === 's' ? 'service' : 'bare   '} c${c}: ${Math.round(r.rps)} req/s, ${r.cpuUs.toFixed(1)} µs CPU/req, p99 ${r.p99.toFixed(2)} ms (load ${loadavg()[0]!.toFixed(1)})`);
+            log(
+              `round ${round + 1} ${who === 's' ? 'service' : 'bare   '} c${c}: ${Math.round(r.rps)} req/s, ${r.cpuUs.toFixed(1)} µs CPU/req, p99 ${r.p99.toFixed(2)} ms (load ${loadavg()[0]!.toFixed(1)})`,
+            );
           }
         }
       }
@@ -159,10 +188,22 @@ async function microBench(out: Record<string, number>, notes: Record<string, str
       notes.cpu_ratio_vs_bare = spread(ratios, 3);
       notes.cpu_us_per_sync = spread(cpuS, 1);
       notes.cpu_us_per_bare = spread(cpuB, 1);
-      notes.p99_ms_c5 = spread(runs.s5!.map((r) => r.p99), 2);
-      notes.p99_bare_ms_c5 = spread(runs.b5!.map((r) => r.p99), 2);
-      notes.p99_ms_c32 = spread(runs.s32!.map((r) => r.p99), 2);
-      notes.p99_bare_ms_c32 = spread(runs.b32!.map((r) => r.p99), 2);
+      notes.p99_ms_c5 = spread(
+        runs.s5!.map((r) => r.p99),
+        2,
+      );
+      notes.p99_bare_ms_c5 = spread(
+        runs.b5!.map((r) => r.p99),
+        2,
+      );
+      notes.p99_ms_c32 = spread(
+        runs.s32!.map((r) => r.p99),
+        2,
+      );
+      notes.p99_bare_ms_c32 = spread(
+        runs.b32!.map((r) => r.p99),
+        2,
+      );
       log(`${calls} AWS calls in ${syncs} converged syncs`);
     } finally {
       await bare.stop();
@@ -196,7 +237,11 @@ async function driftChecks(out: Record<string, number>): Promise<void> {
       advance: (s: number) => {
         clock.advance(s);
       },
-      intervalOf: (plural: string) => driftIntervalSecondsOf(KINDS.find((k) => k.names.plural === plural)!, config.hooks),
+      intervalOf: (plural: string) =>
+        driftIntervalSecondsOf(
+          KINDS.find((k) => k.names.plural === plural)!,
+          config.hooks,
+        ),
     };
     for (const scenario of driftScenarios(KINDS.map((k) => k.names.plural))) {
       try {
@@ -207,7 +252,9 @@ async function driftChecks(out: Record<string, number>): Promise<void> {
       }
     }
     for (const kind of KINDS) out[`drift_interval_s_${kind.names.singular}`] = driftIntervalSecondsOf(kind, config.hooks);
-    log(`drift checks: ${JSON.stringify(Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('aws_calls_drift') || k.startsWith('drift_interval'))))}`);
+    log(
+      `drift checks: ${JSON.stringify(Object.fromEntries(Object.entries(out).filter(([k]) => k.startsWith('aws_calls_drift') || k.startsWith('drift_interval'))))}`,
+    );
   } finally {
     await app.close();
   }
@@ -245,13 +292,28 @@ async function main(): Promise<void> {
   const out: Record<string, number> = {};
   const notes: Record<string, string> = {};
   const loadStart = loadavg()[0]!;
-  log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   await resetMoto();
   if (PARTS.has('micro')) await microBench(out, notes);
   if (PARTS.has('drift')) await driftChecks(out);
   if (PARTS.has('new')) await newQueues(out);
   await resetMoto();
-  const none = { statusWritesPerParentHour: NaN, parents: 0, seconds: 0, syncsPerS: NaN, awsCallsPerS: NaN, awsCallsPerSDemand: NaN, rateLimitedPerS: NaN, statusChangesPerS: NaN, cpuPercent: NaN, rssMb: NaN };
+  const none = {
+    statusWritesPerParentHour: NaN,
+    parents: 0,
+    seconds: 0,
+    syncsPerS: NaN,
+    awsCallsPerS: NaN,
+    awsCallsPerSDemand: NaN,
+    rateLimitedPerS: NaN,
+    statusChangesPerS: NaN,
+    cpuPercent: NaN,
+    rssMb: NaN,
+  };
   const scale = PARTS.has('scale') ? await scaleRun({ parents: Number(args['scale-parents']), seconds: Number(args['scale-seconds']), port: PORT + 20 }) : none;
   await resetMoto();
   const many = PARTS.has('distinct') ? await distinctParents({ parents: Number(args.distinct), port: PORT + 40 }) : { rssMb: NaN };

@@ -24,7 +24,8 @@ export interface DriftScenario {
   measure(ctx: ScenarioContext): Promise<number>;
 }
 
-const ready = (answer: SyncResponse) => (answer.status.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const ready = (answer: SyncResponse) =>
+  (answer.status.conditions as { type: string; status: string }[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** A parent driven like Metacontroller drives it. */
 class Driver {
@@ -39,7 +40,12 @@ class Driver {
     this.children = Object.fromEntries(childTypes.map((t) => [t, {}]));
   }
   async sync(): Promise<SyncResponse> {
-    const answer = await this.ctx.post(this.ctx.url, `/hooks/${this.plural}/sync`, { controller: {}, parent: this.parent, children: this.children, related: this.related });
+    const answer = await this.ctx.post(this.ctx.url, `/hooks/${this.plural}/sync`, {
+      controller: {},
+      parent: this.parent,
+      children: this.children,
+      related: this.related,
+    });
     const ns = this.parent.metadata.namespace!;
     this.parent = { ...this.parent, status: answer.status };
     const children: ObjectMap = Object.fromEntries(Object.keys(this.children).map((k) => [k, {}]));
@@ -82,12 +88,23 @@ const dbinstance = (backupEvery?: string): DriftScenario => ({
   async measure(ctx) {
     const pg = localPostgres();
     const name = backupEvery ? 'bench-backup' : 'bench';
-    const d = new Driver(ctx, 'dbinstances', {
-      apiVersion: 'rds.awshooks.dev/v1alpha1',
-      kind: 'DBInstance',
-      metadata: { name, namespace: 'bench', uid: `00000000-0000-4000-8000-00000000000${backupEvery ? 2 : 1}`, generation: 1 },
-      spec: { region: 'us-east-1', engine: 'postgres', masterUsername: pg.user, deletionPolicy: 'Delete', ...(backupEvery ? { backup: { retentionDays: 7, every: backupEvery } } : {}) },
-    }, ['Secret.v1', 'Service.v1']);
+    const d = new Driver(
+      ctx,
+      'dbinstances',
+      {
+        apiVersion: 'rds.awshooks.dev/v1alpha1',
+        kind: 'DBInstance',
+        metadata: { name, namespace: 'bench', uid: `00000000-0000-4000-8000-00000000000${backupEvery ? 2 : 1}`, generation: 1 },
+        spec: {
+          region: 'us-east-1',
+          engine: 'postgres',
+          masterUsername: pg.user,
+          deletionPolicy: 'Delete',
+          ...(backupEvery ? { backup: { retentionDays: 7, every: backupEvery } } : {}),
+        },
+      },
+      ['Secret.v1', 'Service.v1'],
+    );
     // First sync returns the master Secret; the "person" sets its password to the local
     // server's, standing in for the RDS master password.
     await d.converge((drv) => {
@@ -98,17 +115,19 @@ const dbinstance = (backupEvery?: string): DriftScenario => ({
   },
 });
 
-const s3ReadPolicy = (name: string): Parent =>
-  ({
-    apiVersion: 'iam.awshooks.dev/v1alpha1',
-    kind: 'Policy',
-    metadata: { name, namespace: 'bench', uid: `uid-policy-${name}`, generation: 1 },
-    spec: {
-      description: 'bench',
-      document: { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::bench/*', 'arn:aws:s3:::bench'] }] },
-      tags: { team: 'bench' },
+const s3ReadPolicy = (name: string): Parent => ({
+  apiVersion: 'iam.awshooks.dev/v1alpha1',
+  kind: 'Policy',
+  metadata: { name, namespace: 'bench', uid: `uid-policy-${name}`, generation: 1 },
+  spec: {
+    description: 'bench',
+    document: {
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'Read', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::bench/*', 'arn:aws:s3:::bench'] }],
     },
-  });
+    tags: { team: 'bench' },
+  },
+});
 
 const policy: DriftScenario = {
   key: 'aws_calls_drift_check_policy',
@@ -126,17 +145,22 @@ const role: DriftScenario = {
   async measure(ctx) {
     const p = new Driver(ctx, 'policies', s3ReadPolicy('bench-role-read'), []);
     await p.converge();
-    const d = new Driver(ctx, 'roles', {
-      apiVersion: 'iam.awshooks.dev/v1alpha1',
-      kind: 'Role',
-      metadata: { name: 'bench-app', namespace: 'bench', uid: 'uid-role-bench-app', generation: 1 },
-      spec: {
-        policies: ['bench-role-read'],
-        managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
-        inlinePolicies: { send: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] } },
-        tags: { team: 'bench' },
+    const d = new Driver(
+      ctx,
+      'roles',
+      {
+        apiVersion: 'iam.awshooks.dev/v1alpha1',
+        kind: 'Role',
+        metadata: { name: 'bench-app', namespace: 'bench', uid: 'uid-role-bench-app', generation: 1 },
+        spec: {
+          policies: ['bench-role-read'],
+          managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+          inlinePolicies: { send: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] } },
+          tags: { team: 'bench' },
+        },
       },
-    }, ['ServiceAccount.v1']);
+      ['ServiceAccount.v1'],
+    );
     d.related = { 'Policy.iam.awshooks.dev/v1alpha1': { 'bench/bench-role-read': p.parent } };
     await d.converge();
     return d.driftCheck();
@@ -147,25 +171,36 @@ const queue: DriftScenario = {
   key: 'aws_calls_drift_check',
   plural: 'queues',
   async measure(ctx) {
-    const d = new Driver(ctx, 'queues', {
-      apiVersion: 'sqs.awshooks.dev/v1alpha1',
-      kind: 'Queue',
-      metadata: { name: 'bench-drift', namespace: 'bench', uid: 'uid-queue-bench-drift', generation: 1 },
-      spec: { region: 'us-east-1', visibilityTimeout: 60, tags: { team: 'bench' } },
-    }, ['ConfigMap.v1']);
+    const d = new Driver(
+      ctx,
+      'queues',
+      {
+        apiVersion: 'sqs.awshooks.dev/v1alpha1',
+        kind: 'Queue',
+        metadata: { name: 'bench-drift', namespace: 'bench', uid: 'uid-queue-bench-drift', generation: 1 },
+        spec: { region: 'us-east-1', visibilityTimeout: 60, tags: { team: 'bench' } },
+      },
+      ['ConfigMap.v1'],
+    );
     await d.converge();
     return d.driftCheck();
   },
 };
 
 /** Seed 004's table, as written, in namespace bench. */
-const tableParent = (name: string, extra: Record<string, unknown> = {}): Parent =>
-  ({
-    apiVersion: 'dynamodb.awshooks.dev/v1alpha1',
-    kind: 'Table',
-    metadata: { name, namespace: 'bench', uid: `uid-table-${name}`, generation: 1 },
-    spec: { hashAttribute: { name: 'name', type: 'S' }, rangeAttribute: { name: 'created_at', type: 'S' }, readCapacityUnits: 5, writeCapacityUnits: 5, tags: { team: 'bench' }, ...extra },
-  });
+const tableParent = (name: string, extra: Record<string, unknown> = {}): Parent => ({
+  apiVersion: 'dynamodb.awshooks.dev/v1alpha1',
+  kind: 'Table',
+  metadata: { name, namespace: 'bench', uid: `uid-table-${name}`, generation: 1 },
+  spec: {
+    hashAttribute: { name: 'name', type: 'S' },
+    rangeAttribute: { name: 'created_at', type: 'S' },
+    readCapacityUnits: 5,
+    writeCapacityUnits: 5,
+    tags: { team: 'bench' },
+    ...extra,
+  },
+});
 
 /** Fail the figure when a kind makes more AWS calls than its stated budget. */
 function withinBudget(key: string, calls: number, budget: number): number {
@@ -196,7 +231,12 @@ const tableDrift = (full: boolean): DriftScenario => ({
   plural: 'tables',
   async measure(ctx) {
     const extra = full
-      ? { globalSecondaryIndexes: [{ name: 'by-team', hashAttribute: { name: 'team', type: 'S' }, readCapacityUnits: 1, writeCapacityUnits: 1 }], timeToLive: { attributeName: 'ttl' }, pointInTimeRecovery: {}, stream: { viewType: 'NEW_IMAGE' } }
+      ? {
+          globalSecondaryIndexes: [{ name: 'by-team', hashAttribute: { name: 'team', type: 'S' }, readCapacityUnits: 1, writeCapacityUnits: 1 }],
+          timeToLive: { attributeName: 'ttl' },
+          pointInTimeRecovery: {},
+          stream: { viewType: 'NEW_IMAGE' },
+        }
       : {};
     const d = new Driver(ctx, 'tables', tableParent(full ? 'bench-full' : 'bench', extra), ['ConfigMap.v1']);
     await d.converge();
@@ -215,23 +255,39 @@ const bucket = (full: boolean): DriftScenario => ({
   async measure(ctx) {
     const name = full ? 'bench-full' : 'bench';
     const arn = `arn:aws:s3:::awshooks-bench-${name}`;
-    const d = new Driver(ctx, 'buckets', {
-      apiVersion: 's3.awshooks.dev/v1alpha1',
-      kind: 'Bucket',
-      metadata: { name, namespace: 'bench', uid: `uid-bucket-${name}`, generation: 1 },
-      spec: {
-        region: 'eu-west-1',
-        tags: { team: 'bench' },
-        ...(full
-          ? {
-              versioning: 'Enabled',
-              encryption: { algorithm: 'AES256' },
-              lifecycleRules: [{ id: 'logs', prefix: 'logs/', expirationDays: 365, transitions: [{ days: 30, storageClass: 'STANDARD_IA' }] }],
-              policy: { Statement: [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }] },
-            }
-          : {}),
+    const d = new Driver(
+      ctx,
+      'buckets',
+      {
+        apiVersion: 's3.awshooks.dev/v1alpha1',
+        kind: 'Bucket',
+        metadata: { name, namespace: 'bench', uid: `uid-bucket-${name}`, generation: 1 },
+        spec: {
+          region: 'eu-west-1',
+          tags: { team: 'bench' },
+          ...(full
+            ? {
+                versioning: 'Enabled',
+                encryption: { algorithm: 'AES256' },
+                lifecycleRules: [{ id: 'logs', prefix: 'logs/', expirationDays: 365, transitions: [{ days: 30, storageClass: 'STANDARD_IA' }] }],
+                policy: {
+                  Statement: [
+                    {
+                      Sid: 'TlsOnly',
+                      Effect: 'Deny',
+                      Principal: '*',
+                      Action: 's3:*',
+                      Resource: [arn, `${arn}/*`],
+                      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+                    },
+                  ],
+                },
+              }
+            : {}),
+        },
       },
-    } as Parent, ['ConfigMap.v1']);
+      ['ConfigMap.v1'],
+    );
     await d.converge();
     return d.driftCheck();
   },
@@ -246,36 +302,67 @@ const repository = (policies: boolean): DriftScenario => ({
   plural: 'repositories',
   async measure(ctx) {
     const name = policies ? 'bench-policies' : 'bench';
-    const d = new Driver(ctx, 'repositories', {
-      apiVersion: 'ecr.awshooks.dev/v1alpha1',
-      kind: 'Repository',
-      metadata: { name, namespace: 'bench', uid: `uid-repository-${name}`, generation: 1 },
-      spec: {
-        region: 'eu-west-1',
-        imageTagMutability: 'IMMUTABLE',
-        scanOnPush: true,
-        tags: { team: 'bench' },
-        ...(policies
-          ? {
-              lifecyclePolicy: { rules: [{ rulePriority: 1, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } }] },
-              policy: { Statement: [{ Sid: 'Pull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }] },
-            }
-          : {}),
+    const d = new Driver(
+      ctx,
+      'repositories',
+      {
+        apiVersion: 'ecr.awshooks.dev/v1alpha1',
+        kind: 'Repository',
+        metadata: { name, namespace: 'bench', uid: `uid-repository-${name}`, generation: 1 },
+        spec: {
+          region: 'eu-west-1',
+          imageTagMutability: 'IMMUTABLE',
+          scanOnPush: true,
+          tags: { team: 'bench' },
+          ...(policies
+            ? {
+                lifecyclePolicy: {
+                  rules: [
+                    {
+                      rulePriority: 1,
+                      selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 },
+                      action: { type: 'expire' },
+                    },
+                  ],
+                },
+                policy: {
+                  Statement: [
+                    {
+                      Sid: 'Pull',
+                      Effect: 'Allow',
+                      Principal: { AWS: 'arn:aws:iam::111122223333:root' },
+                      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+                    },
+                  ],
+                },
+              }
+            : {}),
+        },
       },
-    } as Parent, ['ConfigMap.v1']);
+      ['ConfigMap.v1'],
+    );
     await d.converge();
     return d.driftCheck();
   },
 });
 
-const snsParent = (kind: string, apiVersion: string, name: string, spec: Record<string, unknown>): Parent =>
-  ({ apiVersion, kind, metadata: { name, namespace: 'bench', uid: `uid-${kind}-${name}`, generation: 1, creationTimestamp: '2026-11-22T00:00:00Z' }, spec }) as Parent;
+const snsParent = (kind: string, apiVersion: string, name: string, spec: Record<string, unknown>): Parent => ({
+  apiVersion,
+  kind,
+  metadata: { name, namespace: 'bench', uid: `uid-${kind}-${name}`, generation: 1, creationTimestamp: '2026-11-22T00:00:00Z' },
+  spec,
+});
 
 const topic: DriftScenario = {
   key: 'aws_calls_drift_check_topic',
   plural: 'topics',
   async measure(ctx) {
-    const d = new Driver(ctx, 'topics', snsParent('Topic', 'sns.awshooks.dev/v1alpha1', 'bench-topic', { region: 'us-east-1', displayName: 'bench', tags: { team: 'bench' } }), ['ConfigMap.v1']);
+    const d = new Driver(
+      ctx,
+      'topics',
+      snsParent('Topic', 'sns.awshooks.dev/v1alpha1', 'bench-topic', { region: 'us-east-1', displayName: 'bench', tags: { team: 'bench' } }),
+      ['ConfigMap.v1'],
+    );
     await d.converge();
     return d.driftCheck();
   },
@@ -292,9 +379,9 @@ const subscription = (endpoint: 'queue' | 'https'): DriftScenario => ({
     const spec = endpoint === 'queue' ? { topicRef: name, queueRef: name } : { topicRef: name, protocol: 'https', endpoint: 'https://example.com/bench' };
     const s = new Driver(ctx, 'subscriptions', snsParent('Subscription', 'sns.awshooks.dev/v1alpha1', name, spec), []);
     const related = (q?: Driver): ObjectMap => ({
-      'Topic.sns.awshooks.dev/v1alpha1': { [`bench/${name}`]: t.parent as KubeObject },
-      'Subscription.sns.awshooks.dev/v1alpha1': { [`bench/${name}`]: s.parent as KubeObject },
-      'Queue.sqs.awshooks.dev/v1alpha1': q ? { [`bench/${name}`]: q.parent as KubeObject } : {},
+      'Topic.sns.awshooks.dev/v1alpha1': { [`bench/${name}`]: t.parent },
+      'Subscription.sns.awshooks.dev/v1alpha1': { [`bench/${name}`]: s.parent },
+      'Queue.sqs.awshooks.dev/v1alpha1': q ? { [`bench/${name}`]: q.parent } : {},
     });
     let q: Driver | undefined;
     if (endpoint === 'queue') {
@@ -310,6 +397,22 @@ const subscription = (endpoint: 'queue' | 'https'): DriftScenario => ({
 
 /** The scenarios for the kinds the service has. */
 export function driftScenarios(plurals: string[]): DriftScenario[] {
-  const all: DriftScenario[] = [queue, policy, role, dbinstance(), dbinstance('24h'), tableConverged, tableDrift(false), tableDrift(true), bucket(false), bucket(true), repository(false), repository(true), topic, subscription('queue'), subscription('https')];
+  const all: DriftScenario[] = [
+    queue,
+    policy,
+    role,
+    dbinstance(),
+    dbinstance('24h'),
+    tableConverged,
+    tableDrift(false),
+    tableDrift(true),
+    bucket(false),
+    bucket(true),
+    repository(false),
+    repository(true),
+    topic,
+    subscription('queue'),
+    subscription('https'),
+  ];
   return all.filter((s) => plurals.includes(s.plural));
 }

@@ -215,7 +215,12 @@ function makeParents(n: number): Tracked[] {
     out.push({
       kind,
       plural,
-      parent: { apiVersion: `${kind.names.group}/${kind.names.version}`, kind: kind.names.kind, metadata: { name, namespace, uid: `${RUN}-${i}-${randomBytes(4).toString('hex')}`, generation: 1 }, spec },
+      parent: {
+        apiVersion: `${kind.names.group}/${kind.names.version}`,
+        kind: kind.names.kind,
+        metadata: { name, namespace, uid: `${RUN}-${i}-${randomBytes(4).toString('hex')}`, generation: 1 },
+        spec,
+      },
       children: Object.fromEntries(childTypes(kind).map((type) => [type, {}])),
       next: 0,
       failures: 0,
@@ -241,8 +246,7 @@ function relatedOf(t: Tracked, all: Map<string, Tracked>): ObjectMap | undefined
   return { 'Policy.iam.awshooks.dev/v1alpha1': related };
 }
 
-const ready = (status: { conditions?: Condition[] } | undefined) =>
-  (status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+const ready = (status: { conditions?: Condition[] } | undefined) => (status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 const b64decode = (s: unknown) => (typeof s === 'string' ? Buffer.from(s, 'base64').toString('utf8') : undefined);
 
@@ -250,7 +254,13 @@ const b64decode = (s: unknown) => (typeof s === 'string' ? Buffer.from(s, 'base6
 async function syncOnce(t: Tracked, all: Map<string, Tracked>): Promise<void> {
   const hook = t.deleting ? 'finalize' : 'sync';
   const related = relatedOf(t, all);
-  const body = { controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: `awshooks-${t.plural}` } }, parent: t.parent, children: t.children, ...(related ? { related } : {}), ...(t.deleting ? { finalizing: true } : {}) };
+  const body = {
+    controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: `awshooks-${t.plural}` } },
+    parent: t.parent,
+    children: t.children,
+    ...(related ? { related } : {}),
+    ...(t.deleting ? { finalizing: true } : {}),
+  };
   const started = Date.now();
   let res: Response;
   let text: string;
@@ -393,7 +403,8 @@ async function ownedInAws(): Promise<Owned[]> {
   } while (marker);
   do {
     const page = await rds.send(new DescribeDBInstancesCommand({ Marker: marker }));
-    for (const instance of page.DBInstances ?? []) add('DBInstance', Object.fromEntries((instance.TagList ?? []).map((t) => [t.Key, t.Value])), instance.DBInstanceIdentifier ?? '');
+    for (const instance of page.DBInstances ?? [])
+      add('DBInstance', Object.fromEntries((instance.TagList ?? []).map((t) => [t.Key, t.Value])), instance.DBInstanceIdentifier ?? '');
     marker = page.Marker;
   } while (marker);
   sqs.destroy();
@@ -455,7 +466,9 @@ async function main(): Promise<void> {
   await startService();
   const parents = makeParents(PARENTS);
   const all = new Map(parents.map((p) => [`${p.kind.names.kind}/${p.parent.metadata.namespace}/${p.parent.metadata.name}`, p]));
-  log(`run ${RUN}: ${parents.length} parents (${kinds.length} kinds), faults ${FAULT_RATE * 100}% for ${FAULT_SECONDS}s, concurrency ${CONCURRENCY}, deadline ${DEADLINE_S}s`);
+  log(
+    `run ${RUN}: ${parents.length} parents (${kinds.length} kinds), faults ${FAULT_RATE * 100}% for ${FAULT_SECONDS}s, concurrency ${CONCURRENCY}, deadline ${DEADLINE_S}s`,
+  );
 
   // Phase 1: faults and kills.
   proxy.random = { rate: FAULT_RATE, modes: FAULT_MODES };
@@ -485,13 +498,18 @@ async function main(): Promise<void> {
   const convergeS = (Date.now() - t1) / 1000;
   const notReady = parents.filter((p) => !ready(p.parent.status));
   log(converged ? `converged in ${convergeS.toFixed(1)}s` : `NOT converged after ${convergeS.toFixed(0)}s: ${notReady.length} parents not Ready`);
-  for (const p of notReady.slice(0, 5)) problem(`not Ready: ${p.kind.names.kind} ${p.parent.metadata.namespace}/${p.parent.metadata.name}: ${JSON.stringify(p.parent.status?.conditions?.find((c) => c.type === 'Ready'))}`);
+  for (const p of notReady.slice(0, 5))
+    problem(
+      `not Ready: ${p.kind.names.kind} ${p.parent.metadata.namespace}/${p.parent.metadata.name}: ${JSON.stringify(p.parent.status?.conditions?.find((c) => c.type === 'Ready'))}`,
+    );
 
   const owned = await ownedInAws();
   const perOwner = new Map<string, number>();
   for (const o of owned) perOwner.set(`${o.kind}:${o.owner}`, (perOwner.get(`${o.kind}:${o.owner}`) ?? 0) + 1);
   const duplicates = [...perOwner.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
-  const missing = parents.filter((p) => !perOwner.has(`${p.kind.names.kind}:${p.kind.names.kind}/${p.parent.metadata.namespace}/${p.parent.metadata.name}`)).length;
+  const missing = parents.filter(
+    (p) => !perOwner.has(`${p.kind.names.kind}:${p.kind.names.kind}/${p.parent.metadata.namespace}/${p.parent.metadata.name}`),
+  ).length;
   const lost = (await lostPasswords(parents)) + figures.changed_passwords;
   log(`in AWS: ${owned.length} resources of ${parents.length} parents, ${duplicates} duplicates, ${missing} missing; ${lost} lost passwords`);
 

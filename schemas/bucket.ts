@@ -25,7 +25,11 @@ export const TransitionSchema = Type.Object(
 /** One lifecycle transition of noncurrent object versions. */
 export const NoncurrentTransitionSchema = Type.Object(
   {
-    noncurrentDays: Type.Integer({ minimum: 1, maximum: MAX_DAYS, description: 'Days after a version became noncurrent (STANDARD_IA and ONEZONE_IA: at least 30).' }),
+    noncurrentDays: Type.Integer({
+      minimum: 1,
+      maximum: MAX_DAYS,
+      description: 'Days after a version became noncurrent (STANDARD_IA and ONEZONE_IA: at least 30).',
+    }),
     storageClass: StringEnum(TRANSITION_STORAGE_CLASSES, { description: 'Storage class to move noncurrent versions to.' }),
   },
   { additionalProperties: false, description: 'Move noncurrent object versions to another storage class.' },
@@ -37,9 +41,7 @@ export const LifecycleRuleSchema = Type.Object(
     id: Type.String({ minLength: 1, maxLength: 255, description: 'Rule ID, unique in the bucket.' }),
     enabled: Type.Boolean({ default: true, description: 'Whether S3 applies the rule.' }),
     prefix: Type.Optional(Type.String({ maxLength: 1024, description: 'Filter: only keys starting with this prefix. Default: every object.' })),
-    tags: Type.Optional(
-      StringMap(Type.String({ maxLength: 256 }), { maxProperties: 10, description: 'Filter: only objects with all these tags.' }),
-    ),
+    tags: Type.Optional(StringMap(Type.String({ maxLength: 256 }), { maxProperties: 10, description: 'Filter: only objects with all these tags.' })),
     expirationDays: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_DAYS, description: 'Expire current versions this many days after creation.' })),
     expiredObjectDeleteMarker: Type.Optional(
       Type.Boolean({ description: 'Remove delete markers with no noncurrent versions left (versioned buckets). Not with expirationDays or a tags filter.' }),
@@ -52,7 +54,11 @@ export const LifecycleRuleSchema = Type.Object(
       Type.Array(NoncurrentTransitionSchema, { maxItems: 6, description: 'Storage class transitions of noncurrent versions.' }),
     ),
     abortIncompleteMultipartUploadDays: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_DAYS, description: 'Abort multipart uploads not completed this many days after they started. Not with a tags filter.' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_DAYS,
+        description: 'Abort multipart uploads not completed this many days after they started. Not with a tags filter.',
+      }),
     ),
   },
   {
@@ -63,7 +69,10 @@ export const LifecycleRuleSchema = Type.Object(
         rule: 'has(self.expirationDays) || has(self.expiredObjectDeleteMarker) || has(self.noncurrentVersionExpirationDays) || has(self.transitions) || has(self.noncurrentVersionTransitions) || has(self.abortIncompleteMultipartUploadDays)',
         message: 'a lifecycle rule needs at least one action',
       },
-      { rule: '!(has(self.expirationDays) && has(self.expiredObjectDeleteMarker))', message: 'expiredObjectDeleteMarker cannot be combined with expirationDays' },
+      {
+        rule: '!(has(self.expirationDays) && has(self.expiredObjectDeleteMarker))',
+        message: 'expiredObjectDeleteMarker cannot be combined with expirationDays',
+      },
     ],
   },
 );
@@ -74,7 +83,9 @@ export type LifecycleRule = Static<typeof LifecycleRuleSchema>;
 export const BucketEncryptionSchema = Type.Object(
   {
     algorithm: StringEnum(['AES256', 'aws:kms'] as const, { default: 'AES256', description: 'AES256 (SSE-S3, S3-managed keys) or aws:kms (SSE-KMS).' }),
-    kmsKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'aws:kms only: the KMS key ID, key ARN or alias ARN. Default: the AWS-managed key aws/s3.' })),
+    kmsKeyId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2048, description: 'aws:kms only: the KMS key ID, key ARN or alias ARN. Default: the AWS-managed key aws/s3.' }),
+    ),
     bucketKeyEnabled: Type.Optional(Type.Boolean({ description: 'aws:kms only: use an S3 Bucket Key to cut KMS requests.' })),
   },
   {
@@ -93,7 +104,10 @@ export const PublicAccessBlockSchema = Type.Object(
     blockPublicAcls: Type.Boolean({ default: true, description: 'Refuse requests that set public ACLs.' }),
     ignorePublicAcls: Type.Boolean({ default: true, description: 'Ignore public ACLs on the bucket and its objects.' }),
     blockPublicPolicy: Type.Boolean({ default: true, description: 'Refuse bucket policies that grant public access.' }),
-    restrictPublicBuckets: Type.Boolean({ default: true, description: 'Restrict access to a bucket with a public policy to AWS services and the owner account.' }),
+    restrictPublicBuckets: Type.Boolean({
+      default: true,
+      description: 'Restrict access to a bucket with a public policy to AWS services and the owner account.',
+    }),
   },
   { additionalProperties: false, default: {}, description: 'S3 Block Public Access for the bucket. All four are on unless turned off here.' },
 );
@@ -117,7 +131,8 @@ export const BucketSpecSchema = Type.Object(
     ),
     versioning: Type.Optional(
       StringEnum(['Enabled', 'Suspended'] as const, {
-        description: 'Object versioning. Unset: left as it is. S3 cannot return a bucket to unversioned once versioning was enabled: Suspended is the way back.',
+        description:
+          'Object versioning. Unset: left as it is. S3 cannot return a bucket to unversioned once versioning was enabled: Suspended is the way back.',
       }),
     ),
     encryption: Type.Optional(BucketEncryptionSchema),
@@ -125,7 +140,8 @@ export const BucketSpecSchema = Type.Object(
     lifecycleRules: Type.Optional(
       Type.Array(LifecycleRuleSchema, {
         maxItems: 1000,
-        description: 'Lifecycle rules: the complete set (S3 replaces the configuration as a whole). [] removes every rule; unset leaves the configuration alone.',
+        description:
+          'Lifecycle rules: the complete set (S3 replaces the configuration as a whole). [] removes every rule; unset leaves the configuration alone.',
         'x-kubernetes-list-type': 'map',
         'x-kubernetes-list-map-keys': ['id'],
       }),
@@ -162,7 +178,9 @@ export const BucketStatusSchema = Type.Object(
     versioning: Type.Optional(Type.String({ description: 'Versioning as S3 reports it: Enabled, Suspended, or Off (never enabled).' })),
     managedTagKeys: Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' })),
     managedConfigurations: Type.Optional(
-      Type.Array(Type.String(), { description: 'Optional configurations awshooks applied (lifecycle, policy): removing one from the spec removes it from the bucket.' }),
+      Type.Array(Type.String(), {
+        description: 'Optional configurations awshooks applied (lifecycle, policy): removing one from the spec removes it from the bucket.',
+      }),
     ),
   },
   { additionalProperties: true },

@@ -62,7 +62,8 @@ export const Tags = StringMap(Type.String({ maxLength: 256 }), {
 /** Whether the service may take over an existing AWS resource without owner tags. */
 export const Adopt = Type.Boolean({
   default: false,
-  description: 'Take over an existing AWS resource of the same name that has no awshooks owner tags. Never takes over a resource whose tags name another owner.',
+  description:
+    'Take over an existing AWS resource of the same name that has no awshooks owner tags. Never takes over a resource whose tags name another owner.',
 });
 
 /** deletionPolicy for kinds that can only be deleted or kept. */
@@ -83,7 +84,13 @@ export const ConditionSchema = Type.Object({
 
 /** Status fields every kind has. */
 export const BaseStatusProperties = {
-  conditions: Type.Optional(Type.Array(ConditionSchema, { description: 'Ready and Synced, each with a reason and message.', 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })),
+  conditions: Type.Optional(
+    Type.Array(ConditionSchema, {
+      description: 'Ready and Synced, each with a reason and message.',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['type'],
+    }),
+  ),
   observedGeneration: Type.Optional(Type.Integer({ description: 'The metadata.generation this status describes.' })),
   inputHash: Type.Optional(Type.String({ description: 'Hash of the inputs the last successful sync converged on.' })),
 };

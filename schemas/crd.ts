@@ -44,10 +44,9 @@ export function toStructural(schema: unknown): Json {
   for (const [key, value] of Object.entries(node)) {
     if (key === '$id' || key === '$schema' || key === 'x-awshooks-crd-extra') continue;
     if (key === 'additionalProperties' && (node.properties !== undefined || typeof value === 'boolean')) continue;
-    if (key === 'properties' || key === 'additionalProperties' && typeof value === 'object') {
-      out[key] = key === 'properties'
-        ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toStructural(v)]))
-        : toStructural(value);
+    if (key === 'properties' || (key === 'additionalProperties' && typeof value === 'object')) {
+      out[key] =
+        key === 'properties' ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toStructural(v)])) : toStructural(value);
       continue;
     }
     out[key] = toStructural(value);

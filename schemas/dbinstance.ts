@@ -22,7 +22,8 @@ export const BackupSchema = Type.Object(
     every: Type.Optional(
       Type.String({
         pattern: '^[1-9][0-9]{0,4}(m|h|d)$',
-        description: 'Take a manual snapshot at this interval ("30m", "24h", "7d"; at least 30m). awshooks keeps its own snapshots retentionDays days and deletes only those.',
+        description:
+          'Take a manual snapshot at this interval ("30m", "24h", "7d"; at least 30m). awshooks keeps its own snapshots retentionDays days and deletes only those.',
       }),
     ),
   },
@@ -35,7 +36,7 @@ export const DBInstanceSpecSchema = Type.Object(
     region: Type.Optional(
       Type.String({
         pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
-        description: 'AWS region of the instance. Default: the service\'s default region. Immutable.',
+        description: "AWS region of the instance. Default: the service's default region. Immutable.",
       }),
     ),
     instanceIdentifier: Type.Optional(
@@ -43,14 +44,16 @@ export const DBInstanceSpecSchema = Type.Object(
         minLength: 1,
         maxLength: 63,
         pattern: '^[a-z][a-z0-9-]*$',
-        description: 'RDS DB instance identifier. Default: <prefix>-<namespace>-<name> (cut to 63 characters with a hash suffix). Must start with the service prefix. Immutable.',
+        description:
+          'RDS DB instance identifier. Default: <prefix>-<namespace>-<name> (cut to 63 characters with a hash suffix). Must start with the service prefix. Immutable.',
       }),
     ),
     engine: StringEnum(['postgres', 'mysql'] as const, { default: 'postgres', description: 'Database engine. Immutable.' }),
     engineVersion: Type.Optional(
       Type.String({
         pattern: '^[0-9]+(\\.[0-9]+){0,2}$',
-        description: 'Engine version; a major version ("16", "8.0") lets RDS pick the minor. Default: 16 for postgres, 8.0 for mysql. A major upgrade needs allowMajorVersionUpgrade; downgrades are refused.',
+        description:
+          'Engine version; a major version ("16", "8.0") lets RDS pick the minor. Default: 16 for postgres, 8.0 for mysql. A major upgrade needs allowMajorVersionUpgrade; downgrades are refused.',
       }),
     ),
     allowMajorVersionUpgrade: Type.Boolean({ default: false, description: 'Allow engineVersion to move to a new major version.' }),
@@ -65,12 +68,17 @@ export const DBInstanceSpecSchema = Type.Object(
     storageType: Type.Optional(StringEnum(['gp2', 'gp3', 'io1', 'io2', 'standard'] as const, { description: 'Storage type. Default: left to RDS.' })),
     multiAZ: Type.Boolean({ default: false, description: 'Run a standby in another availability zone.' }),
     storageEncrypted: Type.Boolean({ default: true, description: 'Encrypt storage at rest. Immutable.' }),
-    kmsKeyId: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'KMS key for storage encryption. Default: the RDS AWS-managed key. Immutable.' })),
+    kmsKeyId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2048, description: 'KMS key for storage encryption. Default: the RDS AWS-managed key. Immutable.' }),
+    ),
     subnetGroupName: Type.Optional(
       Type.String({ minLength: 1, maxLength: 255, description: 'DB subnet group. Default: RDS_DEFAULT_SUBNET_GROUP. Immutable.' }),
     ),
     securityGroupIds: Type.Optional(
-      Type.Array(Type.String({ pattern: '^sg-[0-9a-f]{8,17}$' }), { maxItems: 5, description: 'VPC security groups. Default: RDS_DEFAULT_SECURITY_GROUP_IDS.' }),
+      Type.Array(Type.String({ pattern: '^sg-[0-9a-f]{8,17}$' }), {
+        maxItems: 5,
+        description: 'VPC security groups. Default: RDS_DEFAULT_SECURITY_GROUP_IDS.',
+      }),
     ),
     publiclyAccessible: Type.Boolean({ default: false, description: 'Give the instance a public address.' }),
     masterUsername: Type.String({
@@ -81,15 +89,23 @@ export const DBInstanceSpecSchema = Type.Object(
     users: Type.Optional(
       StringMap(Type.Array(StringEnum(USER_ROLES), { maxItems: 2, description: 'Roles of the user: superuser, createdb.' }), {
         maxProperties: 50,
-        description: 'In-database users: name → roles. Each gets a Secret <name>-user-<user>. A user removed from this map loses the ability to log in; it is not dropped.',
-        'x-kubernetes-validations': [{ rule: `self.all(k, k.matches('${SQL_USER_PATTERN}'))`, message: 'user names: a lower-case letter, then up to 31 lower-case letters, digits or _' }],
+        description:
+          'In-database users: name → roles. Each gets a Secret <name>-user-<user>. A user removed from this map loses the ability to log in; it is not dropped.',
+        'x-kubernetes-validations': [
+          { rule: `self.all(k, k.matches('${SQL_USER_PATTERN}'))`, message: 'user names: a lower-case letter, then up to 31 lower-case letters, digits or _' },
+        ],
       }),
     ),
     databases: Type.Optional(
       StringMap(Type.Array(Type.String({ pattern: SQL_USER_PATTERN }), { maxItems: 50, description: 'Users granted all privileges on the database.' }), {
         maxProperties: 50,
         description: 'Databases to create: name → users granted on it. A database removed from this map is never dropped.',
-        'x-kubernetes-validations': [{ rule: `self.all(k, k.matches('${SQL_DATABASE_PATTERN}'))`, message: 'database names: a lower-case letter, then up to 62 lower-case letters, digits or _' }],
+        'x-kubernetes-validations': [
+          {
+            rule: `self.all(k, k.matches('${SQL_DATABASE_PATTERN}'))`,
+            message: 'database names: a lower-case letter, then up to 62 lower-case letters, digits or _',
+          },
+        ],
       }),
     ),
     backup: BackupSchema,
@@ -97,7 +113,10 @@ export const DBInstanceSpecSchema = Type.Object(
       default: 'Snapshot',
       description: 'When this object is deleted: Snapshot deletes the instance after a final snapshot, Delete deletes it without one, Retain leaves it.',
     }),
-    deletionProtection: Type.Boolean({ default: false, description: 'RDS deletion protection. Set it to false before deleting the object (unless deletionPolicy is Retain).' }),
+    deletionProtection: Type.Boolean({
+      default: false,
+      description: 'RDS deletion protection. Set it to false before deleting the object (unless deletionPolicy is Retain).',
+    }),
     applyImmediately: Type.Boolean({ default: false, description: 'Apply modifications now instead of in the next maintenance window.' }),
     tags: Type.Optional(Tags),
     adopt: Adopt,
@@ -129,7 +148,9 @@ export const DBInstanceStatusSchema = KindStatusSchema({
   engineVersion: Type.Optional(Type.String()),
   instanceClass: Type.Optional(Type.String()),
   storageGB: Type.Optional(Type.Integer({ description: 'Allocated storage RDS reports.' })),
-  pendingModifications: Type.Optional(Type.Array(Type.String(), { description: 'Fields with a modification pending (applied in the maintenance window unless applyImmediately).' })),
+  pendingModifications: Type.Optional(
+    Type.Array(Type.String(), { description: 'Fields with a modification pending (applied in the maintenance window unless applyImmediately).' }),
+  ),
   masterPasswordHash: Type.Optional(Type.String({ description: 'Salted hash of the master password last applied (never the password).' })),
   userPasswordHashes: Type.Optional(StringMap(Type.String(), { description: 'Salted hash of each user password last applied.' })),
   managedUsers: Type.Optional(Type.Array(Type.String(), { description: 'Users awshooks created (removed ones stay here, locked).' })),

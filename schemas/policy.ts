@@ -65,10 +65,7 @@ export const StatementSchema = Type.Object(
     // of `required` alone are structural and need no types: the API server checks these. The hook
     // checks the same with clearer messages (hooks/iam-common/documents.ts).
     'x-awshooks-crd-extra': {
-      allOf: [
-        { oneOf: [{ required: ['Action'] }, { required: ['NotAction'] }] },
-        { oneOf: [{ required: ['Resource'] }, { required: ['NotResource'] }] },
-      ],
+      allOf: [{ oneOf: [{ required: ['Action'] }, { required: ['NotAction'] }] }, { oneOf: [{ required: ['Resource'] }, { required: ['NotResource'] }] }],
     },
   },
 );
@@ -77,11 +74,18 @@ export type Statement = Static<typeof StatementSchema>;
 /** An identity-based IAM policy document, as a structured object. */
 export const PolicyDocumentSchema = Type.Object(
   {
-    Version: StringEnum(['2012-10-17', '2008-10-17'] as const, { default: '2012-10-17', description: 'Policy language version. Default 2012-10-17 (needed for policy variables).' }),
+    Version: StringEnum(['2012-10-17', '2008-10-17'] as const, {
+      default: '2012-10-17',
+      description: 'Policy language version. Default 2012-10-17 (needed for policy variables).',
+    }),
     Id: Type.Optional(Type.String({ maxLength: 128, description: 'Optional policy identifier.' })),
     Statement: Type.Array(StatementSchema, { minItems: 1, maxItems: 100, description: 'The statements.' }),
   },
-  { additionalProperties: false, description: 'An IAM policy document (identity-based: no Principal). Compared by meaning: statement order, a one-element list vs a string and key order do not count.' },
+  {
+    additionalProperties: false,
+    description:
+      'An IAM policy document (identity-based: no Principal). Compared by meaning: statement order, a one-element list vs a string and key order do not count.',
+  },
 );
 export type PolicyDocument = Static<typeof PolicyDocumentSchema>;
 

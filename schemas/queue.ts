@@ -5,14 +5,18 @@ import { Adopt, DeletionPolicy, FreeObject, KindStatusSchema, ManagedTagKeys, Re
 /** Dead-letter queue: a Queue of the same namespace, or an ARN. */
 export const DeadLetterSchema = Type.Object(
   {
-    queueRef: Type.Optional(Type.String({ minLength: 1, maxLength: 253, description: 'Name of a Queue in the same namespace; awshooks waits until it is Ready.' })),
+    queueRef: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 253, description: 'Name of a Queue in the same namespace; awshooks waits until it is Ready.' }),
+    ),
     targetArn: Type.Optional(Type.String({ pattern: '^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_.-]+$', description: 'ARN of an existing queue.' })),
     maxReceiveCount: Type.Integer({ minimum: 1, maximum: 1000, default: 5, description: 'Receives before a message moves to the dead-letter queue.' }),
   },
   {
     additionalProperties: false,
     description: 'Where messages go after maxReceiveCount failed receives. Exactly one of queueRef and targetArn.',
-    'x-kubernetes-validations': [{ rule: '(has(self.queueRef) ? 1 : 0) + (has(self.targetArn) ? 1 : 0) == 1', message: 'set exactly one of queueRef and targetArn' }],
+    'x-kubernetes-validations': [
+      { rule: '(has(self.queueRef) ? 1 : 0) + (has(self.targetArn) ? 1 : 0) == 1', message: 'set exactly one of queueRef and targetArn' },
+    ],
   },
 );
 
@@ -26,7 +30,9 @@ export const EncryptionSchema = Type.Object(
   {
     additionalProperties: false,
     description: 'Server-side encryption: sqsManagedSse: true, or kmsMasterKeyId.',
-    'x-kubernetes-validations': [{ rule: '!(has(self.kmsMasterKeyId) && has(self.sqsManagedSse) && self.sqsManagedSse)', message: 'use either sqsManagedSse or kmsMasterKeyId, not both' }],
+    'x-kubernetes-validations': [
+      { rule: '!(has(self.kmsMasterKeyId) && has(self.sqsManagedSse) && self.sqsManagedSse)', message: 'use either sqsManagedSse or kmsMasterKeyId, not both' },
+    ],
   },
 );
 
@@ -39,7 +45,8 @@ export const QueueSpecSchema = Type.Object(
         minLength: 1,
         maxLength: 80,
         pattern: '^[A-Za-z0-9_-]+(\\.fifo)?$',
-        description: 'AWS queue name. Default: <prefix>-<namespace>-<name> (cut to 80 characters with a hash suffix). Must start with the service prefix. Immutable: it cannot be set, changed or removed after creation.',
+        description:
+          'AWS queue name. Default: <prefix>-<namespace>-<name> (cut to 80 characters with a hash suffix). Must start with the service prefix. Immutable: it cannot be set, changed or removed after creation.',
       }),
     ),
     fifo: Type.Boolean({ default: false, description: 'A FIFO queue; its name ends in .fifo. Immutable.' }),
@@ -51,7 +58,7 @@ export const QueueSpecSchema = Type.Object(
     visibilityTimeout: Type.Optional(Type.Integer({ minimum: 0, maximum: 43200, description: 'Visibility timeout, 0-43200 s.' })),
     deadLetter: Type.Optional(DeadLetterSchema),
     encryption: Type.Optional(EncryptionSchema),
-    policy: Type.Optional(FreeObject({ description: 'The queue\'s access policy, an IAM policy document as an object. Compared by meaning.' })),
+    policy: Type.Optional(FreeObject({ description: "The queue's access policy, an IAM policy document as an object. Compared by meaning." })),
     tags: Type.Optional(Tags),
     deletionPolicy: DeletionPolicy,
     adopt: Adopt,
@@ -79,4 +86,3 @@ export const QueueStatusSchema = KindStatusSchema({
   managedTagKeys: ManagedTagKeys,
 });
 export type QueueStatus = Static<typeof QueueStatusSchema>;
-

@@ -15,9 +15,15 @@ const TagFilter = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z
 export const LifecycleSelectionSchema = Type.Object(
   {
     tagStatus: StringEnum(['tagged', 'untagged', 'any'] as const, { description: 'tagged (needs tagPrefixList or tagPatternList), untagged, or any.' }),
-    tagPrefixList: Type.Optional(Type.Array(TagFilter, { minItems: 1, maxItems: 100, description: 'tagged only: images with a tag starting with one of these.' })),
+    tagPrefixList: Type.Optional(
+      Type.Array(TagFilter, { minItems: 1, maxItems: 100, description: 'tagged only: images with a tag starting with one of these.' }),
+    ),
     tagPatternList: Type.Optional(
-      Type.Array(TagFilter, { minItems: 1, maxItems: 100, description: 'tagged only: images with a tag matching one of these (* wildcards, at most 4 per pattern).' }),
+      Type.Array(TagFilter, {
+        minItems: 1,
+        maxItems: 100,
+        description: 'tagged only: images with a tag matching one of these (* wildcards, at most 4 per pattern).',
+      }),
     ),
     countType: StringEnum(['imageCountMoreThan', 'sinceImagePushed'] as const, {
       description: 'imageCountMoreThan: keep the newest countNumber images; sinceImagePushed: expire images older than countNumber days.',
@@ -29,8 +35,14 @@ export const LifecycleSelectionSchema = Type.Object(
     additionalProperties: false,
     description: 'The images the rule applies to.',
     'x-kubernetes-validations': [
-      { rule: "self.tagStatus == 'tagged' ? (has(self.tagPrefixList) != has(self.tagPatternList)) : !(has(self.tagPrefixList) || has(self.tagPatternList))", message: 'tagged needs exactly one of tagPrefixList and tagPatternList; untagged and any take neither' },
-      { rule: "self.countType == 'sinceImagePushed' ? has(self.countUnit) : !has(self.countUnit)", message: 'countUnit is required with sinceImagePushed and not allowed with imageCountMoreThan' },
+      {
+        rule: "self.tagStatus == 'tagged' ? (has(self.tagPrefixList) != has(self.tagPatternList)) : !(has(self.tagPrefixList) || has(self.tagPatternList))",
+        message: 'tagged needs exactly one of tagPrefixList and tagPatternList; untagged and any take neither',
+      },
+      {
+        rule: "self.countType == 'sinceImagePushed' ? has(self.countUnit) : !has(self.countUnit)",
+        message: 'countUnit is required with sinceImagePushed and not allowed with imageCountMoreThan',
+      },
     ],
   },
 );
@@ -38,7 +50,11 @@ export const LifecycleSelectionSchema = Type.Object(
 /** One lifecycle policy rule. */
 export const LifecyclePolicyRuleSchema = Type.Object(
   {
-    rulePriority: Type.Integer({ minimum: 1, maximum: 1000000, description: 'Evaluation order, lowest first; unique. A tagStatus any rule must have the highest.' }),
+    rulePriority: Type.Integer({
+      minimum: 1,
+      maximum: 1000000,
+      description: 'Evaluation order, lowest first; unique. A tagStatus any rule must have the highest.',
+    }),
     description: Type.Optional(Type.String({ maxLength: 256, description: 'What the rule is for.' })),
     selection: LifecycleSelectionSchema,
     action: Type.Object(
@@ -55,7 +71,9 @@ export type LifecyclePolicyRule = Static<typeof LifecyclePolicyRuleSchema>;
 export const RepositoryEncryptionSchema = Type.Object(
   {
     type: StringEnum(['AES256', 'KMS'] as const, { default: 'AES256', description: 'AES256 (S3-managed keys) or KMS.' }),
-    kmsKey: Type.Optional(Type.String({ minLength: 1, maxLength: 2048, description: 'KMS only: key ID, key ARN or alias. Default: the AWS-managed key aws/ecr.' })),
+    kmsKey: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 2048, description: 'KMS only: key ID, key ARN or alias. Default: the AWS-managed key aws/ecr.' }),
+    ),
   },
   {
     additionalProperties: false,
@@ -77,13 +95,19 @@ export const RepositorySpecSchema = Type.Object(
         'x-kubernetes-validations': immutable('repositoryName'),
       }),
     ),
-    imageTagMutability: StringEnum(['MUTABLE', 'IMMUTABLE'] as const, { default: 'MUTABLE', description: 'IMMUTABLE refuses pushing a tag that already exists.' }),
+    imageTagMutability: StringEnum(['MUTABLE', 'IMMUTABLE'] as const, {
+      default: 'MUTABLE',
+      description: 'IMMUTABLE refuses pushing a tag that already exists.',
+    }),
     scanOnPush: Type.Boolean({ default: false, description: 'Scan every image for vulnerabilities when it is pushed.' }),
     encryption: Type.Optional(RepositoryEncryptionSchema),
     lifecyclePolicy: Type.Optional(
       Type.Object(
         { rules: Type.Array(LifecyclePolicyRuleSchema, { minItems: 1, maxItems: 100, description: 'The rules.' }) },
-        { additionalProperties: false, description: 'The lifecycle policy (ECR\'s JSON document as an object). Compared by meaning. Removing it deletes the policy awshooks applied.' },
+        {
+          additionalProperties: false,
+          description: "The lifecycle policy (ECR's JSON document as an object). Compared by meaning. Removing it deletes the policy awshooks applied.",
+        },
       ),
     ),
     policy: Type.Optional(
@@ -92,7 +116,10 @@ export const RepositorySpecSchema = Type.Object(
       ),
     ),
     tags: Type.Optional(Tags),
-    force: Type.Boolean({ default: false, description: 'On delete: remove the repository with the images it holds. Without it, deletion waits until the repository is empty.' }),
+    force: Type.Boolean({
+      default: false,
+      description: 'On delete: remove the repository with the images it holds. Without it, deletion waits until the repository is empty.',
+    }),
     deletionPolicy: DeletionPolicy,
     adopt: Adopt,
   },
@@ -117,7 +144,9 @@ export const RepositoryStatusSchema = Type.Object(
     region: Type.Optional(Type.String({ description: 'The repository region.' })),
     managedTagKeys: Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' })),
     managedConfigurations: Type.Optional(
-      Type.Array(Type.String(), { description: 'Optional configurations awshooks applied (lifecycle, policy): removing one from the spec removes it from the repository.' }),
+      Type.Array(Type.String(), {
+        description: 'Optional configurations awshooks applied (lifecycle, policy): removing one from the spec removes it from the repository.',
+      }),
     ),
   },
   { additionalProperties: true },

@@ -18,7 +18,12 @@ const PRINCIPAL_DESCRIPTION =
 
 /** `Principal` / `NotPrincipal`: "*" or a map of principal type to string(s). */
 export function PrincipalSchema(description: string) {
-  const list = { anyOf: [{ type: 'string', minLength: 1 }, { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', minLength: 1 } }] };
+  const list = {
+    anyOf: [
+      { type: 'string', minLength: 1 },
+      { type: 'array', minItems: 1, maxItems: 200, items: { type: 'string', minLength: 1 } },
+    ],
+  };
   return Type.Unsafe<string | Record<string, string | string[]>>({
     anyOf: [
       { type: 'string', enum: ['*'] },

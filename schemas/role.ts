@@ -23,7 +23,7 @@ export const RoleSpecSchema = Type.Object(
         minLength: 1,
         maxLength: 253,
         pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
-        description: 'The service account (of this Role\'s namespace) the trust policy admits. Default: the Role\'s name.',
+        description: "The service account (of this Role's namespace) the trust policy admits. Default: the Role's name.",
       }),
     ),
     policies: Type.Optional(
@@ -31,8 +31,10 @@ export const RoleSpecSchema = Type.Object(
         Type.String({
           minLength: 1,
           maxLength: 253,
-          description: 'Name of a Policy in this Role\'s namespace.',
-          'x-kubernetes-validations': [{ rule: "!self.contains('/')", message: 'a Role may only use Policies of its own namespace: give the Policy name, not namespace/name' }],
+          description: "Name of a Policy in this Role's namespace.",
+          'x-kubernetes-validations': [
+            { rule: "!self.contains('/')", message: 'a Role may only use Policies of its own namespace: give the Policy name, not namespace/name' },
+          ],
         }),
         { maxItems: 20, description: 'Names of Policy objects in the same namespace to attach. The Role waits (DependencyNotReady) until each is Ready.' },
       ),
@@ -40,7 +42,7 @@ export const RoleSpecSchema = Type.Object(
     managedPolicyArns: Type.Optional(
       Type.Array(Type.String({ pattern: '^arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/.+$', maxLength: 2048 }), {
         maxItems: 20,
-        description: 'ARNs of existing managed policies to attach. Each must match the cluster admin\'s allow-list (ALLOWED_MANAGED_POLICY_ARNS).',
+        description: "ARNs of existing managed policies to attach. Each must match the cluster admin's allow-list (ALLOWED_MANAGED_POLICY_ARNS).",
       }),
     ),
     inlinePolicies: Type.Optional(InlinePoliciesSchema),
@@ -63,9 +65,13 @@ export type RoleSpec = Static<typeof RoleSpecSchema>;
 export const RoleStatusSchema = KindStatusSchema({
   roleArn: Type.Optional(Type.String({ description: 'The role ARN.' })),
   roleName: Type.Optional(Type.String({ description: 'The IAM role name.' })),
-  attachedPolicyArns: Type.Optional(Type.Array(Type.String(), { description: 'Managed policy ARNs attached to the role (from spec.policies and spec.managedPolicyArns).' })),
+  attachedPolicyArns: Type.Optional(
+    Type.Array(Type.String(), { description: 'Managed policy ARNs attached to the role (from spec.policies and spec.managedPolicyArns).' }),
+  ),
   inlinePolicyNames: Type.Optional(Type.Array(Type.String(), { description: 'Inline policy names on the role.' })),
-  inlinePolicyHashes: Type.Optional(StringMap(Type.String(), { description: 'Hash of each inline policy document awshooks applied (see the README, Role drift).' })),
+  inlinePolicyHashes: Type.Optional(
+    StringMap(Type.String(), { description: 'Hash of each inline policy document awshooks applied (see the README, Role drift).' }),
+  ),
   serviceAccountName: Type.Optional(Type.String({ description: 'The service account the trust policy admits.' })),
   serviceAccountAnnotation: Type.Optional(Type.String({ description: 'The annotation the ServiceAccount needs: eks.amazonaws.com/role-arn: <arn>.' })),
   permissionsBoundaryArn: Type.Optional(Type.String({ description: 'The permissions boundary on the role.' })),

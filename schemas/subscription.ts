@@ -12,12 +12,15 @@ export const SUBSCRIPTION_PROTOCOLS = ['https', 'email', 'lambda'] as const;
 /** Dead-letter queue of the subscription (SNS's redrive policy). */
 export const SubscriptionDeadLetterSchema = Type.Object(
   {
-    queueRef: Type.Optional(Type.String({ ...K8S_NAME, description: 'A Queue of the same namespace (same region as the topic); its policy gets a statement for the topic.' })),
+    queueRef: Type.Optional(
+      Type.String({ ...K8S_NAME, description: 'A Queue of the same namespace (same region as the topic); its policy gets a statement for the topic.' }),
+    ),
     targetArn: Type.Optional(
       Type.String({
         maxLength: 2048,
         pattern: QUEUE_ARN,
-        description: 'ARN of an SQS queue in the same account and region: one of the namespace\'s own queues, or allowed by the administrator (ALLOWED_SQS_QUEUE_ARNS). Its policy must let the topic send.',
+        description:
+          "ARN of an SQS queue in the same account and region: one of the namespace's own queues, or allowed by the administrator (ALLOWED_SQS_QUEUE_ARNS). Its policy must let the topic send.",
       }),
     ),
   },
@@ -36,11 +39,19 @@ export const SubscriptionSpecSchema = Type.Object(
       Type.String({
         maxLength: 2048,
         pattern: TOPIC_ARN,
-        description: "ARN of an existing topic: one of the namespace's own (<prefix>-<namespace>-...), or allowed by the administrator (ALLOWED_SNS_TOPIC_ARNS). Immutable.",
+        description:
+          "ARN of an existing topic: one of the namespace's own (<prefix>-<namespace>-...), or allowed by the administrator (ALLOWED_SNS_TOPIC_ARNS). Immutable.",
       }),
     ),
-    queueRef: Type.Optional(Type.String({ ...K8S_NAME, description: 'Deliver to this Queue of the same namespace (protocol sqs). The Queue adds the policy statement that lets the topic send. Immutable.' })),
-    protocol: Type.Optional(StringEnum(SUBSCRIPTION_PROTOCOLS, { description: 'Deliver to an endpoint instead of a Queue: https, email or lambda. Immutable.' })),
+    queueRef: Type.Optional(
+      Type.String({
+        ...K8S_NAME,
+        description: 'Deliver to this Queue of the same namespace (protocol sqs). The Queue adds the policy statement that lets the topic send. Immutable.',
+      }),
+    ),
+    protocol: Type.Optional(
+      StringEnum(SUBSCRIPTION_PROTOCOLS, { description: 'Deliver to an endpoint instead of a Queue: https, email or lambda. Immutable.' }),
+    ),
     endpoint: Type.Optional(
       Type.String({
         minLength: 1,
@@ -49,7 +60,9 @@ export const SubscriptionSpecSchema = Type.Object(
       }),
     ),
     rawMessageDelivery: Type.Boolean({ default: false, description: 'Deliver the raw message instead of the SNS JSON envelope (Queue and https only).' }),
-    filterPolicy: Type.Optional(FreeObject({ description: 'Filter policy as an object: only matching messages are delivered. At most 5 keys, 150 value combinations, 256 KiB.' })),
+    filterPolicy: Type.Optional(
+      FreeObject({ description: 'Filter policy as an object: only matching messages are delivered. At most 5 keys, 150 value combinations, 256 KiB.' }),
+    ),
     filterPolicyScope: StringEnum(['MessageAttributes', 'MessageBody'] as const, {
       default: 'MessageAttributes',
       description: 'What the filter policy matches: the message attributes (default) or the JSON message body.',
@@ -65,7 +78,10 @@ export const SubscriptionSpecSchema = Type.Object(
       { rule: 'has(self.topicRef) != has(self.topicArn)', message: 'set exactly one of topicRef and topicArn' },
       { rule: 'has(self.queueRef) != has(self.protocol)', message: 'set exactly one of queueRef and protocol' },
       { rule: 'has(self.protocol) == has(self.endpoint)', message: 'protocol and endpoint go together' },
-      { rule: "!has(self.rawMessageDelivery) || !self.rawMessageDelivery || !has(self.protocol) || self.protocol == 'https'", message: 'rawMessageDelivery is for Queue and https subscriptions only' },
+      {
+        rule: "!has(self.rawMessageDelivery) || !self.rawMessageDelivery || !has(self.protocol) || self.protocol == 'https'",
+        message: 'rawMessageDelivery is for Queue and https subscriptions only',
+      },
     ],
   },
 );

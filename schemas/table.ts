@@ -42,7 +42,12 @@ export const ProjectionSchema = Type.Object(
   {
     additionalProperties: false,
     description: 'The attributes projected into the index (default: ALL). Changing it replaces the index.',
-    'x-kubernetes-validations': [{ rule: "self.type == 'INCLUDE' ? has(self.nonKeyAttributes) : !has(self.nonKeyAttributes)", message: 'nonKeyAttributes is required with type INCLUDE and refused otherwise' }],
+    'x-kubernetes-validations': [
+      {
+        rule: "self.type == 'INCLUDE' ? has(self.nonKeyAttributes) : !has(self.nonKeyAttributes)",
+        message: 'nonKeyAttributes is required with type INCLUDE and refused otherwise',
+      },
+    ],
   },
 );
 
@@ -61,7 +66,10 @@ export const GlobalSecondaryIndexSchema = Type.Object(
     description: 'A global secondary index. Changing its keys or projection replaces it (delete, then create); capacity is updated in place.',
     'x-kubernetes-validations': [
       { rule: 'has(self.readCapacityUnits) == has(self.writeCapacityUnits)', message: 'set both readCapacityUnits and writeCapacityUnits, or neither' },
-      { rule: '!has(self.rangeAttribute) || self.rangeAttribute.name != self.hashAttribute.name', message: 'the range attribute must differ from the hash attribute' },
+      {
+        rule: '!has(self.rangeAttribute) || self.rangeAttribute.name != self.hashAttribute.name',
+        message: 'the range attribute must differ from the hash attribute',
+      },
     ],
   },
 );
@@ -70,7 +78,7 @@ export type GlobalSecondaryIndexSpec = Static<typeof GlobalSecondaryIndexSchema>
 /** Time to live. */
 export const TimeToLiveSchema = Type.Object(
   {
-    attributeName: Type.String({ minLength: 1, maxLength: 255, description: 'The attribute holding each item\'s expiry time (epoch seconds).' }),
+    attributeName: Type.String({ minLength: 1, maxLength: 255, description: "The attribute holding each item's expiry time (epoch seconds)." }),
     enabled: Type.Boolean({ default: true, description: 'false turns TTL off.' }),
   },
   { additionalProperties: false, description: 'Time to live (UpdateTimeToLive). Unset: left as it is in AWS.' },
@@ -93,11 +101,15 @@ export const PointInTimeRecoverySchema = Type.Object(
 export const StreamSchema = Type.Object(
   {
     enabled: Type.Boolean({ default: true, description: 'false turns the stream off.' }),
-    viewType: Type.Optional(StringEnum(['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'] as const, { description: 'What each stream record carries. Required when enabled.' })),
+    viewType: Type.Optional(
+      StringEnum(['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'] as const, {
+        description: 'What each stream record carries. Required when enabled.',
+      }),
+    ),
   },
   {
     additionalProperties: false,
-    description: 'The table\'s stream. Changing the view type turns the stream off, then on again (a new stream ARN). Unset: left as it is in AWS.',
+    description: "The table's stream. Changing the view type turns the stream off, then on again (a new stream ARN). Unset: left as it is in AWS.",
     'x-kubernetes-validations': [{ rule: '!self.enabled || has(self.viewType)', message: 'viewType is required when the stream is enabled' }],
   },
 );
@@ -106,7 +118,7 @@ export const StreamSchema = Type.Object(
 export const TableEncryptionSchema = Type.Object(
   {
     keyType: StringEnum(['AWS_OWNED', 'AWS_MANAGED', 'CUSTOMER_MANAGED'] as const, {
-      description: 'AWS_OWNED (DynamoDB\'s own key, no KMS charge), AWS_MANAGED (the aws/dynamodb KMS key of the account) or CUSTOMER_MANAGED (kmsKeyId).',
+      description: "AWS_OWNED (DynamoDB's own key, no KMS charge), AWS_MANAGED (the aws/dynamodb KMS key of the account) or CUSTOMER_MANAGED (kmsKeyId).",
     }),
     kmsKeyId: Type.Optional(
       Type.String({
@@ -119,7 +131,12 @@ export const TableEncryptionSchema = Type.Object(
   {
     additionalProperties: false,
     description: 'Encryption at rest. Unset: left as it is in AWS (AWS_OWNED at creation).',
-    'x-kubernetes-validations': [{ rule: "self.keyType == 'CUSTOMER_MANAGED' ? has(self.kmsKeyId) : !has(self.kmsKeyId)", message: 'kmsKeyId is required with keyType CUSTOMER_MANAGED and refused otherwise' }],
+    'x-kubernetes-validations': [
+      {
+        rule: "self.keyType == 'CUSTOMER_MANAGED' ? has(self.kmsKeyId) : !has(self.kmsKeyId)",
+        message: 'kmsKeyId is required with keyType CUSTOMER_MANAGED and refused otherwise',
+      },
+    ],
   },
 );
 
@@ -130,7 +147,8 @@ export const TableSpecSchema = Type.Object(
       Type.String({
         maxLength: 32,
         pattern: '^[a-z]{2}(-[a-z]+)+-\\d$',
-        description: 'AWS region of the table, for example eu-west-1. Default: the service\'s AWS_REGION, recorded in status.region at creation. Immutable once set.',
+        description:
+          "AWS region of the table, for example eu-west-1. Default: the service's AWS_REGION, recorded in status.region at creation. Immutable once set.",
       }),
     ),
     tableName: Type.Optional(
@@ -138,7 +156,8 @@ export const TableSpecSchema = Type.Object(
         minLength: 3,
         maxLength: 255,
         pattern: DYNAMODB_NAME_PATTERN,
-        description: 'AWS table name, 3-255 characters of [a-zA-Z0-9_.-]. Default: <prefix>-<namespace>-<name>. A custom name must start with <prefix>-<namespace>-. Immutable.',
+        description:
+          'AWS table name, 3-255 characters of [a-zA-Z0-9_.-]. Default: <prefix>-<namespace>-<name>. A custom name must start with <prefix>-<namespace>-. Immutable.',
       }),
     ),
     hashAttribute: Type.Object(
@@ -175,8 +194,14 @@ export const TableSpecSchema = Type.Object(
     pointInTimeRecovery: Type.Optional(PointInTimeRecoverySchema),
     stream: Type.Optional(StreamSchema),
     encryption: Type.Optional(TableEncryptionSchema),
-    deletionProtection: Type.Optional(Type.Boolean({ description: 'DynamoDB deletion protection. While on, finalize waits (DeletionProtected) unless this is set to false. Unset: left as it is in AWS.' })),
-    tableClass: Type.Optional(StringEnum(['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] as const, { description: 'Table class. Unset: left as it is in AWS (STANDARD at creation).' })),
+    deletionProtection: Type.Optional(
+      Type.Boolean({
+        description: 'DynamoDB deletion protection. While on, finalize waits (DeletionProtected) unless this is set to false. Unset: left as it is in AWS.',
+      }),
+    ),
+    tableClass: Type.Optional(
+      StringEnum(['STANDARD', 'STANDARD_INFREQUENT_ACCESS'] as const, { description: 'Table class. Unset: left as it is in AWS (STANDARD at creation).' }),
+    ),
     tags: Type.Optional(Tags),
     deletionPolicy: DeletionPolicy,
     adopt: Adopt,
@@ -226,14 +251,18 @@ export const TableStatusSchema = Type.Object(
     tableName: Type.Optional(Type.String({ description: 'The DynamoDB table name.' })),
     tableArn: Type.Optional(Type.String({ description: 'The table ARN.' })),
     region: Type.Optional(Type.String({ description: 'The region the table lives in.' })),
-    tableStatus: Type.Optional(Type.String({ description: 'What DynamoDB reports: CREATING, UPDATING, ACTIVE, DELETING, INACCESSIBLE_ENCRYPTION_CREDENTIALS, ...' })),
+    tableStatus: Type.Optional(
+      Type.String({ description: 'What DynamoDB reports: CREATING, UPDATING, ACTIVE, DELETING, INACCESSIBLE_ENCRYPTION_CREDENTIALS, ...' }),
+    ),
     billingMode: Type.Optional(Type.String({ description: 'PROVISIONED or PAY_PER_REQUEST, as DynamoDB reports it.' })),
     streamArn: Type.Optional(Type.String({ description: 'The stream ARN, while the stream is enabled.' })),
     globalSecondaryIndexes: Type.Optional(Type.Array(IndexStatusSchema, { description: 'The global secondary indexes and their status.' })),
     timeToLiveStatus: Type.Optional(Type.String({ description: 'ENABLED, ENABLING, DISABLED or DISABLING (only when spec.timeToLive is set).' })),
     pointInTimeRecoveryStatus: Type.Optional(Type.String({ description: 'ENABLED or DISABLED (only when spec.pointInTimeRecovery is set).' })),
     managedIndexNames: Type.Optional(Type.Array(Type.String(), { description: 'Global secondary indexes awshooks manages; only these are ever deleted.' })),
-    customerKmsKeyArn: Type.Optional(Type.String({ description: 'The customer managed KMS key the table was last seen encrypted with (spec.encryption CUSTOMER_MANAGED).' })),
+    customerKmsKeyArn: Type.Optional(
+      Type.String({ description: 'The customer managed KMS key the table was last seen encrypted with (spec.encryption CUSTOMER_MANAGED).' }),
+    ),
     managedTagKeys: Type.Optional(Type.Array(Type.String(), { description: 'User tag keys awshooks applied; only these are ever removed.' })),
   },
   { additionalProperties: true },

@@ -19,20 +19,30 @@ export const TopicSpecSchema = Type.Object(
       }),
     ),
     kmsMasterKeyId: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 2048, description: 'Server-side encryption with this KMS key: a key ID, key ARN, alias name (alias/...) or alias ARN.' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        description: 'Server-side encryption with this KMS key: a key ID, key ARN, alias name (alias/...) or alias ARN.',
+      }),
     ),
     contentBasedDeduplication: Type.Optional(Type.Boolean({ description: 'FIFO only: deduplicate by a SHA-256 hash of the message body.' })),
     policy: Type.Optional(
-      FreeObject({ description: "The topic's access policy, an IAM resource policy document (with Principal) as an object; at most 30720 characters. Compared by meaning." }),
+      FreeObject({
+        description: "The topic's access policy, an IAM resource policy document (with Principal) as an object; at most 30720 characters. Compared by meaning.",
+      }),
     ),
     deliveryPolicy: Type.Optional(
-      FreeObject({ description: 'How SNS retries deliveries to HTTP/S endpoints (the DeliveryPolicy JSON as an object, e.g. {http: {defaultHealthyRetryPolicy: {...}}}). Compared by content.' }),
+      FreeObject({
+        description:
+          'How SNS retries deliveries to HTTP/S endpoints (the DeliveryPolicy JSON as an object, e.g. {http: {defaultHealthyRetryPolicy: {...}}}). Compared by content.',
+      }),
     ),
     tags: Type.Optional(Tags),
     deletionPolicy: DeletionPolicy,
     force: Type.Boolean({
       default: false,
-      description: 'With deletionPolicy Delete: delete the topic even while it still has confirmed subscriptions (SNS deletes them with it). By default deletion waits until they are gone.',
+      description:
+        'With deletionPolicy Delete: delete the topic even while it still has confirmed subscriptions (SNS deletes them with it). By default deletion waits until they are gone.',
     }),
     adopt: Adopt,
   },

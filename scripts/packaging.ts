@@ -100,9 +100,10 @@ export function configValuesSchema(): JsonSchema {
     }
     const description = `${name} (README, Configuration)${prop.default !== undefined ? `; the service's default: ${String(prop.default)}` : ''}`;
     // An empty string leaves the variable out: the service's own default applies.
-    properties[name] = prop.type === 'string' && (schema.pattern !== undefined || schema.enum !== undefined)
-      ? { description, anyOf: [{ type: 'string', maxLength: 0 }, schema] }
-      : { description, ...schema };
+    properties[name] =
+      prop.type === 'string' && (schema.pattern !== undefined || schema.enum !== undefined)
+        ? { description, anyOf: [{ type: 'string', maxLength: 0 }, schema] }
+        : { description, ...schema };
   }
   return { type: 'object', additionalProperties: false, properties };
 }
@@ -157,7 +158,13 @@ export function valuesSchema(): JsonSchema {
       serviceAccount: obj({
         create: bool('create the ServiceAccount'),
         name: str('ServiceAccount name'),
-        irsaRoleArn: { description: 'IAM role for IRSA', anyOf: [{ type: 'string', maxLength: 0 }, { type: 'string', pattern: ARN_ROLE }] },
+        irsaRoleArn: {
+          description: 'IAM role for IRSA',
+          anyOf: [
+            { type: 'string', maxLength: 0 },
+            { type: 'string', pattern: ARN_ROLE },
+          ],
+        },
         annotations: stringMap('ServiceAccount annotations'),
       }),
       awsCredentials: obj(
@@ -208,7 +215,12 @@ export function valuesSchema(): JsonSchema {
         hookErrorRatio: { type: 'number', description: 'AwshooksHookErrors threshold', exclusiveMinimum: 0, maximum: 1 },
         awsErrorRatio: { type: 'number', description: 'AwshooksAwsErrors threshold', exclusiveMinimum: 0, maximum: 1 },
         notReadyFor: str('AwshooksResourcesNotReady duration', { pattern: DURATION }),
-        hookLatencySeconds: { type: 'number', description: 'AwshooksHookLatencyHigh p99 threshold (Metacontroller times out at 10 s)', exclusiveMinimum: 0, maximum: 10 },
+        hookLatencySeconds: {
+          type: 'number',
+          description: 'AwshooksHookLatencyHigh p99 threshold (Metacontroller times out at 10 s)',
+          exclusiveMinimum: 0,
+          maximum: 10,
+        },
       }),
       grafanaDashboard: obj({ enabled: bool('ConfigMap for the Grafana dashboard sidecar'), labels: stringMap('labels the sidecar selects') }),
     },
@@ -313,7 +325,9 @@ export function kustomizeNamespaceTransformers(installObjects: readonly KubeObje
     const select = { kind: 'CompositeController', name: cc.metadata.name };
     // http://<service>.<namespace>.svc:<port>/...: the namespace is the second dot-separated part.
     targets.push({ select, fieldPaths: hooks.map((h) => `spec.hooks.${h}.webhook.url`), options: { delimiter: '.', index: 1 } });
-    const secretRefs = hooks.filter((h) => (cc as unknown as { spec: { hooks: Record<string, { webhook: { authorization?: unknown } }> } }).spec.hooks[h]?.webhook.authorization);
+    const secretRefs = hooks.filter(
+      (h) => (cc as unknown as { spec: { hooks: Record<string, { webhook: { authorization?: unknown } }> } }).spec.hooks[h]?.webhook.authorization,
+    );
     if (secretRefs.length) targets.push({ select, fieldPaths: secretRefs.map((h) => `spec.hooks.${h}.webhook.authorization.secretRef.namespace`) });
   }
   const replacement = {
@@ -350,7 +364,11 @@ const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? (api
  */
 export function metacontrollerRules(kinds: readonly AnyKind[]): PolicyRule[] {
   const rules: PolicyRule[] = [
-    { apiGroups: ['metacontroller.k8s.io'], resources: ['compositecontrollers', 'controllerrevisions', 'decoratorcontrollers'], verbs: ['get', 'list', 'watch'] },
+    {
+      apiGroups: ['metacontroller.k8s.io'],
+      resources: ['compositecontrollers', 'controllerrevisions', 'decoratorcontrollers'],
+      verbs: ['get', 'list', 'watch'],
+    },
     // NOTE: Metacontroller (v4.17.2, seen on a real API server) watches the CRDs to follow the
     // parent and child resources; without this it logs `forbidden` and never starts a controller.
     { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
@@ -447,7 +465,9 @@ export function degradedReasons(kinds: readonly AnyKind[]): string[] {
 
 /** manifests/argocd/health.lua: the Argo CD health check of every awshooks kind. */
 export function argoHealthLua(kinds: readonly AnyKind[]): string {
-  const table = degradedReasons(kinds).map((r) => `  [${JSON.stringify(r)}] = true,`).join('\n');
+  const table = degradedReasons(kinds)
+    .map((r) => `  [${JSON.stringify(r)}] = true,`)
+    .join('\n');
   return `${header('--')}-- Argo CD health check of every awshooks kind (${kinds.map((k) => k.names.kind).join(', ')}), following the kstatus
 -- conventions the kinds' status keeps: observedGeneration, and a Ready condition with a reason.
 --   Healthy      Ready=True for the current generation
@@ -494,7 +514,12 @@ export function argoConfigMapYaml(kinds: readonly AnyKind[]): string {
   const lua = argoHealthLua(kinds);
   const data: Record<string, string> = {};
   for (const kind of kinds) data[`resource.customizations.health.${kind.names.group}_${kind.names.kind}`] = lua;
-  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd', labels: { 'app.kubernetes.io/part-of': 'argocd' } }, data };
+  const cm = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'argocd-cm', namespace: 'argocd', labels: { 'app.kubernetes.io/part-of': 'argocd' } },
+    data,
+  };
   return `${header()}# Argo CD health checks for awshooks' kinds: merge into Argo CD's argocd-cm, e.g.
 #   kubectl -n argocd patch configmap argocd-cm --patch-file manifests/argocd/argocd-cm.yaml
 ${stringify(cm, YAML_OPTS)}`;

@@ -223,7 +223,10 @@ function readTokens(file: string): string[] {
     throw new ConfigError(`HOOK_TOKEN_FILE: cannot read ${file}: ${(err as Error).message}`);
   }
   // Several lines = several valid tokens, so a token can be rotated without downtime.
-  const tokens = text.split(/\r?\n/).map((t) => t.trim()).filter(Boolean);
+  const tokens = text
+    .split(/\r?\n/)
+    .map((t) => t.trim())
+    .filter(Boolean);
   if (tokens.length === 0) throw new ConfigError(`HOOK_TOKEN_FILE: ${file} is empty`);
   if (tokens.some((t) => t.length < 16)) throw new ConfigError('HOOK_TOKEN_FILE: every token must be at least 16 characters');
   return tokens;

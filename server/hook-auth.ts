@@ -64,7 +64,9 @@ function readSmallJson(raw: IncomingMessage): Promise<unknown> {
       clearTimeout(timer);
       resolve(value);
     };
-    const timer = setTimeout(() => { settle(undefined); }, NAME_BODY_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      settle(undefined);
+    }, NAME_BODY_TIMEOUT_MS);
     timer.unref();
     // Consume the body in every case, so that the connection can carry the next request.
     raw.on('data', (chunk: Buffer) => {
@@ -72,15 +74,22 @@ function readSmallJson(raw: IncomingMessage): Promise<unknown> {
       if (json && size <= NAME_BODY_LIMIT && !(length > NAME_BODY_LIMIT)) chunks.push(chunk);
     });
     raw.on('end', () => {
-      if (!json || size > NAME_BODY_LIMIT || size === 0) { settle(undefined); return; }
+      if (!json || size > NAME_BODY_LIMIT || size === 0) {
+        settle(undefined);
+        return;
+      }
       try {
         settle(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch {
         settle(undefined);
       }
     });
-    raw.on('error', () => { settle(undefined); });
-    raw.on('close', () => { settle(undefined); });
+    raw.on('error', () => {
+      settle(undefined);
+    });
+    raw.on('close', () => {
+      settle(undefined);
+    });
   });
 }
 
@@ -104,7 +113,10 @@ async function hookAuthPlugin(scope: FastifyInstance, opts: HookAuthOptions): Pr
     }
     const body = request.body !== undefined ? Promise.resolve(request.body) : readSmallJson(request.raw);
     void body.then((parsed) => {
-      request.log.warn({ hook, path: request.url.split('?')[0], parent: namedParent(parsed), reason: 'unauthorized', detail }, 'hook call rejected: unauthorized');
+      request.log.warn(
+        { hook, path: request.url.split('?')[0], parent: namedParent(parsed), reason: 'unauthorized', detail },
+        'hook call rejected: unauthorized',
+      );
     });
     return payload;
   });

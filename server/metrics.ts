@@ -33,7 +33,12 @@ export class MemoryTracker implements ResourceTracker {
     private readonly now: () => number = Date.now,
     maxEntries: number = DEFAULT_TRACKER_ENTRIES,
   ) {
-    this.seen = new LRUCache<string, Seen>({ max: maxEntries, dispose: (entry) => { this.count(entry, -1); } });
+    this.seen = new LRUCache<string, Seen>({
+      max: maxEntries,
+      dispose: (entry) => {
+        this.count(entry, -1);
+      },
+    });
   }
 
   private count(entry: Seen, delta: number): void {

@@ -131,10 +131,18 @@ export function bucketManager(ctx: KindContext, client?: (region: string) => S3L
           )
         : undefined,
       reads.lifecycle
-        ? orAbsent(() => client.send(new GetBucketLifecycleConfigurationCommand({ Bucket, ExpectedBucketOwner })).then((o) => o.Rules ?? []), ['NoSuchLifecycleConfiguration'], [])
+        ? orAbsent(
+            () => client.send(new GetBucketLifecycleConfigurationCommand({ Bucket, ExpectedBucketOwner })).then((o) => o.Rules ?? []),
+            ['NoSuchLifecycleConfiguration'],
+            [],
+          )
         : undefined,
       reads.policy
-        ? orAbsent(() => client.send(new GetBucketPolicyCommand({ Bucket, ExpectedBucketOwner })).then((o) => parsePolicyDocument(o.Policy) ?? null), ['NoSuchBucketPolicy'], null)
+        ? orAbsent(
+            () => client.send(new GetBucketPolicyCommand({ Bucket, ExpectedBucketOwner })).then((o) => parsePolicyDocument(o.Policy) ?? null),
+            ['NoSuchBucketPolicy'],
+            null,
+          )
         : undefined,
     ]);
     return {
@@ -258,7 +266,9 @@ export function bucketManager(ctx: KindContext, client?: (region: string) => S3L
             const observed: BucketObserved = { tags: existing, ...(await readSubresources(desired, undefined, owner)) };
             return apply(desired, observed, bucketDelta(desired, observed, undefined), owner);
           }
-          throw new RecoverableError('BucketAlreadyOwnedByYou', `bucket "${desired.bucketName}" already exists in this account; reading it again`, { cause: err });
+          throw new RecoverableError('BucketAlreadyOwnedByYou', `bucket "${desired.bucketName}" already exists in this account; reading it again`, {
+            cause: err,
+          });
         }
         throw err;
       }
@@ -295,7 +305,7 @@ export function bucketManager(ctx: KindContext, client?: (region: string) => S3L
     },
 
     async update(desired, observed, delta) {
-      return apply(desired, observed, delta as BucketDelta, await expectedOwner());
+      return apply(desired, observed, delta, await expectedOwner());
     },
 
     async delete(desired) {

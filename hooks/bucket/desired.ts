@@ -49,7 +49,6 @@ export interface BucketDesired {
   finalizing: boolean;
 }
 
-
 /** S3 only accepts policy resources of the bucket itself and its objects. */
 function bucketResourceCheck(arn: string): (resource: string) => string | undefined {
   return (resource) => (resource === arn || resource.startsWith(`${arn}/`) ? undefined : `is not this bucket (${arn}) or its objects (${arn}/...)`);
@@ -59,7 +58,8 @@ function desiredEncryption(spec: BucketSpec): DesiredEncryption | undefined {
   const enc = spec.encryption;
   if (!enc) return undefined;
   if (enc.algorithm !== 'aws:kms' && enc.kmsKeyId !== undefined) throw new InvalidSpecError('spec.encryption.kmsKeyId: needs algorithm aws:kms');
-  if (enc.algorithm !== 'aws:kms' && enc.bucketKeyEnabled !== undefined) throw new InvalidSpecError('spec.encryption.bucketKeyEnabled: needs algorithm aws:kms');
+  if (enc.algorithm !== 'aws:kms' && enc.bucketKeyEnabled !== undefined)
+    throw new InvalidSpecError('spec.encryption.bucketKeyEnabled: needs algorithm aws:kms');
   return {
     algorithm: enc.algorithm,
     ...(enc.kmsKeyId !== undefined ? { kmsKeyId: enc.kmsKeyId } : {}),
@@ -71,7 +71,8 @@ function desiredEncryption(spec: BucketSpec): DesiredEncryption | undefined {
 export function desiredBucket(input: DesiredInput<BucketSpec, BucketStatus>): BucketDesired {
   const { spec, config, owner } = input;
   const bucketName = bucketNameFor(spec, config, owner);
-  if (!input.finalizing) checkChildNames(bucketWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Bucket or the other object');
+  if (!input.finalizing)
+    checkChildNames(bucketWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Bucket or the other object');
   const partition = partitionOfRegion(spec.region);
   const arn = bucketArn(partition, bucketName);
   const pab = spec.publicAccessBlock;
@@ -82,7 +83,12 @@ export function desiredBucket(input: DesiredInput<BucketSpec, BucketStatus>): Bu
     RestrictPublicBuckets: pab.restrictPublicBuckets,
   };
   if (spec.policy) {
-    checkResourcePolicy(spec.policy, 'spec.policy', { actionPrefix: 's3', resourceRequired: true, checkResource: bucketResourceCheck(arn), maxChars: BUCKET_POLICY_MAX_CHARS });
+    checkResourcePolicy(spec.policy, 'spec.policy', {
+      actionPrefix: 's3',
+      resourceRequired: true,
+      checkResource: bucketResourceCheck(arn),
+      maxChars: BUCKET_POLICY_MAX_CHARS,
+    });
     const i = spec.policy.Statement.findIndex(grantsPublicAccess);
     if (i >= 0 && publicAccessBlock.BlockPublicPolicy) {
       throw new InvalidSpecError(

@@ -35,10 +35,14 @@ function checkSteps(steps: Step[], at: string, unit: string): void {
     if (!prev) return;
     if (prev.days === step.days) throw new InvalidSpecError(`${at}: two transitions on day ${step.days}`);
     if (TRANSITION_STORAGE_CLASSES.indexOf(step.storageClass) < TRANSITION_STORAGE_CLASSES.indexOf(prev.storageClass)) {
-      throw new InvalidSpecError(`${at}: S3 cannot move objects from ${prev.storageClass} to ${step.storageClass} (storage classes only go down: ${TRANSITION_STORAGE_CLASSES.join(' → ')})`);
+      throw new InvalidSpecError(
+        `${at}: S3 cannot move objects from ${prev.storageClass} to ${step.storageClass} (storage classes only go down: ${TRANSITION_STORAGE_CLASSES.join(' → ')})`,
+      );
     }
     if (THIRTY_DAY_CLASSES.has(prev.storageClass) && step.days < prev.days + MIN_IA_DAYS) {
-      throw new InvalidSpecError(`${at}: objects must stay ${MIN_IA_DAYS} days in ${prev.storageClass} before moving to ${step.storageClass} (day ${prev.days + MIN_IA_DAYS} or later)`);
+      throw new InvalidSpecError(
+        `${at}: objects must stay ${MIN_IA_DAYS} days in ${prev.storageClass} before moving to ${step.storageClass} (day ${prev.days + MIN_IA_DAYS} or later)`,
+      );
     }
   });
 }
@@ -63,16 +67,24 @@ export function checkLifecycleRules(rules: LifecycleRule[], field = 'spec.lifecy
       transitions.length > 0 ||
       noncurrent.length > 0 ||
       rule.abortIncompleteMultipartUploadDays !== undefined;
-    if (!hasAction) throw new InvalidSpecError(`${at}: a lifecycle rule needs at least one action (expiration, transition, noncurrent version expiration or transition, abort incomplete multipart upload)`);
+    if (!hasAction)
+      throw new InvalidSpecError(
+        `${at}: a lifecycle rule needs at least one action (expiration, transition, noncurrent version expiration or transition, abort incomplete multipart upload)`,
+      );
     if (rule.expiredObjectDeleteMarker !== undefined && rule.expirationDays !== undefined) {
       throw new InvalidSpecError(`${at}.expiredObjectDeleteMarker: cannot be combined with expirationDays`);
     }
-    if (rule.expiredObjectDeleteMarker === true && hasTags) throw new InvalidSpecError(`${at}.expiredObjectDeleteMarker: S3 does not allow it with a tags filter`);
+    if (rule.expiredObjectDeleteMarker === true && hasTags)
+      throw new InvalidSpecError(`${at}.expiredObjectDeleteMarker: S3 does not allow it with a tags filter`);
     if (rule.abortIncompleteMultipartUploadDays !== undefined && hasTags) {
       throw new InvalidSpecError(`${at}.abortIncompleteMultipartUploadDays: S3 does not allow it with a tags filter`);
     }
     checkSteps(transitions, `${at}.transitions`, 'days');
-    checkSteps(noncurrent.map((t) => ({ days: t.noncurrentDays, storageClass: t.storageClass })), `${at}.noncurrentVersionTransitions`, 'noncurrentDays');
+    checkSteps(
+      noncurrent.map((t) => ({ days: t.noncurrentDays, storageClass: t.storageClass })),
+      `${at}.noncurrentVersionTransitions`,
+      'noncurrentDays',
+    );
     const lastTransition = Math.max(-1, ...transitions.map((t) => t.days));
     if (rule.expirationDays !== undefined && rule.expirationDays <= lastTransition) {
       throw new InvalidSpecError(`${at}.expirationDays: must be later than every transition (day ${lastTransition})`);
@@ -92,15 +104,26 @@ export function toS3LifecycleRules(rules: LifecycleRule[]): S3LifecycleRule[] {
       .map(([Key, Value]) => ({ Key, Value }));
     const prefix = rule.prefix ?? '';
     // NOTE: S3 takes one condition bare (Prefix, or one Tag) and several under And.
-    const Filter = tags.length + (prefix ? 1 : 0) > 1 ? { And: { ...(prefix ? { Prefix: prefix } : {}), Tags: tags } } : tags.length === 1 ? { Tag: tags[0] } : { Prefix: prefix };
+    const Filter =
+      tags.length + (prefix ? 1 : 0) > 1
+        ? { And: { ...(prefix ? { Prefix: prefix } : {}), Tags: tags } }
+        : tags.length === 1
+          ? { Tag: tags[0] }
+          : { Prefix: prefix };
     const expiration =
-      rule.expirationDays !== undefined ? { Days: rule.expirationDays } : rule.expiredObjectDeleteMarker === true ? { ExpiredObjectDeleteMarker: true } : undefined;
+      rule.expirationDays !== undefined
+        ? { Days: rule.expirationDays }
+        : rule.expiredObjectDeleteMarker === true
+          ? { ExpiredObjectDeleteMarker: true }
+          : undefined;
     return {
       ID: rule.id,
-      Status: rule.enabled === false ? 'Disabled' : 'Enabled',
+      Status: !rule.enabled ? 'Disabled' : 'Enabled',
       Filter,
       ...(expiration ? { Expiration: expiration } : {}),
-      ...(rule.transitions?.length ? { Transitions: [...rule.transitions].sort((a, b) => a.days - b.days).map((t) => ({ Days: t.days, StorageClass: t.storageClass })) } : {}),
+      ...(rule.transitions?.length
+        ? { Transitions: [...rule.transitions].sort((a, b) => a.days - b.days).map((t) => ({ Days: t.days, StorageClass: t.storageClass })) }
+        : {}),
       ...(rule.noncurrentVersionExpirationDays !== undefined ? { NoncurrentVersionExpiration: { NoncurrentDays: rule.noncurrentVersionExpirationDays } } : {}),
       ...(rule.noncurrentVersionTransitions?.length
         ? {
@@ -109,7 +132,9 @@ export function toS3LifecycleRules(rules: LifecycleRule[]): S3LifecycleRule[] {
               .map((t) => ({ NoncurrentDays: t.noncurrentDays, StorageClass: t.storageClass })),
           }
         : {}),
-      ...(rule.abortIncompleteMultipartUploadDays !== undefined ? { AbortIncompleteMultipartUpload: { DaysAfterInitiation: rule.abortIncompleteMultipartUploadDays } } : {}),
+      ...(rule.abortIncompleteMultipartUploadDays !== undefined
+        ? { AbortIncompleteMultipartUpload: { DaysAfterInitiation: rule.abortIncompleteMultipartUploadDays } }
+        : {}),
     } satisfies S3LifecycleRule;
   });
 }
@@ -141,9 +166,15 @@ function canonicalS3Rule(rule: S3LifecycleRule): CanonicalRule {
     date: rule.Expiration?.Date,
     transitionDates: rule.Transitions?.some((t) => t.Date !== undefined) || undefined,
     sizes: [filter.ObjectSizeGreaterThan, filter.ObjectSizeLessThan, and?.ObjectSizeGreaterThan, and?.ObjectSizeLessThan].filter((v) => v !== undefined),
-    newer: [rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions, ...(rule.NoncurrentVersionTransitions ?? []).map((t) => t.NewerNoncurrentVersions)].filter((v) => v !== undefined),
+    newer: [
+      rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions,
+      ...(rule.NoncurrentVersionTransitions ?? []).map((t) => t.NewerNoncurrentVersions),
+    ].filter((v) => v !== undefined),
   };
-  const other = unsupported.date !== undefined || unsupported.transitionDates || unsupported.sizes.length || unsupported.newer.length ? stableStringify(unsupported) : undefined;
+  const other =
+    unsupported.date !== undefined || unsupported.transitionDates || unsupported.sizes.length || unsupported.newer.length
+      ? stableStringify(unsupported)
+      : undefined;
   return {
     id: rule.ID ?? '',
     enabled: rule.Status === 'Enabled',
@@ -151,7 +182,9 @@ function canonicalS3Rule(rule: S3LifecycleRule): CanonicalRule {
     tags,
     ...(rule.Expiration?.Days !== undefined ? { expirationDays: rule.Expiration.Days } : {}),
     ...(rule.Expiration?.ExpiredObjectDeleteMarker === true ? { expiredObjectDeleteMarker: true as const } : {}),
-    ...(rule.NoncurrentVersionExpiration?.NoncurrentDays !== undefined ? { noncurrentVersionExpirationDays: rule.NoncurrentVersionExpiration.NoncurrentDays } : {}),
+    ...(rule.NoncurrentVersionExpiration?.NoncurrentDays !== undefined
+      ? { noncurrentVersionExpirationDays: rule.NoncurrentVersionExpiration.NoncurrentDays }
+      : {}),
     transitions: (rule.Transitions ?? []).map((t) => `${t.Days ?? ''}:${t.StorageClass ?? ''}`).sort(),
     noncurrentVersionTransitions: (rule.NoncurrentVersionTransitions ?? []).map((t) => `${t.NoncurrentDays ?? ''}:${t.StorageClass ?? ''}`).sort(),
     ...(rule.AbortIncompleteMultipartUpload?.DaysAfterInitiation !== undefined ? { abortDays: rule.AbortIncompleteMultipartUpload.DaysAfterInitiation } : {}),

@@ -57,7 +57,8 @@ export const S3_NAME_SCHEME: NameScheme = {
 export function defaultBucketName(prefix: string, namespace: string, name: string): string {
   const bucket = scopedName(prefix, namespace, name, S3_NAME_SCHEME);
   const problem = s3NameProblem(bucket);
-  if (problem) throw new InvalidSpecError(`the derived bucket name "${bucket}" ${problem}; set spec.bucketName, or ask the administrator to change NAME_PREFIX`);
+  if (problem)
+    throw new InvalidSpecError(`the derived bucket name "${bucket}" ${problem}; set spec.bucketName, or ask the administrator to change NAME_PREFIX`);
   return bucket;
 }
 

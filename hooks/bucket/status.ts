@@ -41,16 +41,21 @@ export function bucketChildren(input: ChildrenInput<BucketSpec, BucketStatus, Bu
   const { status, parent } = input;
   if (!status.bucketName) return [];
   // A ConfigMap another object holds is left out (desired() reports the Conflict).
-  return withoutForeignChildren([
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Bucket', parent.metadata.name) },
-      data: {
-        BUCKET_NAME: status.bucketName,
-        BUCKET_ARN: status.bucketArn ?? '',
-        AWS_REGION: status.region ?? input.spec?.region ?? '',
+  return withoutForeignChildren(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Bucket', parent.metadata.name) },
+        data: {
+          BUCKET_NAME: status.bucketName,
+          BUCKET_ARN: status.bucketArn ?? '',
+          AWS_REGION: status.region ?? input.spec?.region ?? '',
+        },
       },
-    },
-  ], parent as Parent, input.children, input.related);
+    ],
+    parent,
+    input.children,
+    input.related,
+  );
 }

@@ -202,28 +202,26 @@ export class AwsClients {
       });
       const onCall = this.options.onCall;
       if (onCall) {
-        const counter = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
-          async (args: unknown) => {
-            const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-            try {
-              const result = await next(args);
-              onCall(service, operation, 'success');
-              return result;
-            } catch (err) {
-              onCall(service, operation, outcomeOf(err));
-              throw err;
-            }
-          };
+        const counter = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+          const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+          try {
+            const result = await next(args);
+            onCall(service, operation, 'success');
+            return result;
+          } catch (err) {
+            onCall(service, operation, outcomeOf(err));
+            throw err;
+          }
+        };
         client.middlewareStack.add(counter as never, { step: 'initialize', name: 'awshooksCallCounter' });
       }
       const limiter = this.options.limiter;
       if (limiter) {
         // Outermost (high priority): a call the budget refuses is never sent, nor counted as sent.
-        const admit = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
-          async (args: unknown) => {
-            await limiter.admit(service, region, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
-            return next(args);
-          };
+        const admit = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+          await limiter.admit(service, region, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+          return next(args);
+        };
         client.middlewareStack.add(admit as never, { step: 'initialize', name: 'awshooksRateLimit', priority: 'high' });
       }
       this.clients.set(key, client);

@@ -34,8 +34,5 @@ export function runWithDeadline<T>(deadline: Deadline, work: () => T): T {
 
 /** The error for work cut short by the deadline. */
 export function deadlineError(seconds: number): DeadlineExceededError {
-  return new DeadlineExceededError(
-    `the hook's deadline of ${seconds}s ran out before AWS or the database answered; the work goes on at the next sync`,
-  );
+  return new DeadlineExceededError(`the hook's deadline of ${seconds}s ran out before AWS or the database answered; the work goes on at the next sync`);
 }
-

@@ -64,10 +64,22 @@ async function deleteIfOurs(call: Call, manager: AnyManager, candidate: unknown)
  * Every candidate but those whose identity is in `skip`: read each once, delete the ones that
  * are ours. True when one of them is still being deleted.
  */
-async function deleteOwnedCandidates(call: Call, manager: AnyManager, deletionPolicy: string, skip: Set<string>): Promise<{ pending: boolean; deleted: number }> {
+async function deleteOwnedCandidates(
+  call: Call,
+  manager: AnyManager,
+  deletionPolicy: string,
+  skip: Set<string>,
+): Promise<{ pending: boolean; deleted: number }> {
   const { kind } = call;
   if (!kind.orphanCandidates) return { pending: false, deleted: 0 };
-  const candidates = kind.orphanCandidates({ parent: call.parent, rawSpec: rawSpecOf(call), status: call.previous, config: call.deps.config, owner: call.owner, deletionPolicy });
+  const candidates = kind.orphanCandidates({
+    parent: call.parent,
+    rawSpec: rawSpecOf(call),
+    status: call.previous,
+    config: call.deps.config,
+    owner: call.owner,
+    deletionPolicy,
+  });
   let pending = false;
   let deleted = 0;
   for (const candidate of candidates) {
@@ -77,7 +89,8 @@ async function deleteOwnedCandidates(call: Call, manager: AnyManager, deletionPo
     const found = await deleteIfOurs(call, manager, candidate);
     if (found === 'pending') pending = true;
     if (found === 'deleted') deleted++;
-    if (found === 'deleted' || found === 'pending') call.deps.log.info({ event: 'orphan_deleted', key, found }, `${kind.names.kind}: deleting an AWS resource this parent owns (${key})`);
+    if (found === 'deleted' || found === 'pending')
+      call.deps.log.info({ event: 'orphan_deleted', key, found }, `${kind.names.kind}: deleting an AWS resource this parent owns (${key})`);
   }
   return { pending, deleted };
 }
@@ -99,7 +112,10 @@ export async function finalizeUnprepared(call: Call, err: unknown): Promise<Reco
   if (deletionPolicy === 'Retain') return finalized(call, 'Retained', 'deletionPolicy is Retain: the AWS resource was left in place');
   if (!kind.orphanCandidates) {
     // The kind cannot say what it may own without a spec: never claim the resource is gone.
-    return errorAnswer(call, err instanceof InvalidSpecError ? new InvalidSpecError(`${err.message}; deletion waits for a valid spec or deletionPolicy: Retain`) : err);
+    return errorAnswer(
+      call,
+      err instanceof InvalidSpecError ? new InvalidSpecError(`${err.message}; deletion waits for a valid spec or deletionPolicy: Retain`) : err,
+    );
   }
   try {
     const manager = kind.resource(call.ctx) as AnyManager;
@@ -159,7 +175,10 @@ function deleting(call: Call, message: string, kindStatus: Record<string, unknow
     ...kindStatus,
     conditions: mergeConditions(call.previous?.conditions, [condition], call.now),
   };
-  return answer(call, 'finalizing', status, 'keep observed', { finalized: false, resyncAfterSeconds: call.kind.deletePollSeconds ?? DEFAULT_DELETE_POLL_SECONDS });
+  return answer(call, 'finalizing', status, 'keep observed', {
+    finalized: false,
+    resyncAfterSeconds: call.kind.deletePollSeconds ?? DEFAULT_DELETE_POLL_SECONDS,
+  });
 }
 
 /** AWS is still deleting the desired resource: its status fields as last read. */

@@ -35,14 +35,7 @@ export function pluralOf(singular: string): string {
  * A kind's names from its kind and group: singular and plural lower-cased (`plural` only for an
  * irregular one), listKind `<Kind>List`, categories {@link AWSHOOKS_CATEGORIES} unless given.
  */
-export function kindNames(names: {
-  kind: string;
-  group: string;
-  version: string;
-  shortNames: string[];
-  categories?: string[];
-  plural?: string;
-}): KindNames {
+export function kindNames(names: { kind: string; group: string; version: string; shortNames: string[]; categories?: string[]; plural?: string }): KindNames {
   const singular = names.kind.toLowerCase();
   return {
     group: names.group,
@@ -239,12 +232,7 @@ export interface KindDefinition<Spec, Desired extends DesiredBase, Observed, KSt
    */
   children(input: ChildrenInput<Spec, KStatus, Desired>): KubeObject[];
   /** Work once the resource is ready and converged. */
-  afterConverge?(
-    ctx: KindContext,
-    desired: Desired,
-    observed: Observed,
-    previous: KStatus | undefined,
-  ): Promise<AfterConvergeResult<KStatus>>;
+  afterConverge?(ctx: KindContext, desired: Desired, observed: Observed, previous: KStatus | undefined): Promise<AfterConvergeResult<KStatus>>;
   /** Whether the previous status shows that an AWS resource may exist. */
   existsPerStatus(status: KStatus | undefined): boolean;
   /**
@@ -282,9 +270,7 @@ export const DEFAULT_DRIFT_CHECK_SECONDS = 300;
  * DRIFT_CHECK_INTERVAL_SECONDS, else the kind's own default, else {@link DEFAULT_DRIFT_CHECK_SECONDS}.
  */
 export function driftIntervalSecondsOf(kind: AnyKind, config: HooksConfig): number {
-  return (
-    config.driftCheckIntervals?.[kind.names.singular] ?? config.driftCheckIntervalSeconds ?? kind.driftCheckIntervalSeconds ?? DEFAULT_DRIFT_CHECK_SECONDS
-  );
+  return config.driftCheckIntervals?.[kind.names.singular] ?? config.driftCheckIntervalSeconds ?? kind.driftCheckIntervalSeconds ?? DEFAULT_DRIFT_CHECK_SECONDS;
 }
 
 /** A kind with its type parameters erased, for registries and routes. */

@@ -39,7 +39,10 @@ function observedOf(instance: DBInstance): DBInstanceObserved {
  * RDS I/O. A drift check is one call: DescribeDBInstances, which carries the tags.
  * `client` defaults to the shared SDK client of the region; tests pass a fake.
  */
-export function dbInstanceManager(ctx: KindContext, client?: (region: string) => RdsLike): ResourceManager<DBInstanceDesired, DBInstanceObserved, DBInstanceStatus> {
+export function dbInstanceManager(
+  ctx: KindContext,
+  client?: (region: string) => RdsLike,
+): ResourceManager<DBInstanceDesired, DBInstanceObserved, DBInstanceStatus> {
   const rds = client ?? ((region: string) => ctx.aws.rds(region));
   const describe = async (region: string, identifier: string): Promise<DBInstanceObserved | undefined> => {
     try {
@@ -54,7 +57,13 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
 
   return {
     readOne: (desired, previous) =>
-      readChosen(desired.name, previous?.dbInstanceIdentifier, (id) => describe(desired.region, id), (o) => o.tags, ctx.owner),
+      readChosen(
+        desired.name,
+        previous?.dbInstanceIdentifier,
+        (id) => describe(desired.region, id),
+        (o) => o.tags,
+        ctx.owner,
+      ),
 
     async create(desired) {
       // Never create (or squat) an identifier outside the namespace's own identifiers.
@@ -104,7 +113,8 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
           if (out.DBInstance) instance = { ...out.DBInstance, TagList: observed.instance.TagList };
         } catch (err) {
           // NOTE: RDS refuses to modify an instance that is busy; wait instead of failing.
-          if (isAwsError(err, ...INVALID_STATE)) throw new WaitError('InvalidDBInstanceState', 'RDS refused the modification while the DB instance is busy; retrying', BUSY_REQUEUE_SECONDS);
+          if (isAwsError(err, ...INVALID_STATE))
+            throw new WaitError('InvalidDBInstanceState', 'RDS refused the modification while the DB instance is busy; retrying', BUSY_REQUEUE_SECONDS);
           throw err;
         }
       }
@@ -136,7 +146,9 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
         }
         // The spec now allows deletion: lift the protection first, delete on the next poll.
         try {
-          await rds(desired.region).send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: instanceIdOf(desired, observed), DeletionProtection: false, ApplyImmediately: true }));
+          await rds(desired.region).send(
+            new ModifyDBInstanceCommand({ DBInstanceIdentifier: instanceIdOf(desired, observed), DeletionProtection: false, ApplyImmediately: true }),
+          );
         } catch (err) {
           if (isAwsError(err, ...INVALID_STATE)) return 'pending';
           throw err;
@@ -149,9 +161,7 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
         await rds(desired.region).send(
           new DeleteDBInstanceCommand({
             DBInstanceIdentifier: instanceIdOf(desired, observed),
-            ...(snapshot
-              ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot, DeleteAutomatedBackups: false }
-              : { SkipFinalSnapshot: true }),
+            ...(snapshot ? { SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot, DeleteAutomatedBackups: false } : { SkipFinalSnapshot: true }),
           }),
         );
       } catch (err) {
@@ -159,7 +169,10 @@ export function dbInstanceManager(ctx: KindContext, client?: (region: string) =>
         // NOTE: RDS refuses to delete while creating/modifying/backing up: poll until it can.
         if (isAwsError(err, ...INVALID_STATE)) return 'pending';
         if (isAwsError(err, 'DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault')) {
-          throw new TerminalError('DBSnapshotAlreadyExists', `a snapshot named ${finalSnapshot} already exists; rename or delete it (awshooks never deletes an instance without its final snapshot under deletionPolicy: Snapshot)`);
+          throw new TerminalError(
+            'DBSnapshotAlreadyExists',
+            `a snapshot named ${finalSnapshot} already exists; rename or delete it (awshooks never deletes an instance without its final snapshot under deletionPolicy: Snapshot)`,
+          );
         }
         throw err;
       }
@@ -198,7 +211,10 @@ export function planSnapshots(own: OwnSnapshot[], everySeconds: number, retentio
   const busy = sorted.some((s) => s.status === 'creating');
   const take = !busy && (!newest || now.getTime() - newest.createdAt.getTime() >= everySeconds * 1000);
   const cutoff = now.getTime() - retentionDays * 86400 * 1000;
-  const toDelete = sorted.slice(1).filter((s) => s.owned && s.status === 'available' && s.createdAt.getTime() < cutoff).map((s) => s.id);
+  const toDelete = sorted
+    .slice(1)
+    .filter((s) => s.owned && s.status === 'available' && s.createdAt.getTime() < cutoff)
+    .map((s) => s.id);
   return { take, toDelete, ...(newest ? { newest } : {}) };
 }
 
@@ -230,7 +246,13 @@ export async function syncManualSnapshots(
   if (plan.take) {
     const id = manualSnapshotIdentifier(identifier, now);
     if (!own.some((s) => s.id === id)) {
-      await rds.send(new CreateDBSnapshotCommand({ DBInstanceIdentifier: identifier, DBSnapshotIdentifier: id, Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }) }));
+      await rds.send(
+        new CreateDBSnapshotCommand({
+          DBInstanceIdentifier: identifier,
+          DBSnapshotIdentifier: id,
+          Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }),
+        }),
+      );
       ctx.log.info({ event: 'snapshot_created', snapshot: id }, 'manual DB snapshot taken');
     }
     newest = { id, createdAt: now, status: 'creating', owned: true };

@@ -27,7 +27,8 @@ export function dbInstanceOrphanCandidates(input: OrphanInput<DBInstanceStatus>)
   const written = plainBoolean(rawSpec, 'deletionProtection');
   const deletionProtection = written ?? rawSpec.deletionProtection !== undefined;
   const engine = plainString(rawSpec, 'engine') === 'mysql' ? 'mysql' : 'postgres';
-  const deletionPolicy: DBInstanceDesired['deletionPolicy'] = input.deletionPolicy === 'Delete' || input.deletionPolicy === 'Retain' ? input.deletionPolicy : 'Snapshot';
+  const deletionPolicy: DBInstanceDesired['deletionPolicy'] =
+    input.deletionPolicy === 'Delete' || input.deletionPolicy === 'Retain' ? input.deletionPolicy : 'Snapshot';
   // Only instances whose owner tags name this parent are ever deleted, so no name is claimable here.
   const make = (region: string, identifier: string): DBInstanceDesired => ({
     name: { name: identifier, claimable: false },

@@ -176,7 +176,9 @@ async function postgresWork(work: DbWork): Promise<void> {
     for (const user of work.users) {
       const exists = await pgRoleExists(client, user.name);
       const verb = exists ? 'ALTER' : 'CREATE';
-      await client.query(`${verb} ROLE ${quotePgIdent(user.name)} WITH ${pgRoleAttributes(user.roles).join(' ')} PASSWORD ${client.escapeLiteral(user.password)}`);
+      await client.query(
+        `${verb} ROLE ${quotePgIdent(user.name)} WITH ${pgRoleAttributes(user.roles).join(' ')} PASSWORD ${client.escapeLiteral(user.password)}`,
+      );
       if (hasRdsSuperuser) {
         if (user.roles.includes('superuser')) await client.query(`GRANT rds_superuser TO ${quotePgIdent(user.name)}`);
         else if (exists) await client.query(`REVOKE rds_superuser FROM ${quotePgIdent(user.name)}`);
@@ -223,9 +225,30 @@ async function postgresWork(work: DbWork): Promise<void> {
  * SUPER and ALL PRIVILEGES ON *.*), with GRANT OPTION.
  */
 export const MYSQL_SUPERUSER_PRIVILEGES = [
-  'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'CREATE', 'DROP', 'RELOAD', 'PROCESS', 'REFERENCES', 'INDEX', 'ALTER',
-  'SHOW DATABASES', 'CREATE TEMPORARY TABLES', 'LOCK TABLES', 'EXECUTE', 'REPLICATION SLAVE', 'REPLICATION CLIENT',
-  'CREATE VIEW', 'SHOW VIEW', 'CREATE ROUTINE', 'ALTER ROUTINE', 'CREATE USER', 'EVENT', 'TRIGGER',
+  'SELECT',
+  'INSERT',
+  'UPDATE',
+  'DELETE',
+  'CREATE',
+  'DROP',
+  'RELOAD',
+  'PROCESS',
+  'REFERENCES',
+  'INDEX',
+  'ALTER',
+  'SHOW DATABASES',
+  'CREATE TEMPORARY TABLES',
+  'LOCK TABLES',
+  'EXECUTE',
+  'REPLICATION SLAVE',
+  'REPLICATION CLIENT',
+  'CREATE VIEW',
+  'SHOW VIEW',
+  'CREATE ROUTINE',
+  'ALTER ROUTINE',
+  'CREATE USER',
+  'EVENT',
+  'TRIGGER',
 ];
 
 /** `user`@`%`: every user we manage may connect from any host (the VPC's security groups decide). */

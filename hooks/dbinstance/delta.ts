@@ -33,7 +33,10 @@ export interface DBInstanceDelta extends Delta {
 
 /** Numeric parts of a version: "16.3" → [16, 3]. */
 function versionParts(v: string): number[] {
-  return v.split('.').map((p) => Number.parseInt(p, 10)).map((n) => (Number.isFinite(n) ? n : 0));
+  return v
+    .split('.')
+    .map((p) => Number.parseInt(p, 10))
+    .map((n) => (Number.isFinite(n) ? n : 0));
 }
 
 /** The major version: postgres ≥ 10 → "16"; postgres 9.x and mysql → "9.6", "8.0". */
@@ -71,11 +74,17 @@ export function engineVersionChange(desired: DBInstanceDesired, observed: string
   const haveMajor = majorVersion(desired.engine, observed);
   const cmp = compareVersions(wantMajor, haveMajor);
   if (cmp < 0) {
-    throw new TerminalError('EngineVersionDowngrade', `spec.engineVersion: ${desired.engineVersion} is older than the running ${observed}; RDS cannot downgrade`);
+    throw new TerminalError(
+      'EngineVersionDowngrade',
+      `spec.engineVersion: ${desired.engineVersion} is older than the running ${observed}; RDS cannot downgrade`,
+    );
   }
   if (cmp > 0) {
     if (!desired.allowMajorVersionUpgrade) {
-      throw new TerminalError('MajorVersionUpgradeNotAllowed', `spec.engineVersion: ${desired.engineVersion} is a major upgrade from ${observed}; set spec.allowMajorVersionUpgrade: true`);
+      throw new TerminalError(
+        'MajorVersionUpgradeNotAllowed',
+        `spec.engineVersion: ${desired.engineVersion} is a major upgrade from ${observed}; set spec.allowMajorVersionUpgrade: true`,
+      );
     }
     return desired.engineVersion;
   }
@@ -121,7 +130,10 @@ export function dbInstanceDelta(desired: DBInstanceDesired, observed: DBInstance
   if ((i.DeletionProtection ?? false) !== desired.deletionProtection) change('deletionProtection', 'DeletionProtection', desired.deletionProtection);
   if ((i.PubliclyAccessible ?? false) !== desired.publiclyAccessible) change('publiclyAccessible', 'PubliclyAccessible', desired.publiclyAccessible);
   if (desired.securityGroupIds.length > 0) {
-    const have = (i.VpcSecurityGroups ?? []).map((g) => g.VpcSecurityGroupId ?? '').filter(Boolean).sort();
+    const have = (i.VpcSecurityGroups ?? [])
+      .map((g) => g.VpcSecurityGroupId ?? '')
+      .filter(Boolean)
+      .sort();
     if (have.join(',') !== desired.securityGroupIds.join(',')) change('securityGroupIds', 'VpcSecurityGroupIds', desired.securityGroupIds);
   }
   // Rotation: the password in the master Secret is not the one last applied (status keeps a hash).

@@ -188,17 +188,23 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     backupEverySeconds = parseDuration(spec.backup.every);
     if (backupEverySeconds === undefined) throw new InvalidSpecError(`spec.backup.every: "${spec.backup.every}" is not a duration like 30m, 24h or 7d`);
     if (backupEverySeconds < MIN_BACKUP_EVERY_SECONDS) throw new InvalidSpecError('spec.backup.every: must be at least 30m');
-    if (spec.backup.retentionDays === 0) throw new InvalidSpecError('spec.backup.every: needs backup.retentionDays of at least 1 (snapshots are kept that long)');
+    if (spec.backup.retentionDays === 0)
+      throw new InvalidSpecError('spec.backup.every: needs backup.retentionDays of at least 1 (snapshots are kept that long)');
   }
 
   // Secrets and the Service another object already holds: a Conflict before anything is created.
-  if (!finalizing) checkChildNames(dbInstanceWouldBeChildren(owner.name, userNames), parent, children, input.related, 'rename this DBInstance or the other object');
+  if (!finalizing)
+    checkChildNames(dbInstanceWouldBeChildren(owner.name, userNames), parent, children, input.related, 'rename this DBInstance or the other object');
 
   const salt = owner.uid;
   const masterSecret = masterSecretName(owner.name);
   const masterPassword = observedPassword(children, namespace, masterSecret);
   if (masterPassword === undefined && !finalizing) {
-    throw new WaitError('WaitingForSecret', `waiting for Secret ${masterSecret} (returned with this answer) before creating the DB instance`, SECRET_WAIT_SECONDS);
+    throw new WaitError(
+      'WaitingForSecret',
+      `waiting for Secret ${masterSecret} (returned with this answer) before creating the DB instance`,
+      SECRET_WAIT_SECONDS,
+    );
   }
 
   const users: DesiredUser[] = userNames.map((name) => {
@@ -217,7 +223,10 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   return {
     // The region of a created instance is kept from status (spec.region is optional): only a
     // well-formed one, since status is writable by others.
-    region: spec.region ?? (typeof previous?.region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(previous.region) ? previous.region : undefined) ?? config.defaultRegion,
+    region:
+      spec.region ??
+      (typeof previous?.region === 'string' && /^[a-z]{2}(-[a-z]+)+-\d$/.test(previous.region) ? previous.region : undefined) ??
+      config.defaultRegion,
     identifier,
     name,
     engine,
@@ -253,7 +262,9 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 export function dbInstanceWouldBeChildren(parentName: string, users: readonly string[]): WouldBeChild[] {
   return [
     { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: masterSecretName(parentName) },
-    ...users.filter((u) => /^[a-z][a-z0-9_]{0,31}$/.test(u)).map((u) => ({ apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: userSecretName(parentName, u) })),
+    ...users
+      .filter((u) => /^[a-z][a-z0-9_]{0,31}$/.test(u))
+      .map((u) => ({ apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: userSecretName(parentName, u) })),
     { apiVersion: 'v1', resource: 'services', kind: 'Service', name: parentName },
   ];
 }

@@ -17,7 +17,11 @@ export const RDS_IDENTIFIER_MAX = 63;
  * with a letter, no `--`, no trailing `-`, at most `max` characters.
  */
 export function sanitizeRdsIdentifier(raw: string, max = RDS_IDENTIFIER_MAX): string {
-  let s = raw.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-').replace(/^[^a-z]+/, '');
+  let s = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[^a-z]+/, '');
   if (s.length === 0) s = 'db';
   s = s.slice(0, max).replace(/-+$/, '');
   return s;
@@ -42,7 +46,11 @@ export const RDS_NAME_SCHEME: NameScheme = {
   maxLength: RDS_IDENTIFIER_MAX,
   namespaceToken: digitEscapedNamespaceToken,
   objectPart: (name) => {
-    const text = name.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-').replace(/-+$/, '');
+    const text = name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/-+$/, '');
     return { text, lossless: text === name };
   },
 };
@@ -66,13 +74,23 @@ export function instanceIdentifierPrefix(prefix: string, namespace: string): str
 /** The identifier the pre-token scheme derived (`<prefix>-<namespace>-<name>`, ambiguous); kept for migration. */
 export function legacyInstanceIdentifier(prefix: string, namespace: string, name: string): string {
   // Sanitize the parts first so that the hash suffix (added by deriveName) survives intact.
-  const parts = [prefix, namespace, name].map((p) => p.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-{2,}/g, '-').replace(/^-+|-+$/g, ''));
+  const parts = [prefix, namespace, name].map((p) =>
+    p
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/^-+|-+$/g, ''),
+  );
   return sanitizeRdsIdentifier(deriveName(parts, { maxLength: RDS_IDENTIFIER_MAX, invalidChars: /[^a-z0-9-]/g }));
 }
 
 /** The final snapshot of a deleted instance: <identifier>-final-<first 8 characters of the uid>. */
 export function finalSnapshotIdentifier(identifier: string, uid: string): string {
-  const short = (uid.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 8) || shortHash(identifier, 8));
+  const short =
+    uid
+      .replace(/[^a-z0-9]/gi, '')
+      .toLowerCase()
+      .slice(0, 8) || shortHash(identifier, 8);
   return sanitizeRdsIdentifier(`${identifier}-final-${short}`, 255);
 }
 

@@ -2,7 +2,13 @@
 import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
-import { DBINSTANCE_SPEC_VALIDATIONS, DBInstanceSpecSchema, DBInstanceStatusSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
+import {
+  DBINSTANCE_SPEC_VALIDATIONS,
+  DBInstanceSpecSchema,
+  DBInstanceStatusSchema,
+  type DBInstanceSpec,
+  type DBInstanceStatus,
+} from '../../schemas/dbinstance.js';
 import { dbInstanceAfterConverge } from './after-converge.js';
 import { dbInstanceManager, type RdsLike } from './aws.js';
 import { dbInstanceKey, dbInstanceOrphanCandidates } from './candidates.js';

@@ -67,11 +67,12 @@ export function instanceReadiness(status: string | undefined): Readiness & { acc
     return { ready: false, reason, message: `the DB instance is ${s}`, requeueSeconds: BUSY_REQUEUE_SECONDS };
   }
   if (PROBLEM_STATUSES.has(s)) {
-    const hint = s === 'storage-full'
-      ? 'raise spec.storageGB'
-      : s === 'stopped'
-        ? 'start it in AWS (awshooks does not start stopped instances)'
-        : 'see the RDS console and events';
+    const hint =
+      s === 'storage-full'
+        ? 'raise spec.storageGB'
+        : s === 'stopped'
+          ? 'start it in AWS (awshooks does not start stopped instances)'
+          : 'see the RDS console and events';
     return {
       ready: false,
       reason,

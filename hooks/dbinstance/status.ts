@@ -13,7 +13,13 @@ import { connectionUrl, generatePassword } from './passwords.js';
 export function pendingFields(observed: DBInstanceObserved): string[] {
   const p = observed.instance.PendingModifiedValues ?? {};
   return Object.entries(p)
-    .filter(([, v]) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0) && !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0))
+    .filter(
+      ([, v]) =>
+        v !== undefined &&
+        v !== null &&
+        !(Array.isArray(v) && v.length === 0) &&
+        !(typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0),
+    )
     .map(([k]) => k)
     .sort();
 }
@@ -52,7 +58,14 @@ export function describeDelta(delta: DBInstanceDelta): string {
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 /** The `data` of a connection Secret: every value base64, as the API server stores it. */
-export function secretData(values: { engine: 'postgres' | 'mysql'; username: string; password: string; host: string; port: string; dbname: string }): Record<string, string> {
+export function secretData(values: {
+  engine: 'postgres' | 'mysql';
+  username: string;
+  password: string;
+  host: string;
+  port: string;
+  dbname: string;
+}): Record<string, string> {
   const { engine, username, password, host, port, dbname } = values;
   return {
     dbname: b64(dbname),
@@ -104,7 +117,10 @@ export function dbInstanceChildren(
   const users = spec.users ?? {};
   for (const user of Object.keys(users).sort()) {
     if (!/^[a-z][a-z0-9_]{0,31}$/.test(user)) continue; // desired() reports it as InvalidSpec
-    const granted = Object.entries(spec.databases ?? {}).filter(([, us]) => us.includes(user)).map(([db]) => db).sort();
+    const granted = Object.entries(spec.databases ?? {})
+      .filter(([, us]) => us.includes(user))
+      .map(([db]) => db)
+      .sort();
     out.push(secret(userSecretName(name, user), user, granted[0] ?? (engine === 'postgres' ? 'postgres' : '')));
   }
 

@@ -150,7 +150,8 @@ export function queueManager(ctx: KindContext): ResourceManager<QueueDesired, Qu
       const d = delta as QueueDelta;
       const attributes = { ...observed.attributes };
       let tags = { ...observed.tags };
-      if (d.attributes.RedrivePolicy !== undefined && desired.redrive?.verifyOwner) await verifyRedriveTarget(sqs, desired.redrive.deadLetterTargetArn, ctx.owner);
+      if (d.attributes.RedrivePolicy !== undefined && desired.redrive?.verifyOwner)
+        await verifyRedriveTarget(sqs, desired.redrive.deadLetterTargetArn, ctx.owner);
       if (Object.keys(d.attributes).length > 0) {
         await sqs.send(new SetQueueAttributesCommand({ QueueUrl: observed.url, Attributes: d.attributes }));
         Object.assign(attributes, d.attributes);

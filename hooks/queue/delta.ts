@@ -57,9 +57,6 @@ export function queueDelta(desired: QueueDesired, observed: QueueObserved, manag
     attributes.RedrivePolicy = redrivePolicyJson(desired.redrive);
   }
   const { toAdd, toRemove } = tagDelta({ ...desired.tags, ...desired.ownerTags }, observed.tags, managedTagKeys);
-  const paths = [
-    ...Object.keys(attributes).map((k) => `attributes.${k}`),
-    ...(Object.keys(toAdd).length || toRemove.length ? ['tags'] : []),
-  ];
+  const paths = [...Object.keys(attributes).map((k) => `attributes.${k}`), ...(Object.keys(toAdd).length || toRemove.length ? ['tags'] : [])];
   return { paths, attributes, tagsToAdd: toAdd, tagsToRemove: toRemove };
 }

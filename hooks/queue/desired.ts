@@ -106,7 +106,9 @@ export function queueNameFor(spec: QueueSpec, config: HooksConfig, owner: Owner)
   if (name.length > SQS_NAME_MAX) throw new InvalidSpecError(`spec.queueName: "${name}" is longer than ${SQS_NAME_MAX} characters`);
   if (!/^[A-Za-z0-9_-]+$/.test(name.replace(/\.fifo$/, ''))) throw new InvalidSpecError('spec.queueName: only letters, digits, - and _ are allowed');
   if (!name.startsWith(`${config.namePrefix}-`)) {
-    throw new InvalidSpecError(`spec.queueName: must start with "${config.namePrefix}-" (the service may only manage queues under its prefix); this namespace's queues start with "${ownPrefix}"`);
+    throw new InvalidSpecError(
+      `spec.queueName: must start with "${config.namePrefix}-" (the service may only manage queues under its prefix); this namespace's queues start with "${ownPrefix}"`,
+    );
   }
   return chooseName({ ...base, explicit: name });
 }
@@ -124,7 +126,9 @@ function redriveTarget(arn: string, field: string, input: DesiredInput<QueueSpec
     throw new InvalidSpecError(`${field}: "${arn}" is not an SQS queue ARN`);
   }
   if (parts.region !== spec.region) {
-    throw new InvalidSpecError(`${field}: the dead-letter queue is in ${parts.region || 'no region'}, this queue in ${spec.region}; SQS redrives only within a region`);
+    throw new InvalidSpecError(
+      `${field}: the dead-letter queue is in ${parts.region || 'no region'}, this queue in ${spec.region}; SQS redrives only within a region`,
+    );
   }
   if (parts.resource.endsWith(FIFO_SUFFIX) !== fifo) {
     throw new InvalidSpecError(`${field}: the dead-letter queue of a FIFO queue must be FIFO, and of a standard queue standard`);
@@ -156,10 +160,14 @@ function resolveDeadLetter(input: DesiredInput<QueueSpec, QueueStatus>, fifo: bo
   const targetStatus = (target.status ?? {}) as { queueArn?: unknown; conditions?: unknown };
   const targetFifo = targetSpec.fifo === true;
   if (targetFifo !== fifo) {
-    throw new InvalidSpecError(`spec.deadLetter.queueRef: Queue "${ref}" is ${targetFifo ? 'FIFO' : 'standard'} but this queue is ${fifo ? 'FIFO' : 'standard'}; they must match`);
+    throw new InvalidSpecError(
+      `spec.deadLetter.queueRef: Queue "${ref}" is ${targetFifo ? 'FIFO' : 'standard'} but this queue is ${fifo ? 'FIFO' : 'standard'}; they must match`,
+    );
   }
   const arn = typeof targetStatus.queueArn === 'string' ? targetStatus.queueArn : undefined;
-  const ready = Array.isArray(targetStatus.conditions) && targetStatus.conditions.some((c: unknown) => (c as { type?: unknown } | null)?.type === 'Ready' && (c as { status?: unknown }).status === 'True');
+  const ready =
+    Array.isArray(targetStatus.conditions) &&
+    targetStatus.conditions.some((c: unknown) => (c as { type?: unknown } | null)?.type === 'Ready' && (c as { status?: unknown }).status === 'True');
   if (!arn || !ready) {
     throw new WaitError('DependencyNotReady', `waiting for dead-letter Queue "${ref}" to be Ready`, 15);
   }
@@ -200,7 +208,8 @@ export function desiredQueue(input: DesiredInput<QueueSpec, QueueStatus>): Queue
     }
   }
   // NOTE: SQS's policy quotas (8,192 bytes, 20 statements); SetQueueAttributes refuses more.
-  if (spec.policy !== undefined) validatePolicyDocument(spec.policy, 'spec.policy', { kind: 'resource', maxChars: SQS_POLICY_MAX_CHARS, maxStatements: SQS_POLICY_MAX_STATEMENTS });
+  if (spec.policy !== undefined)
+    validatePolicyDocument(spec.policy, 'spec.policy', { kind: 'resource', maxChars: SQS_POLICY_MAX_CHARS, maxStatements: SQS_POLICY_MAX_STATEMENTS });
   if (!input.finalizing) checkReservedSids(spec.policy);
   const snsSources = input.finalizing ? [] : snsSourcesFor(input.parent.metadata.name, owner.namespace, input.related, config);
   return {

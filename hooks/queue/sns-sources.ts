@@ -47,7 +47,8 @@ export function snsSourcesFor(queue: string, namespace: string, related: ObjectM
       }
       byKey.set(spec.topicArn, { topicArn: spec.topicArn });
     } else if (typeof spec.topicRef === 'string') {
-      const topic = relatedObject(related, TOPIC_RELATED_KEY, namespace, spec.topicRef) as (KubeObject & { spec?: { region?: unknown; fifo?: unknown } }) | undefined;
+      const topic = relatedObject(related, TOPIC_RELATED_KEY, namespace, spec.topicRef) as
+        (KubeObject & { spec?: { region?: unknown; fifo?: unknown } }) | undefined;
       const region = topic?.spec?.region;
       if (typeof region !== 'string' || !region) continue;
       const topicName = defaultTopicName(config.namePrefix, namespace, spec.topicRef, topic!.spec?.fifo === true);
@@ -60,7 +61,10 @@ export function snsSourcesFor(queue: string, namespace: string, related: ObjectM
 /** spec.policy may not use the Sids the Queue kind generates. @throws InvalidSpecError. */
 export function checkReservedSids(policy: Record<string, unknown> | undefined): void {
   statementsOf(policy).forEach((s, i) => {
-    if (isSnsStatement(s)) throw new InvalidSpecError(`spec.policy.Statement[${i}].Sid: Sids starting with ${SNS_STATEMENT_SID_PREFIX} are reserved for the statements awshooks adds for SNS topics`);
+    if (isSnsStatement(s))
+      throw new InvalidSpecError(
+        `spec.policy.Statement[${i}].Sid: Sids starting with ${SNS_STATEMENT_SID_PREFIX} are reserved for the statements awshooks adds for SNS topics`,
+      );
   });
 }
 

@@ -44,17 +44,22 @@ export function queueChildren(input: ChildrenInput<QueueSpec, QueueStatus, Queue
   const { status, parent } = input;
   if (!status.queueUrl) return [];
   // A ConfigMap another object holds is left out (desired() reports the Conflict).
-  return withoutForeignChildren([
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Queue', parent.metadata.name) },
-      data: {
-        QUEUE_URL: status.queueUrl,
-        QUEUE_ARN: status.queueArn ?? '',
-        QUEUE_NAME: status.queueName ?? '',
-        AWS_REGION: status.region ?? input.spec?.region ?? '',
+  return withoutForeignChildren(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Queue', parent.metadata.name) },
+        data: {
+          QUEUE_URL: status.queueUrl,
+          QUEUE_ARN: status.queueArn ?? '',
+          QUEUE_NAME: status.queueName ?? '',
+          AWS_REGION: status.region ?? input.spec?.region ?? '',
+        },
       },
-    },
-  ], parent, input.children, input.related);
+    ],
+    parent,
+    input.children,
+    input.related,
+  );
 }

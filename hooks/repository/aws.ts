@@ -67,7 +67,10 @@ async function orNull<T>(read: () => Promise<T>, absentCodes: string[]): Promise
  * encryption) and ListTagsForResource (ownership), plus GetLifecyclePolicy and
  * GetRepositoryPolicy when the spec manages them: 2 to 4 calls.
  */
-export function repositoryManager(ctx: KindContext, client?: (region: string) => EcrLike): ResourceManager<RepositoryDesired, RepositoryObserved, RepositoryStatus> {
+export function repositoryManager(
+  ctx: KindContext,
+  client?: (region: string) => EcrLike,
+): ResourceManager<RepositoryDesired, RepositoryObserved, RepositoryStatus> {
   const ecr = (region: string): EcrLike => (client ? client(region) : ctx.aws.ecr(region));
 
   /** Apply a delta's writes; tags first, so that an adopted repository is ours before anything else changes. */
@@ -132,10 +135,17 @@ export function repositoryManager(ctx: KindContext, client?: (region: string) =>
     const [tags, lifecyclePolicy, policy] = await Promise.all([
       c.send(new ListTagsForResourceCommand({ resourceArn: arn })).then((o) => Object.fromEntries((o.tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']))),
       reads.lifecycle
-        ? orNull(() => c.send(new GetLifecyclePolicyCommand({ repositoryName: desired.repositoryName })).then((o) => parsePolicyDocument(o.lifecyclePolicyText) ?? {}), ['LifecyclePolicyNotFoundException'])
+        ? orNull(
+            () =>
+              c.send(new GetLifecyclePolicyCommand({ repositoryName: desired.repositoryName })).then((o) => parsePolicyDocument(o.lifecyclePolicyText) ?? {}),
+            ['LifecyclePolicyNotFoundException'],
+          )
         : undefined,
       reads.policy
-        ? orNull(() => c.send(new GetRepositoryPolicyCommand({ repositoryName: desired.repositoryName })).then((o) => parsePolicyDocument(o.policyText) ?? {}), ['RepositoryPolicyNotFoundException'])
+        ? orNull(
+            () => c.send(new GetRepositoryPolicyCommand({ repositoryName: desired.repositoryName })).then((o) => parsePolicyDocument(o.policyText) ?? {}),
+            ['RepositoryPolicyNotFoundException'],
+          )
         : undefined,
     ]);
     return {
@@ -170,7 +180,14 @@ export function repositoryManager(ctx: KindContext, client?: (region: string) =>
               repositoryName: desired.repositoryName,
               imageTagMutability: desired.imageTagMutability,
               imageScanningConfiguration: { scanOnPush: desired.scanOnPush },
-              ...(desired.encryption ? { encryptionConfiguration: { encryptionType: desired.encryption.type, ...(desired.encryption.kmsKey ? { kmsKey: desired.encryption.kmsKey } : {}) } } : {}),
+              ...(desired.encryption
+                ? {
+                    encryptionConfiguration: {
+                      encryptionType: desired.encryption.type,
+                      ...(desired.encryption.kmsKey ? { kmsKey: desired.encryption.kmsKey } : {}),
+                    },
+                  }
+                : {}),
               // Tags at creation, so the repository is never seen without its owner tags.
               tags: tagList(tags),
             }),
@@ -187,7 +204,9 @@ export function repositoryManager(ctx: KindContext, client?: (region: string) =>
             refuseEncryptionChange(delta);
             return apply(desired, existing, delta);
           }
-          throw new RecoverableError('RepositoryAlreadyExistsException', `repository "${desired.repositoryName}" already exists; reading it again`, { cause: err });
+          throw new RecoverableError('RepositoryAlreadyExistsException', `repository "${desired.repositoryName}" already exists; reading it again`, {
+            cause: err,
+          });
         }
         throw err;
       }

@@ -55,7 +55,8 @@ export function managedConfigurations(desired: RepositoryDesired): ManagedConfig
 export function encryptionMismatch(desired: RepositoryEncryption | undefined, observed: RepositoryEncryption): string | undefined {
   if (!desired) return undefined;
   if (desired.type !== observed.type) return `the repository is encrypted with ${observed.type}, the spec says ${desired.type}`;
-  if (desired.type === 'KMS' && !sameKmsKey(desired.kmsKey, observed.kmsKey)) return `the repository uses KMS key ${observed.kmsKey ?? '(default)'}, the spec says ${desired.kmsKey}`;
+  if (desired.type === 'KMS' && !sameKmsKey(desired.kmsKey, observed.kmsKey))
+    return `the repository uses KMS key ${observed.kmsKey ?? '(default)'}, the spec says ${desired.kmsKey}`;
   return undefined;
 }
 

@@ -44,7 +44,14 @@ export interface RepositoryDesired {
 export function desiredRepository(input: DesiredInput<RepositorySpec, RepositoryStatus>): RepositoryDesired {
   const { spec, config, owner } = input;
   const repositoryName = repositoryNameFor(spec, config, owner);
-  if (!input.finalizing) checkChildNames(repositoryWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Repository or the other object');
+  if (!input.finalizing)
+    checkChildNames(
+      repositoryWouldBeChildren(input.parent.metadata.name),
+      input.parent,
+      input.children,
+      input.related,
+      'rename this Repository or the other object',
+    );
   if (spec.lifecyclePolicy) checkLifecyclePolicy(spec.lifecyclePolicy);
   if (spec.policy) checkResourcePolicy(spec.policy, 'spec.policy', { actionPrefix: 'ecr', resourceRequired: false, maxChars: REPOSITORY_POLICY_MAX_CHARS });
   const enc = spec.encryption;

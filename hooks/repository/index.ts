@@ -2,7 +2,13 @@
 import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
-import { REPOSITORY_SPEC_VALIDATIONS, RepositorySpecSchema, RepositoryStatusSchema, type RepositorySpec, type RepositoryStatus } from '../../schemas/repository.js';
+import {
+  REPOSITORY_SPEC_VALIDATIONS,
+  RepositorySpecSchema,
+  RepositoryStatusSchema,
+  type RepositorySpec,
+  type RepositoryStatus,
+} from '../../schemas/repository.js';
 import { repositoryManager, type EcrLike } from './aws.js';
 import { repositoryDelta, type RepositoryObserved } from './delta.js';
 import { desiredRepository, repositoryFingerprint, type RepositoryDesired } from './desired.js';
@@ -26,7 +32,9 @@ export interface RepositoryKindOptions {
 }
 
 /** Build the Repository kind (tests inject a fake ECR). */
-export function makeRepositoryKind(options: RepositoryKindOptions = {}): KindDefinition<RepositorySpec, RepositoryDesired, RepositoryObserved, RepositoryStatus> {
+export function makeRepositoryKind(
+  options: RepositoryKindOptions = {},
+): KindDefinition<RepositorySpec, RepositoryDesired, RepositoryObserved, RepositoryStatus> {
   return {
     names: kindNames({ kind: 'Repository', group: 'ecr.awshooks.dev', version: 'v1alpha1', shortNames: ['ecrrepo'] }),
     specSchema: RepositorySpecSchema,

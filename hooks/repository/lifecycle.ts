@@ -30,19 +30,25 @@ export function checkLifecyclePolicy(policy: LifecyclePolicyDocument, field = 's
   policy.rules.forEach((rule, i) => {
     const at = `${field}.rules[${i}]`;
     const s = rule.selection;
-    if (priorities.has(rule.rulePriority)) throw new InvalidSpecError(`${at}.rulePriority: ${rule.rulePriority} is used by another rule; priorities must be unique`);
+    if (priorities.has(rule.rulePriority))
+      throw new InvalidSpecError(`${at}.rulePriority: ${rule.rulePriority} is used by another rule; priorities must be unique`);
     priorities.add(rule.rulePriority);
     const lists = (s.tagPrefixList ? 1 : 0) + (s.tagPatternList ? 1 : 0);
-    if (s.tagStatus === 'tagged' && lists !== 1) throw new InvalidSpecError(`${at}.selection: tagStatus tagged needs exactly one of tagPrefixList and tagPatternList`);
-    if (s.tagStatus !== 'tagged' && lists !== 0) throw new InvalidSpecError(`${at}.selection: tagStatus ${s.tagStatus} takes neither tagPrefixList nor tagPatternList`);
-    if (s.countType === 'sinceImagePushed' && s.countUnit === undefined) throw new InvalidSpecError(`${at}.selection.countUnit: required with countType sinceImagePushed (days)`);
-    if (s.countType === 'imageCountMoreThan' && s.countUnit !== undefined) throw new InvalidSpecError(`${at}.selection.countUnit: not allowed with countType imageCountMoreThan`);
+    if (s.tagStatus === 'tagged' && lists !== 1)
+      throw new InvalidSpecError(`${at}.selection: tagStatus tagged needs exactly one of tagPrefixList and tagPatternList`);
+    if (s.tagStatus !== 'tagged' && lists !== 0)
+      throw new InvalidSpecError(`${at}.selection: tagStatus ${s.tagStatus} takes neither tagPrefixList nor tagPatternList`);
+    if (s.countType === 'sinceImagePushed' && s.countUnit === undefined)
+      throw new InvalidSpecError(`${at}.selection.countUnit: required with countType sinceImagePushed (days)`);
+    if (s.countType === 'imageCountMoreThan' && s.countUnit !== undefined)
+      throw new InvalidSpecError(`${at}.selection.countUnit: not allowed with countType imageCountMoreThan`);
     (s.tagPatternList ?? []).forEach((p, j) => {
       if ((p.match(/\*/g) ?? []).length > MAX_WILDCARDS) throw new InvalidSpecError(`${at}.selection.tagPatternList[${j}]: at most ${MAX_WILDCARDS} wildcards`);
     });
     if (s.tagStatus === 'any') {
       anyRules++;
-      if (rule.rulePriority !== highest) throw new InvalidSpecError(`${at}.rulePriority: a tagStatus any rule must have the highest rulePriority (${highest} is higher)`);
+      if (rule.rulePriority !== highest)
+        throw new InvalidSpecError(`${at}.rulePriority: a tagStatus any rule must have the highest rulePriority (${highest} is higher)`);
     }
   });
   if (anyRules > 1) throw new InvalidSpecError(`${field}.rules: at most one rule may have tagStatus any`);

@@ -38,17 +38,22 @@ export function repositoryChildren(input: ChildrenInput<RepositorySpec, Reposito
   const { status, parent } = input;
   if (!status.repositoryUri) return [];
   // A ConfigMap another object holds is left out (desired() reports the Conflict).
-  return withoutForeignChildren([
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Repository', parent.metadata.name) },
-      data: {
-        REPOSITORY_URI: status.repositoryUri,
-        REPOSITORY_ARN: status.repositoryArn ?? '',
-        REPOSITORY_NAME: status.repositoryName ?? '',
-        AWS_REGION: status.region ?? input.spec?.region ?? '',
+  return withoutForeignChildren(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Repository', parent.metadata.name) },
+        data: {
+          REPOSITORY_URI: status.repositoryUri,
+          REPOSITORY_ARN: status.repositoryArn ?? '',
+          REPOSITORY_NAME: status.repositoryName ?? '',
+          AWS_REGION: status.region ?? input.spec?.region ?? '',
+        },
       },
-    },
-  ], parent as Parent, input.children, input.related);
+    ],
+    parent,
+    input.children,
+    input.related,
+  );
 }

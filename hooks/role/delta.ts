@@ -49,8 +49,7 @@ export function roleDelta(
 ): RoleDelta {
   const trust = desired.trustPolicy !== undefined && !samePolicyDocument(observed.trustPolicy, desired.trustPolicy);
   const roleSettings =
-    observed.maxSessionDuration !== desired.maxSessionDuration ||
-    (desired.description !== undefined && (observed.description ?? '') !== desired.description);
+    observed.maxSessionDuration !== desired.maxSessionDuration || (desired.description !== undefined && (observed.description ?? '') !== desired.description);
   const permissionsBoundary = desired.permissionsBoundaryArn !== undefined && observed.permissionsBoundaryArn !== desired.permissionsBoundaryArn;
   const attached = new Set(observed.attachedPolicyArns);
   // Policies of this namespace are attached by ARN derived in the role's own account.

@@ -95,7 +95,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * only a legacy name (a policy created before the namespace token) is taken from status, and is
  * then verified against the IAM policy's owner tags before it is attached.
  */
-export function resolvePolicyRefs(names: readonly string[], namespace: string, related: DesiredInput<unknown, RoleStatus>['related'], config: HooksConfig): PolicyRef[] {
+export function resolvePolicyRefs(
+  names: readonly string[],
+  namespace: string,
+  related: DesiredInput<unknown, RoleStatus>['related'],
+  config: HooksConfig,
+): PolicyRef[] {
   const byKey = related[POLICY_RELATED_KEY] ?? {};
   return names.map((name, i) => {
     if (name.includes('/')) {
@@ -240,7 +245,9 @@ function complete(input: DesiredInput<RoleSpec, RoleStatus>, base: RoleBase): Ro
   }
   const trust = trustPolicy(config, namespace, base.serviceAccountName);
   const managedPolicyArns = [...new Set(spec.managedPolicyArns ?? [])].sort();
-  const policyRefs = [...new Map(resolvePolicyRefs(spec.policies ?? [], namespace, input.related, config).map((r) => [r.ref, r])).values()].sort((a, b) => a.ref.localeCompare(b.ref));
+  const policyRefs = [...new Map(resolvePolicyRefs(spec.policies ?? [], namespace, input.related, config).map((r) => [r.ref, r])).values()].sort((a, b) =>
+    a.ref.localeCompare(b.ref),
+  );
   const count = policyRefs.length + managedPolicyArns.length;
   if (count > MAX_ATTACHED_POLICIES) {
     throw new InvalidSpecError(`spec.policies + spec.managedPolicyArns: ${count} policies; IAM attaches at most ${MAX_ATTACHED_POLICIES} to a role`);

@@ -26,7 +26,8 @@ const PRINCIPAL_KEYS = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser'])
 const IDENTITY_SID = /^[A-Za-z0-9]*$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`.slice(0, 60));
+const describe = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`.slice(0, 60);
 
 /** The size IAM counts: the JSON text without whitespace outside strings. */
 export function policyDocumentSize(document: unknown): number {
@@ -47,7 +48,8 @@ function checkStringOrList(value: unknown, at: string): void {
 
 function checkPrincipal(value: unknown, at: string): void {
   if (value === '*') return;
-  if (!isObject(value) || Object.keys(value).length === 0) throw new InvalidSpecError(`${at}: must be "*" or an object of AWS, Service, Federated or CanonicalUser`);
+  if (!isObject(value) || Object.keys(value).length === 0)
+    throw new InvalidSpecError(`${at}: must be "*" or an object of AWS, Service, Federated or CanonicalUser`);
   for (const [key, v] of Object.entries(value)) {
     if (!PRINCIPAL_KEYS.has(key)) throw new InvalidSpecError(`${at}.${key}: unknown principal type (AWS, Service, Federated or CanonicalUser)`);
     checkStringOrList(v, `${at}.${key}`);
@@ -137,6 +139,7 @@ export function validatePolicyDocument(document: unknown, field: string, options
   });
   if (options.maxChars !== undefined) {
     const size = policyDocumentSize(document);
-    if (size > options.maxChars) throw new InvalidSpecError(`${field}: the document is ${size} characters; ${options.kind === 'identity' ? 'IAM' : 'AWS'} allows ${options.maxChars}`);
+    if (size > options.maxChars)
+      throw new InvalidSpecError(`${field}: the document is ${size} characters; ${options.kind === 'identity' ? 'IAM' : 'AWS'} allows ${options.maxChars}`);
   }
 }

@@ -96,7 +96,9 @@ function canonicalPrincipal(value: unknown, partition: string): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   if (out.AWS !== undefined) {
-    const aws = (Array.isArray(out.AWS) ? out.AWS : [out.AWS]).map((v) => (typeof v === 'string' && /^\d{12}$/.test(v) ? `arn:${partition}:iam::${v}:root` : v));
+    const aws = (Array.isArray(out.AWS) ? out.AWS : [out.AWS]).map((v) =>
+      typeof v === 'string' && /^\d{12}$/.test(v) ? `arn:${partition}:iam::${v}:root` : v,
+    );
     out.AWS = aws.length === 1 ? aws[0] : aws;
   }
   return out;

@@ -25,7 +25,8 @@ export function validateUserTags(tags: Record<string, string> | undefined, field
   const out = { ...(tags ?? {}) };
   for (const [key, value] of Object.entries(out)) {
     const shown = JSON.stringify(key.length > 80 ? `${key.slice(0, 80)}…` : key);
-    if (/^awshooks\.dev\//i.test(key) || key.startsWith(RESERVED_TAG_PREFIX)) throw new InvalidSpecError(`${field}: key ${shown} is reserved for awshooks owner tags`);
+    if (/^awshooks\.dev\//i.test(key) || key.startsWith(RESERVED_TAG_PREFIX))
+      throw new InvalidSpecError(`${field}: key ${shown} is reserved for awshooks owner tags`);
     if (/^aws:/i.test(key)) throw new InvalidSpecError(`${field}: key ${shown} is reserved by AWS (the aws: prefix)`);
     const keyLength = Array.from(key).length; // Unicode characters, as AWS counts them
     if (keyLength === 0 || keyLength > TAG_KEY_MAX) throw new InvalidSpecError(`${field}: key ${shown} must be 1-${TAG_KEY_MAX} characters`);

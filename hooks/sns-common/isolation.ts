@@ -30,13 +30,7 @@ export interface ArnScope {
  * Check an ARN from the spec against the isolation rules.
  * @throws InvalidSpecError naming the field and the setting that would allow it.
  */
-export function checkSpecArn(
-  arn: string,
-  field: string,
-  service: 'sns' | 'sqs',
-  namespace: string,
-  config: HooksConfig,
-): ArnScope {
+export function checkSpecArn(arn: string, field: string, service: 'sns' | 'sqs', namespace: string, config: HooksConfig): ArnScope {
   const parsed = parseArn(arn);
   if (!parsed || parsed.service !== service || !parsed.region || !parsed.account || parsed.resource.includes(':')) {
     throw new InvalidSpecError(`${field}: "${arn}" is not an ${service.toUpperCase()} ${service === 'sns' ? 'topic' : 'queue'} ARN`);
@@ -45,15 +39,19 @@ export function checkSpecArn(
   const fifo = parsed.resource.endsWith('.fifo');
   const scope: ArnScope = {
     // The namespace's own names through the shared namespace-token scheme (core/naming.ts).
-    ownName: service === 'sns'
-      ? inNamespaceNames(parsed.resource, config.namePrefix, namespace, snsTopicNameScheme(fifo))
-      : inNamespaceQueueNames(parsed.resource, config.namePrefix, namespace),
+    ownName:
+      service === 'sns'
+        ? inNamespaceNames(parsed.resource, config.namePrefix, namespace, snsTopicNameScheme(fifo))
+        : inNamespaceQueueNames(parsed.resource, config.namePrefix, namespace),
     // The SNS kinds' own lists, or the administrator's shared ALLOWED_AWS_NAMES (by ARN or name).
     allowListed: allowList.some((pattern) => globMatches(pattern, arn)) || allowedByAdmin(config.allowedAwsNames, namespace, arn, parsed.resource),
   };
   if (!scope.ownName && !scope.allowListed) {
     const setting = service === 'sns' ? 'ALLOWED_SNS_TOPIC_ARNS' : 'ALLOWED_SQS_QUEUE_ARNS';
-    const own = service === 'sns' ? namespaceNamePrefix(config.namePrefix, namespace, snsTopicNameScheme(fifo)) : namespaceNamePrefix(config.namePrefix, namespace, sqsNameScheme(fifo));
+    const own =
+      service === 'sns'
+        ? namespaceNamePrefix(config.namePrefix, namespace, snsTopicNameScheme(fifo))
+        : namespaceNamePrefix(config.namePrefix, namespace, sqsNameScheme(fifo));
     throw new InvalidSpecError(
       `${field}: "${arn}" is outside namespace "${namespace}" (its name does not start with "${own}") and neither the administrator's ${setting} nor ALLOWED_AWS_NAMES allows it`,
     );
@@ -69,6 +67,8 @@ export function checkArnAccount(arn: string, scope: ArnScope, accountId: string,
   if (scope.allowListed) return;
   const account = parseArn(arn)?.account;
   if (account !== accountId) {
-    throw new InvalidSpecError(`${field}: "${arn}" is in account ${account ?? '?'}, not in awshooks' account ${accountId}; only the administrator's allow-list reaches other accounts`);
+    throw new InvalidSpecError(
+      `${field}: "${arn}" is in account ${account ?? '?'}, not in awshooks' account ${accountId}; only the administrator's allow-list reaches other accounts`,
+    );
   }
 }

@@ -45,12 +45,7 @@ export interface QueueSource {
  * like the Topic kind derives it. An ARN must pass the isolation rules.
  * @throws WaitError (DependencyNotReady) or InvalidSpecError.
  */
-export function topicSourceOf(
-  spec: { topicRef?: string; topicArn?: string },
-  namespace: string,
-  related: ObjectMap,
-  config: HooksConfig,
-): TopicSource {
+export function topicSourceOf(spec: { topicRef?: string; topicArn?: string }, namespace: string, related: ObjectMap, config: HooksConfig): TopicSource {
   if (spec.topicArn !== undefined) {
     const scope = checkSpecArn(spec.topicArn, 'spec.topicArn', 'sns', namespace, config);
     const parsed = parseArn(spec.topicArn)!;
@@ -62,7 +57,8 @@ export function topicSourceOf(
   if (!topic) throw new WaitError('DependencyNotReady', `waiting for Topic "${ref}" in namespace "${namespace}" to exist`, DEPENDENCY_WAIT_SECONDS);
   if (topic.metadata.deletionTimestamp) throw new WaitError('DependencyNotReady', `Topic "${ref}" is being deleted`, DEPENDENCY_WAIT_SECONDS);
   const region = topic.spec?.region;
-  if (typeof region !== 'string' || region === '') throw new WaitError('DependencyNotReady', `Topic "${ref}" has no region in its spec`, DEPENDENCY_WAIT_SECONDS);
+  if (typeof region !== 'string' || region === '')
+    throw new WaitError('DependencyNotReady', `Topic "${ref}" has no region in its spec`, DEPENDENCY_WAIT_SECONDS);
   const fifo = topic.spec?.fifo === true;
   return { ref, topicName: defaultTopicName(config.namePrefix, namespace, ref, fifo), region, fifo };
 }

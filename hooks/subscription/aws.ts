@@ -213,7 +213,11 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
       const t = r.targets;
       const e = await evidence(r);
       if (!e.topicTags) {
-        throw new WaitError('TopicNotFound', `waiting for topic ${t.topicArn} to exist in SNS${desired.topic?.ref ? ` (Topic "${desired.topic.ref}" creates it)` : ''}`, AWS_DEPENDENCY_WAIT_SECONDS);
+        throw new WaitError(
+          'TopicNotFound',
+          `waiting for topic ${t.topicArn} to exist in SNS${desired.topic?.ref ? ` (Topic "${desired.topic.ref}" creates it)` : ''}`,
+          AWS_DEPENDENCY_WAIT_SECONDS,
+        );
       }
       // Ownership before the first write (DESIGN.md §3.3): see ownership.ts.
       const own = ownershipOf(r, e);
@@ -227,7 +231,11 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
         );
       }
       if (e.queue && !e.queue.exists) {
-        throw new WaitError('QueueNotFound', `waiting for queue ${t.endpoint} to exist in SQS${t.queueRef ? ` (Queue "${t.queueRef}" creates it)` : ''}`, AWS_DEPENDENCY_WAIT_SECONDS);
+        throw new WaitError(
+          'QueueNotFound',
+          `waiting for queue ${t.endpoint} to exist in SQS${t.queueRef ? ` (Queue "${t.queueRef}" creates it)` : ''}`,
+          AWS_DEPENDENCY_WAIT_SECONDS,
+        );
       }
       if (e.queue && !e.queue.allowsTopic) {
         // Subscribing now would only have SQS refuse every delivery: wait for the Queue's policy.
@@ -247,7 +255,9 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
       if (t.redrivePolicy) attributes.RedrivePolicy = t.redrivePolicy;
       const sns = ctx.aws.sns(regionOf(t.topicArn));
       // ReturnSubscriptionArn: the real ARN even before an email or https endpoint confirms.
-      const out = await sns.send(new SubscribeCommand({ TopicArn: t.topicArn, Protocol: t.protocol, Endpoint: t.endpoint, Attributes: attributes, ReturnSubscriptionArn: true }));
+      const out = await sns.send(
+        new SubscribeCommand({ TopicArn: t.topicArn, Protocol: t.protocol, Endpoint: t.endpoint, Attributes: attributes, ReturnSubscriptionArn: true }),
+      );
       const arn = out.SubscriptionArn;
       if (!arn || arn === 'pending confirmation') throw new Error('Subscribe returned no SubscriptionArn');
       const read = await subscriptionAttributes(sns, arn);
@@ -276,7 +286,8 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
         // ReturnSubscriptionArn is the only way to learn it (for email it sends the confirmation
         // message again). Reached only when status lost the ARN.
         const t = observed.targets;
-        arn = (await sns.send(new SubscribeCommand({ TopicArn: t.topicArn, Protocol: t.protocol, Endpoint: t.endpoint, ReturnSubscriptionArn: true }))).SubscriptionArn;
+        arn = (await sns.send(new SubscribeCommand({ TopicArn: t.topicArn, Protocol: t.protocol, Endpoint: t.endpoint, ReturnSubscriptionArn: true })))
+          .SubscriptionArn;
         if (!arn) throw new Error('Subscribe returned no SubscriptionArn');
       }
       try {

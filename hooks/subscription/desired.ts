@@ -65,7 +65,10 @@ export function checkEndpoint(protocol: Exclude<Protocol, 'sqs'>, endpoint: stri
     }
     if (url.protocol !== 'https:' || !url.hostname) throw new InvalidSpecError('spec.endpoint: an https subscription needs an https:// URL with a host');
     // Credentials in the URL would end up in status and in SNS's own listings in clear text.
-    if (url.username || url.password) throw new InvalidSpecError('spec.endpoint: credentials in the URL are not supported (they would be shown in status); authenticate the endpoint another way');
+    if (url.username || url.password)
+      throw new InvalidSpecError(
+        'spec.endpoint: credentials in the URL are not supported (they would be shown in status); authenticate the endpoint another way',
+      );
   } else if (protocol === 'email') {
     if (endpoint.length > 254 || !EMAIL.test(endpoint)) throw new InvalidSpecError(`spec.endpoint: "${endpoint}" is not an email address`);
   } else if (!LAMBDA_ARN.test(endpoint)) {
@@ -118,11 +121,15 @@ function deadLetterOf(spec: SubscriptionSpec, topic: TopicSource, namespace: str
     const p = parseArn(dl.targetArn)!;
     // NOTE: SNS requires the dead-letter queue in the subscription's account and region, FIFO for FIFO topics.
     if (p.region !== topic.region) throw new InvalidSpecError(`spec.deadLetter.targetArn: the dead-letter queue must be in the topic's region ${topic.region}`);
-    if (p.resource.endsWith(FIFO_SUFFIX) !== topic.fifo) throw new InvalidSpecError(`spec.deadLetter.targetArn: the topic is ${kind}, so the dead-letter queue must be ${kind} too`);
+    if (p.resource.endsWith(FIFO_SUFFIX) !== topic.fifo)
+      throw new InvalidSpecError(`spec.deadLetter.targetArn: the topic is ${kind}, so the dead-letter queue must be ${kind} too`);
     return { arn: dl.targetArn, scope };
   }
   const queue = queueSourceOf(dl.queueRef!, namespace, related, config, 'dead-letter');
-  if (queue.region !== topic.region) throw new InvalidSpecError(`spec.deadLetter.queueRef: Queue "${queue.ref}" is in ${queue.region}; the dead-letter queue must be in the topic's region ${topic.region}`);
+  if (queue.region !== topic.region)
+    throw new InvalidSpecError(
+      `spec.deadLetter.queueRef: Queue "${queue.ref}" is in ${queue.region}; the dead-letter queue must be in the topic's region ${topic.region}`,
+    );
   if (queue.fifo !== topic.fifo) throw new InvalidSpecError(`spec.deadLetter.queueRef: the topic is ${kind}, so the dead-letter Queue must be ${kind} too`);
   return { queue };
 }
@@ -154,7 +161,8 @@ function complete(input: DesiredInput<SubscriptionSpec, SubscriptionStatus>): Su
   // say so before anything is created, instead of creating it and calling it a Conflict after.
   if (topic.scope && !topic.scope.ownName && protocol !== 'sqs' && !spec.adopt) {
     throw new InvalidSpecError(
-      'spec.adopt: the topic is outside this namespace (allowed by the administrator) and a ' + protocol +
+      'spec.adopt: the topic is outside this namespace (allowed by the administrator) and a ' +
+        protocol +
         " endpoint carries no owner tags, so awshooks cannot prove this subscription is this namespace's; set adopt: true to manage (and on deletion remove) it anyway",
     );
   }
@@ -239,7 +247,9 @@ export function desiredSubscription(input: DesiredInput<SubscriptionSpec, Subscr
     };
   }
   const fifo = desired.topic?.fifo ?? spec.topicArn?.endsWith(FIFO_SUFFIX) ?? false;
-  const heir = sameTargetSubscriptions(parent, spec, fifo, related, config).filter((o) => !o.metadata.deletionTimestamp).sort(older)[0];
+  const heir = sameTargetSubscriptions(parent, spec, fifo, related, config)
+    .filter((o) => !o.metadata.deletionTimestamp)
+    .sort(older)[0];
   if (heir) return { ...desired, finalizing: true, handedOverTo: heir.metadata.name, deletionPolicy: 'Retain' };
   return { ...desired, finalizing: true };
 }

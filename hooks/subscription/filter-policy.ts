@@ -33,7 +33,7 @@ function walk(node: Record<string, unknown>, path: string, keyPath: string, scop
       }
       let sum = 0;
       value.forEach((alt, i) => {
-        const s = walk(alt as Record<string, unknown>, `${at}[${i}]`, keyPath, scope, depth);
+        const s = walk(alt, `${at}[${i}]`, keyPath, scope, depth);
         s.keys.forEach((k) => shape.keys.add(k));
         sum += s.combinations;
       });
@@ -75,6 +75,8 @@ export function checkFilterPolicy(policy: unknown, scope: 'MessageAttributes' | 
     throw new InvalidSpecError(`${field}: ${shape.keys.size} keys; SNS allows ${FILTER_POLICY_LIMITS.maxKeys}`);
   }
   if (shape.combinations > FILTER_POLICY_LIMITS.maxCombinations) {
-    throw new InvalidSpecError(`${field}: ${shape.combinations} value combinations (the product of the list lengths); SNS allows ${FILTER_POLICY_LIMITS.maxCombinations}`);
+    throw new InvalidSpecError(
+      `${field}: ${shape.combinations} value combinations (the product of the list lengths); SNS allows ${FILTER_POLICY_LIMITS.maxCombinations}`,
+    );
   }
 }

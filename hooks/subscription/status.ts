@@ -30,11 +30,20 @@ export function subscriptionStatus(observed: SubscriptionObserved): Subscription
  */
 export function subscriptionReadiness(observed: SubscriptionObserved): Readiness {
   if (isPending(observed)) {
-    const how = observed.targets.protocol === 'email' ? 'the recipient follows the link in the confirmation email' : 'the endpoint confirms (it must visit the SubscribeURL SNS sends it)';
+    const how =
+      observed.targets.protocol === 'email'
+        ? 'the recipient follows the link in the confirmation email'
+        : 'the endpoint confirms (it must visit the SubscribeURL SNS sends it)';
     return { ready: false, reason: 'PendingConfirmation', message: `waiting until ${how}`, requeueSeconds: CONFIRMATION_POLL_SECONDS };
   }
   if (observed.queue && !observed.queue.exists) {
-    return { ready: false, reason: 'QueueNotFound', message: `the endpoint queue ${observed.targets.endpoint} does not exist`, requeueSeconds: QUEUE_POLICY_POLL_SECONDS, acceptsUpdates: true };
+    return {
+      ready: false,
+      reason: 'QueueNotFound',
+      message: `the endpoint queue ${observed.targets.endpoint} does not exist`,
+      requeueSeconds: QUEUE_POLICY_POLL_SECONDS,
+      acceptsUpdates: true,
+    };
   }
   if (observed.queue && !observed.queue.allowsTopic) {
     return {

@@ -18,7 +18,16 @@ import {
 import { isAwsError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import type { TableStatus } from '../../schemas/table.js';
-import { keySchema, projectionOf, TTL_WAIT_SECONDS, type Blocked, type ObservedPointInTimeRecovery, type ObservedTimeToLive, type TableDelta, type TableObserved } from './delta.js';
+import {
+  keySchema,
+  projectionOf,
+  TTL_WAIT_SECONDS,
+  type Blocked,
+  type ObservedPointInTimeRecovery,
+  type ObservedTimeToLive,
+  type TableDelta,
+  type TableObserved,
+} from './delta.js';
 import type { TableDesired } from './desired.js';
 import { BUSY_REQUEUE_SECONDS } from './status.js';
 import { withoutKeys } from '../shared/tags.js';
@@ -55,7 +64,10 @@ async function readTimeToLive(ddb: DynamoDBClient, tableName: string): Promise<O
 
 async function readPointInTimeRecovery(ddb: DynamoDBClient, tableName: string): Promise<ObservedPointInTimeRecovery> {
   const d = (await ddb.send(new DescribeContinuousBackupsCommand({ TableName: tableName }))).ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
-  return { status: d?.PointInTimeRecoveryStatus ?? 'DISABLED', ...(d?.RecoveryPeriodInDays !== undefined ? { recoveryPeriodInDays: d.RecoveryPeriodInDays } : {}) };
+  return {
+    status: d?.PointInTimeRecoveryStatus ?? 'DISABLED',
+    ...(d?.RecoveryPeriodInDays !== undefined ? { recoveryPeriodInDays: d.RecoveryPeriodInDays } : {}),
+  };
 }
 
 /** CreateTable's input: everything CreateTable can set, owner tags included. */
@@ -152,16 +164,27 @@ export function tableManager(ctx: KindContext): ResourceManager<TableDesired, Ta
       } else if (d.timeToLive) {
         const { enabled, attributeName } = d.timeToLive;
         try {
-          await ddb.send(new UpdateTimeToLiveCommand({ TableName: desired.tableName, TimeToLiveSpecification: { Enabled: enabled, AttributeName: attributeName } }));
+          await ddb.send(
+            new UpdateTimeToLiveCommand({ TableName: desired.tableName, TimeToLiveSpecification: { Enabled: enabled, AttributeName: attributeName } }),
+          );
           next.timeToLive = { status: enabled ? 'ENABLING' : 'DISABLING', attributeName };
           // An attribute change is off-then-on: the "on" waits for DynamoDB to finish the "off".
           if (!enabled && desired.timeToLive?.enabled) {
-            blocked = { reason: 'TimeToLivePending', message: `time to live is being turned off on "${attributeName}" to move it to "${desired.timeToLive.attributeName}"; DynamoDB allows the next change once this one is processed (up to an hour)`, seconds: TTL_WAIT_SECONDS };
+            blocked = {
+              reason: 'TimeToLivePending',
+              message: `time to live is being turned off on "${attributeName}" to move it to "${desired.timeToLive.attributeName}"; DynamoDB allows the next change once this one is processed (up to an hour)`,
+              seconds: TTL_WAIT_SECONDS,
+            };
           }
         } catch (err) {
           // NOTE: DynamoDB answers a second TTL change within about an hour with a ValidationException.
-          if (!isAwsError(err, 'ValidationException') || !/multiple times|already (being )?(enabled|disabled)|in progress/i.test((err as Error).message)) throw err;
-          blocked = { reason: 'TimeToLivePending', message: `DynamoDB does not accept another time to live change yet: ${(err as Error).message}`, seconds: TTL_WAIT_SECONDS };
+          if (!isAwsError(err, 'ValidationException') || !/multiple times|already (being )?(enabled|disabled)|in progress/i.test((err as Error).message))
+            throw err;
+          blocked = {
+            reason: 'TimeToLivePending',
+            message: `DynamoDB does not accept another time to live change yet: ${(err as Error).message}`,
+            seconds: TTL_WAIT_SECONDS,
+          };
         }
       }
 
@@ -171,15 +194,25 @@ export function tableManager(ctx: KindContext): ResourceManager<TableDesired, Ta
           const out = await ddb.send(
             new UpdateContinuousBackupsCommand({
               TableName: desired.tableName,
-              PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: enabled, ...(recoveryPeriodInDays !== undefined ? { RecoveryPeriodInDays: recoveryPeriodInDays } : {}) },
+              PointInTimeRecoverySpecification: {
+                PointInTimeRecoveryEnabled: enabled,
+                ...(recoveryPeriodInDays !== undefined ? { RecoveryPeriodInDays: recoveryPeriodInDays } : {}),
+              },
             }),
           );
           const p = out.ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
-          next.pointInTimeRecovery = { status: p?.PointInTimeRecoveryStatus ?? (enabled ? 'ENABLED' : 'DISABLED'), ...(p?.RecoveryPeriodInDays !== undefined ? { recoveryPeriodInDays: p.RecoveryPeriodInDays } : {}) };
+          next.pointInTimeRecovery = {
+            status: p?.PointInTimeRecoveryStatus ?? (enabled ? 'ENABLED' : 'DISABLED'),
+            ...(p?.RecoveryPeriodInDays !== undefined ? { recoveryPeriodInDays: p.RecoveryPeriodInDays } : {}),
+          };
         } catch (err) {
           // NOTE: right after CreateTable, DynamoDB refuses point-in-time recovery for a while.
           if (!isAwsError(err, 'ContinuousBackupsUnavailableException')) throw err;
-          blocked ??= { reason: 'BackupsUnavailable', message: 'DynamoDB does not offer point-in-time recovery for this table yet (it was just created); retrying', seconds: BACKUPS_WAIT_SECONDS };
+          blocked ??= {
+            reason: 'BackupsUnavailable',
+            message: 'DynamoDB does not offer point-in-time recovery for this table yet (it was just created); retrying',
+            seconds: BACKUPS_WAIT_SECONDS,
+          };
         }
       }
 
@@ -193,7 +226,11 @@ export function tableManager(ctx: KindContext): ResourceManager<TableDesired, Ta
         } catch (err) {
           // Someone else's change (or a console edit) made the table busy since our read: wait.
           if (!isAwsError(err, 'ResourceInUseException')) throw err;
-          blocked ??= { reason: 'Updating', message: `DynamoDB is busy with another change of the table; ${first.step} follows`, seconds: BUSY_REQUEUE_SECONDS };
+          blocked ??= {
+            reason: 'Updating',
+            message: `DynamoDB is busy with another change of the table; ${first.step} follows`,
+            seconds: BUSY_REQUEUE_SECONDS,
+          };
           rest.unshift(first);
         }
       }
@@ -208,7 +245,11 @@ export function tableManager(ctx: KindContext): ResourceManager<TableDesired, Ta
       const status = observed.table.TableStatus;
       if (status === 'DELETING') return 'pending';
       if (status === 'CREATING' || status === 'UPDATING') {
-        throw new WaitError(status === 'CREATING' ? 'Creating' : 'Updating', `DynamoDB reports the table ${status}; it is deleted once DynamoDB is done`, BUSY_REQUEUE_SECONDS);
+        throw new WaitError(
+          status === 'CREATING' ? 'Creating' : 'Updating',
+          `DynamoDB reports the table ${status}; it is deleted once DynamoDB is done`,
+          BUSY_REQUEUE_SECONDS,
+        );
       }
       if (observed.table.DeletionProtectionEnabled) {
         if (desired.deletionProtection !== false) {

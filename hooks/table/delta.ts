@@ -196,8 +196,11 @@ export function tableUpdates(desired: TableDesired, table: TableDescription, pre
   } else if (desired.throughput) {
     // NOTE: switching to PROVISIONED needs the capacity of the table and of every index at once.
     const switching = billing !== 'PROVISIONED';
-    const indexUpdates = kept
-      .flatMap((i) => (i.throughput && (switching || !sameThroughput(i.throughput, liveByName.get(i.name)?.ProvisionedThroughput)) ? [{ Update: { IndexName: i.name, ProvisionedThroughput: throughputInput(i.throughput) } }] : []));
+    const indexUpdates = kept.flatMap((i) =>
+      i.throughput && (switching || !sameThroughput(i.throughput, liveByName.get(i.name)?.ProvisionedThroughput))
+        ? [{ Update: { IndexName: i.name, ProvisionedThroughput: throughputInput(i.throughput) } }]
+        : [],
+    );
     const tableChanged = switching || !sameThroughput(desired.throughput, table.ProvisionedThroughput);
     if (tableChanged || indexUpdates.length > 0) {
       updates.push({
@@ -287,7 +290,9 @@ export function timeToLiveDelta(desired: TableDesired['timeToLive'], observed: O
     if ((status === 'ENABLED' || status === 'ENABLING') && attributeName === desired.attributeName) return undefined;
     if (status === 'DISABLED') return { enabled: true, attributeName: desired.attributeName };
     if (status === 'ENABLED') return { enabled: false, attributeName: attributeName ?? desired.attributeName };
-    return wait(`DynamoDB is still ${status === 'DISABLING' ? 'disabling' : 'enabling'} time to live${attributeName ? ` on "${attributeName}"` : ''} (this can take an hour); time to live on "${desired.attributeName}" follows`);
+    return wait(
+      `DynamoDB is still ${status === 'DISABLING' ? 'disabling' : 'enabling'} time to live${attributeName ? ` on "${attributeName}"` : ''} (this can take an hour); time to live on "${desired.attributeName}" follows`,
+    );
   }
   if (status === 'DISABLED' || status === 'DISABLING') return undefined;
   if (status === 'ENABLED') return { enabled: false, attributeName: attributeName ?? desired.attributeName };
@@ -295,7 +300,10 @@ export function timeToLiveDelta(desired: TableDesired['timeToLive'], observed: O
 }
 
 /** The point-in-time recovery change to make. */
-export function pointInTimeRecoveryDelta(desired: TableDesired['pointInTimeRecovery'], observed: ObservedPointInTimeRecovery | undefined): TableDelta['pointInTimeRecovery'] {
+export function pointInTimeRecoveryDelta(
+  desired: TableDesired['pointInTimeRecovery'],
+  observed: ObservedPointInTimeRecovery | undefined,
+): TableDelta['pointInTimeRecovery'] {
   if (!desired || !observed) return undefined;
   const on = observed.status === 'ENABLED';
   if (desired.enabled !== on) return desired;

@@ -92,7 +92,10 @@ export function checkTableNameInNamespace(tableName: string, config: HooksConfig
   if (inNamespaceNames(tableName, config.namePrefix, owner.namespace, DYNAMODB_NAME_SCHEME)) return;
   if (allowedByAdmin(config.allowedAwsNames, owner.namespace, tableName)) return;
   const own = namespaceNamePrefix(config.namePrefix, owner.namespace, DYNAMODB_NAME_SCHEME);
-  throw new TerminalError('NameNotAllowed', `spec.tableName: "${tableName}" is outside this namespace's names (names starting with "${own}"); choose such a name, or ask the administrator to allow it (ALLOWED_AWS_NAMES)`);
+  throw new TerminalError(
+    'NameNotAllowed',
+    `spec.tableName: "${tableName}" is outside this namespace's names (names starting with "${own}"); choose such a name, or ask the administrator to allow it (ALLOWED_AWS_NAMES)`,
+  );
 }
 
 /** The AWS name a Table spec asks for, validated against DynamoDB's rules and the namespace rule. */
@@ -147,7 +150,12 @@ function throughputOf(read: number | undefined, write: number | undefined, billi
   return { read, write };
 }
 
-function desiredIndex(spec: GlobalSecondaryIndexSpec, i: number, billingMode: TableSpec['billingMode'], attributes: Record<string, AttributeType>): DesiredIndex {
+function desiredIndex(
+  spec: GlobalSecondaryIndexSpec,
+  i: number,
+  billingMode: TableSpec['billingMode'],
+  attributes: Record<string, AttributeType>,
+): DesiredIndex {
   const field = `spec.globalSecondaryIndexes[${i}]`;
   declare(attributes, spec.hashAttribute, `${field}.hashAttribute`);
   if (spec.rangeAttribute) {
@@ -176,7 +184,8 @@ export function desiredTable(input: DesiredInput<TableSpec, TableStatus>): Table
   const { spec, config, owner } = input;
   const previous = input.parent.status && Object.keys(input.parent.status).length > 0 ? input.parent.status : undefined;
   const tableName = tableNameFor(spec, config, owner);
-  if (!input.finalizing) checkChildNames(tableWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Table or the other object');
+  if (!input.finalizing)
+    checkChildNames(tableWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Table or the other object');
   const region = regionFor(spec, previous, config);
 
   const attributes: Record<string, AttributeType> = {};
@@ -197,7 +206,9 @@ export function desiredTable(input: DesiredInput<TableSpec, TableStatus>): Table
   const indexes = gsis.map((g, i) => desiredIndex(g, i, spec.billingMode, attributes)).sort((a, b) => a.name.localeCompare(b.name));
   const projected = indexes.reduce((n, g) => n + (g.projection.nonKeyAttributes?.length ?? 0), 0);
   if (projected > NON_KEY_ATTRIBUTES_MAX) {
-    throw new InvalidSpecError(`spec.globalSecondaryIndexes: ${projected} nonKeyAttributes in all; DynamoDB allows at most ${NON_KEY_ATTRIBUTES_MAX} over all indexes of a table`);
+    throw new InvalidSpecError(
+      `spec.globalSecondaryIndexes: ${projected} nonKeyAttributes in all; DynamoDB allows at most ${NON_KEY_ATTRIBUTES_MAX} over all indexes of a table`,
+    );
   }
 
   const pitr = spec.pointInTimeRecovery;
@@ -221,7 +232,14 @@ export function desiredTable(input: DesiredInput<TableSpec, TableStatus>): Table
     ...(throughput ? { throughput } : {}),
     indexes,
     ...(spec.timeToLive ? { timeToLive: { attributeName: spec.timeToLive.attributeName, enabled: spec.timeToLive.enabled } } : {}),
-    ...(pitr ? { pointInTimeRecovery: { enabled: pitr.enabled, ...(pitr.recoveryPeriodInDays !== undefined ? { recoveryPeriodInDays: pitr.recoveryPeriodInDays } : {}) } } : {}),
+    ...(pitr
+      ? {
+          pointInTimeRecovery: {
+            enabled: pitr.enabled,
+            ...(pitr.recoveryPeriodInDays !== undefined ? { recoveryPeriodInDays: pitr.recoveryPeriodInDays } : {}),
+          },
+        }
+      : {}),
     ...(stream ? { stream: { enabled: stream.enabled, ...(stream.enabled && stream.viewType ? { viewType: stream.viewType } : {}) } } : {}),
     ...(enc ? { encryption: { keyType: enc.keyType, ...(enc.kmsKeyId ? { kmsKeyId: enc.kmsKeyId } : {}) } } : {}),
     ...(spec.deletionProtection !== undefined ? { deletionProtection: spec.deletionProtection } : {}),

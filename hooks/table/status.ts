@@ -37,7 +37,7 @@ export function tableReadiness(observed: TableObserved): Readiness {
   if (status !== 'ACTIVE') {
     const why =
       status === 'INACCESSIBLE_ENCRYPTION_CREDENTIALS'
-        ? 'DynamoDB cannot use the table\'s KMS key: restore access to the key (or re-enable it)'
+        ? "DynamoDB cannot use the table's KMS key: restore access to the key (or re-enable it)"
         : `DynamoDB reports the table ${status}`;
     return { ready: false, reason: camelCase(status), message: why, requeueSeconds: STUCK_REQUEUE_SECONDS };
   }
@@ -81,8 +81,7 @@ export function tableStatus(desired: TableDesired, observed: TableObserved, prev
   // way): only these are ever deleted.
   const managed = [...new Set([...desired.indexes.map((i) => i.name), ...(previous?.managedIndexNames ?? []).filter((n) => present.has(n))])].sort();
   const arn = observedKmsKeyArn(table);
-  const customerKmsKeyArn =
-    desired.encryption?.keyType === 'CUSTOMER_MANAGED' && arn ? arn : arn && arn === previous?.customerKmsKeyArn ? arn : undefined;
+  const customerKmsKeyArn = desired.encryption?.keyType === 'CUSTOMER_MANAGED' && arn ? arn : arn && arn === previous?.customerKmsKeyArn ? arn : undefined;
   const indexes = (table.GlobalSecondaryIndexes ?? [])
     .map((g) => ({ name: g.IndexName ?? '', status: g.IndexStatus ?? 'ACTIVE' }))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -121,17 +120,22 @@ export function tableChildren(input: ChildrenInput<TableSpec, TableStatus, Table
   const { status, parent } = input;
   if (!status.tableArn || !status.tableName) return [];
   // A ConfigMap another object holds is left out (desired() reports the Conflict).
-  return withoutForeignChildren([
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Table', parent.metadata.name) },
-      data: {
-        TABLE_NAME: status.tableName,
-        TABLE_ARN: status.tableArn,
-        ...(status.streamArn ? { STREAM_ARN: status.streamArn } : {}),
-        AWS_REGION: status.region ?? '',
+  return withoutForeignChildren(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: configMapName(parent.metadata.name), labels: childLabels('Table', parent.metadata.name) },
+        data: {
+          TABLE_NAME: status.tableName,
+          TABLE_ARN: status.tableArn,
+          ...(status.streamArn ? { STREAM_ARN: status.streamArn } : {}),
+          AWS_REGION: status.region ?? '',
+        },
       },
-    },
-  ], parent as Parent, input.children, input.related);
+    ],
+    parent,
+    input.children,
+    input.related,
+  );
 }

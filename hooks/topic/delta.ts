@@ -52,9 +52,6 @@ export function topicDelta(desired: TopicDesired, observed: TopicObserved, manag
     attributes.DeliveryPolicy = JSON.stringify(desired.deliveryPolicy);
   }
   const { toAdd, toRemove } = tagDelta({ ...desired.tags, ...desired.ownerTags }, observed.tags, managedTagKeys);
-  const paths = [
-    ...Object.keys(attributes).map((k) => `attributes.${k}`),
-    ...(Object.keys(toAdd).length || toRemove.length ? ['tags'] : []),
-  ];
+  const paths = [...Object.keys(attributes).map((k) => `attributes.${k}`), ...(Object.keys(toAdd).length || toRemove.length ? ['tags'] : [])];
   return { paths, attributes, tagsToAdd: toAdd, tagsToRemove: toRemove };
 }

@@ -42,14 +42,16 @@ export function checkTopicPolicy(policy: Record<string, unknown>, field = 'spec.
   const raw = policy.Statement;
   const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   if (statements.length === 0) throw new InvalidSpecError(`${field}: must be an IAM policy document with a Statement`);
-  if (statements.length > TOPIC_POLICY_MAX_STATEMENTS) throw new InvalidSpecError(`${field}: ${statements.length} statements; SNS allows ${TOPIC_POLICY_MAX_STATEMENTS}`);
+  if (statements.length > TOPIC_POLICY_MAX_STATEMENTS)
+    throw new InvalidSpecError(`${field}: ${statements.length} statements; SNS allows ${TOPIC_POLICY_MAX_STATEMENTS}`);
   const sids = new Set<string>();
   statements.forEach((s: unknown, i) => {
     const at = `${field}.Statement[${i}]`;
     if (!s || typeof s !== 'object' || Array.isArray(s)) throw new InvalidSpecError(`${at}: must be an object`);
     const st = s as Record<string, unknown>;
     if (st.Effect !== 'Allow' && st.Effect !== 'Deny') throw new InvalidSpecError(`${at}.Effect: must be Allow or Deny`);
-    if ((st.Principal === undefined) === (st.NotPrincipal === undefined)) throw new InvalidSpecError(`${at}: a topic policy statement needs exactly one of Principal and NotPrincipal`);
+    if ((st.Principal === undefined) === (st.NotPrincipal === undefined))
+      throw new InvalidSpecError(`${at}: a topic policy statement needs exactly one of Principal and NotPrincipal`);
     if ((st.Action === undefined) === (st.NotAction === undefined)) throw new InvalidSpecError(`${at}: set exactly one of Action and NotAction`);
     if (typeof st.Sid === 'string') {
       if (sids.has(st.Sid)) throw new InvalidSpecError(`${at}.Sid: "${st.Sid}" is used by another statement; Sids must be unique`);
@@ -63,7 +65,8 @@ export function checkTopicPolicy(policy: Record<string, unknown>, field = 'spec.
 /** Pure: the desired topic. Throws InvalidSpecError (no AWS call is made then). */
 export function desiredTopic(input: DesiredInput<TopicSpec, TopicStatus>): TopicDesired {
   const { spec, config, owner } = input;
-  if (!input.finalizing) checkChildNames(topicWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Topic or the other object');
+  if (!input.finalizing)
+    checkChildNames(topicWouldBeChildren(input.parent.metadata.name), input.parent, input.children, input.related, 'rename this Topic or the other object');
   const attributes: Record<string, string> = {};
   if (spec.displayName !== undefined) attributes.DisplayName = spec.displayName;
   if (spec.kmsMasterKeyId !== undefined) attributes.KmsMasterKeyId = spec.kmsMasterKeyId;

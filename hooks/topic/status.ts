@@ -42,15 +42,20 @@ export function topicChildren(input: ChildrenInput<TopicSpec, TopicStatus, Topic
   const { status, parent } = input;
   if (!status.topicArn) return [];
   // A ConfigMap another object holds is left out (desired() reports the Conflict).
-  return withoutForeignChildren([
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: topicConfigMapName(parent.metadata.name), labels: childLabels('Topic', parent.metadata.name) },
-      data: {
-        TOPIC_ARN: status.topicArn,
-        AWS_REGION: status.region ?? input.spec?.region ?? '',
+  return withoutForeignChildren(
+    [
+      {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: topicConfigMapName(parent.metadata.name), labels: childLabels('Topic', parent.metadata.name) },
+        data: {
+          TOPIC_ARN: status.topicArn,
+          AWS_REGION: status.region ?? input.spec?.region ?? '',
+        },
       },
-    },
-  ], parent as Parent, input.children, input.related);
+    ],
+    parent,
+    input.children,
+    input.related,
+  );
 }

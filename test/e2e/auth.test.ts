@@ -6,7 +6,20 @@
 import t from 'tap';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
 import { defaultQueueName } from '../../hooks/queue/desired.js';
-import { apply, aws, deleteNamespaces, HOOK_PORT, install, newNamespace, newToken, PREFIX, recreateControllers, Service, setTokenSecret, suiteToken } from '../helpers/e2e.js';
+import {
+  apply,
+  aws,
+  deleteNamespaces,
+  HOOK_PORT,
+  install,
+  newNamespace,
+  newToken,
+  PREFIX,
+  recreateControllers,
+  Service,
+  setTokenSecret,
+  suiteToken,
+} from '../helpers/e2e.js';
 import { eventsFor, getObj, kubectlOk, waitFor, waitForCondition } from '../helpers/kube.js';
 
 let service: Service;
@@ -28,12 +41,17 @@ t.teardown(async () => {
   await (service as Service | undefined)?.stop();
 });
 
-const queue = (name: string) => apply({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace: n }, spec: { region: 'us-east-1' } });
+const queue = (name: string) =>
+  apply({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace: n }, spec: { region: 'us-east-1' } });
 const ready = (name: string) => waitForCondition('queues', n, name, 'Ready', 'True', undefined, 60_000);
 
 /** Wait for Metacontroller's SyncError event about a Queue, carrying the service's 401. */
 const syncError = (name: string) =>
-  waitFor(`a SyncError event on Queue ${n}/${name}`, async () => (await eventsFor(n, name)).find((e) => e.reason === 'SyncError' && e.message.includes('401')), 60_000);
+  waitFor(
+    `a SyncError event on Queue ${n}/${name}`,
+    async () => (await eventsFor(n, name)).find((e) => e.reason === 'SyncError' && e.message.includes('401')),
+    60_000,
+  );
 
 t.test('a wrong token: SyncError event with the 401, no progress; the service logs path and parent and counts it', async (t) => {
   const wrong = newToken();
@@ -45,15 +63,33 @@ t.test('a wrong token: SyncError event with the 401, no progress; the service lo
   t.equal(event.type, 'Warning', `SyncError: ${event.message.slice(0, 200)}`);
   t.notOk((await getObj('queues', n, 'stuck'))?.status?.conditions, 'no status was written');
   t.equal(await getObj('configmaps', n, 'stuck-queue'), undefined, 'no child was created');
-  await t.rejects(aws.sqs().send(new GetQueueUrlCommand({ QueueName: defaultQueueName(PREFIX, n, 'stuck', false) })), { name: 'QueueDoesNotExist' }, 'no queue in SQS');
+  await t.rejects(
+    aws.sqs().send(new GetQueueUrlCommand({ QueueName: defaultQueueName(PREFIX, n, 'stuck', false) })),
+    { name: 'QueueDoesNotExist' },
+    'no queue in SQS',
+  );
 
   const line = await waitFor('the service to log the refused call', async () =>
     service.logSince(offset).find((l) => l.msg === 'hook call rejected: unauthorized' && (l.parent as { name?: string } | undefined)?.name === 'stuck'),
   );
   // Metacontroller calls a Queue's customize hook first, then sync: whichever it was, it is named.
-  t.match(line, { level: 40, hook: /^(customize|sync)$/, path: /^\/hooks\/queues\/(customize|sync)$/, reason: 'unauthorized', parent: { kind: 'Queue', namespace: n, name: 'stuck' } }, `logged with the hook path and the parent (${String(line.path)})`);
+  t.match(
+    line,
+    {
+      level: 40,
+      hook: /^(customize|sync)$/,
+      path: /^\/hooks\/queues\/(customize|sync)$/,
+      reason: 'unauthorized',
+      parent: { kind: 'Queue', namespace: n, name: 'stuck' },
+    },
+    `logged with the hook path and the parent (${String(line.path)})`,
+  );
   t.notMatch(JSON.stringify(service.logSince(offset)), new RegExp(wrong), 'the presented token is not in the log');
-  t.match(await service.metrics(), new RegExp(`awshooks_hook_rejected_total\\{hook="${String(line.hook)}",reason="unauthorized"\\} [1-9]`), 'counted in awshooks_hook_rejected_total');
+  t.match(
+    await service.metrics(),
+    new RegExp(`awshooks_hook_rejected_total\\{hook="${String(line.hook)}",reason="unauthorized"\\} [1-9]`),
+    'counted in awshooks_hook_rejected_total',
+  );
 
   // The fix: the right token, and the CompositeControllers recreated. The Queue then progresses.
   await setTokenSecret(suiteToken());
@@ -84,7 +120,10 @@ t.test('token rotation, as the README says: both tokens in the file, recreate th
   const withOld = await fetch(`http://127.0.0.1:${HOOK_PORT}/hooks/queues/customize`, {
     method: 'POST',
     headers: { authorization: `Bearer ${oldToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ controller: {}, parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'x', namespace: n }, spec: { region: 'us-east-1' } } }),
+    body: JSON.stringify({
+      controller: {},
+      parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'x', namespace: n }, spec: { region: 'us-east-1' } },
+    }),
   });
   t.equal(withOld.status, 401, 'the old token is refused');
 });

@@ -34,16 +34,31 @@ async function discovery(): Promise<{ group: string; resource: ApiResource }[]> 
 
 t.test('kubectl apply -k installs every kind, its CompositeController and the deployment files', async (t) => {
   const out = await install();
-  for (const crd of CRD_NAMES) t.match(out, new RegExp(`customresourcedefinition.apiextensions.k8s.io/${crd.replace(/\./g, '\\.')} (created|configured|unchanged)`), `CRD ${crd}`);
-  for (const kind of KINDS) t.match(out, new RegExp(`compositecontroller.metacontroller.k8s.io/awshooks-${kind.names.plural} (created|configured|unchanged)`), `CompositeController of ${kind.names.kind}`);
+  for (const crd of CRD_NAMES)
+    t.match(out, new RegExp(`customresourcedefinition.apiextensions.k8s.io/${crd.replace(/\./g, '\\.')} (created|configured|unchanged)`), `CRD ${crd}`);
+  for (const kind of KINDS)
+    t.match(
+      out,
+      new RegExp(`compositecontroller.metacontroller.k8s.io/awshooks-${kind.names.plural} (created|configured|unchanged)`),
+      `CompositeController of ${kind.names.kind}`,
+    );
   // Everything else the overlay builds (the deployment files of manifests/deploy/) exists too.
   const built = parseAllDocuments(await kubectlOk(['kustomize', OVERLAY_DIR])).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
-  t.ok(built.some((o) => o.kind === 'Deployment'), 'the build has the Deployment');
-  t.notOk(built.some((o) => o.kind === 'ServiceMonitor'), 'and no ServiceMonitor (no Prometheus Operator here)');
+  t.ok(
+    built.some((o) => o.kind === 'Deployment'),
+    'the build has the Deployment',
+  );
+  t.notOk(
+    built.some((o) => o.kind === 'ServiceMonitor'),
+    'and no ServiceMonitor (no Prometheus Operator here)',
+  );
   const existing = (await kubectlOk(['get', '-k', OVERLAY_DIR, '-o', 'name'])).trim().split('\n');
   t.equal(existing.length, built.length, `all ${built.length} objects of the build exist on the API server`);
   for (const crd of CRD_NAMES) {
-    const stored = await api<{ status: { conditions: { type: string; status: string }[] } }>('GET', `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`);
+    const stored = await api<{ status: { conditions: { type: string; status: string }[] } }>(
+      'GET',
+      `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`,
+    );
     t.equal(stored.body.status.conditions.find((c) => c.type === 'Established')?.status, 'True', `${crd} established`);
   }
 });
@@ -51,7 +66,10 @@ t.test('kubectl apply -k installs every kind, its CompositeController and the de
 t.test('kustomize keeps the IAM Version enum as strings (the API server stores "2012-10-17")', async (t) => {
   // What kustomize makes of the repository's own manifests/, as `kubectl apply -k manifests/` sends it.
   const built = parseAllDocuments(await kubectlOk(['kustomize', `${ROOT}/manifests`])).map((d) => d.toJS() as { kind: string; metadata: { name: string } });
-  t.ok(built.find((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name === 'policies.iam.awshooks.dev'), 'the Policy CRD is in the build');
+  t.ok(
+    built.find((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name === 'policies.iam.awshooks.dev'),
+    'the Policy CRD is in the build',
+  );
   for (const [crd, at] of [
     ['policies.iam.awshooks.dev', (spec: Spec) => spec.properties.document],
     ['roles.iam.awshooks.dev', (spec: Spec) => spec.properties.inlinePolicies.additionalProperties],
@@ -61,7 +79,11 @@ t.test('kustomize keeps the IAM Version enum as strings (the API server stores "
     t.same(version.enum, ['2012-10-17', '2008-10-17'], `${crd}: enum of strings as stored`);
     t.equal(version.default, '2012-10-17', `${crd}: default`);
     const fromKustomize = built.find((o) => o.kind === 'CustomResourceDefinition' && o.metadata.name === crd) as unknown as Crd;
-    t.same(at(fromKustomize.spec.versions[0]!.schema.openAPIV3Schema.properties.spec).properties.Version.enum, ['2012-10-17', '2008-10-17'], `${crd}: enum of strings after kustomize`);
+    t.same(
+      at(fromKustomize.spec.versions[0]!.schema.openAPIV3Schema.properties.spec).properties.Version.enum,
+      ['2012-10-17', '2008-10-17'],
+      `${crd}: enum of strings after kustomize`,
+    );
   }
 });
 
@@ -84,12 +106,21 @@ t.test('names: no short name of ours is a built-in name; kubectl finds each kind
   t.ok(builtInNames.has('pods') && builtInNames.has('roles'), `discovery lists the built-in resources (${builtIn.length})`);
   const collisions: string[] = [];
   for (const kind of KINDS) {
-    for (const short of kind.names.shortNames) t.notOk(builtInNames.has(short), `${kind.names.kind} short name ${short} is not built in${builtInNames.has(short) ? ` (${builtInNames.get(short)})` : ''}`);
+    for (const short of kind.names.shortNames)
+      t.notOk(
+        builtInNames.has(short),
+        `${kind.names.kind} short name ${short} is not built in${builtInNames.has(short) ? ` (${builtInNames.get(short)})` : ''}`,
+      );
     for (const n of [kind.names.plural, kind.names.singular]) if (builtInNames.has(n)) collisions.push(`${n} (${builtInNames.get(n)})`);
   }
   // NOTE: `kubectl get roles` means RBAC Roles (the built-in wins the plural): our Role is iamrole/iamroles.
-  t.same(collisions, ['roles (roles.rbac.authorization.k8s.io)', 'role (roles.rbac.authorization.k8s.io)'], 'only the Role plural and singular collide, with RBAC');
-  for (const { group, resource } of all.filter((e) => ours.has(e.group))) t.ok(resource.categories?.includes('aws'), `${resource.name}.${group} is in category aws`);
+  t.same(
+    collisions,
+    ['roles (roles.rbac.authorization.k8s.io)', 'role (roles.rbac.authorization.k8s.io)'],
+    'only the Role plural and singular collide, with RBAC',
+  );
+  for (const { group, resource } of all.filter((e) => ours.has(e.group)))
+    t.ok(resource.categories?.includes('aws'), `${resource.name}.${group} is in category aws`);
 
   for (const kind of KINDS) {
     for (const short of kind.names.shortNames) {

@@ -34,11 +34,26 @@ t.teardown(async () => {
 
 t.test('a Role waits for its Policy, then is Ready with its ServiceAccount annotated and the Policy attached', async (t) => {
   const n = await ns('role');
-  t.equal((await apply({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'app', namespace: n }, spec: { policies: ['reader'] } })).code, 0, 'Role applied first');
+  t.equal(
+    (await apply({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'app', namespace: n }, spec: { policies: ['reader'] } })).code,
+    0,
+    'Role applied first',
+  );
   const waiting = await waitForCondition('roles', n, 'app', 'Ready', 'False', 'DependencyNotReady');
   t.match(conditionOf(waiting, 'Ready')?.message, /reader/, 'the condition names the missing Policy');
 
-  t.equal((await apply({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'reader', namespace: n }, spec: { document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } } })).code, 0, 'then its Policy');
+  t.equal(
+    (
+      await apply({
+        apiVersion: 'iam.awshooks.dev/v1alpha1',
+        kind: 'Policy',
+        metadata: { name: 'reader', namespace: n },
+        spec: { document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } },
+      })
+    ).code,
+    0,
+    'then its Policy',
+  );
   const policy = await waitForCondition('policies', n, 'reader', 'Ready', 'True');
   const role = await waitForCondition('roles', n, 'app', 'Ready', 'True');
   const roleName = roleNameFor(PREFIX, n, 'app');
@@ -48,46 +63,79 @@ t.test('a Role waits for its Policy, then is Ready with its ServiceAccount annot
     const obj = await getObj('serviceaccounts', n, 'app');
     return obj?.metadata.annotations?.['eks.amazonaws.com/role-arn'] === roleArn && obj;
   });
-  t.equal(sa.metadata.ownerReferences?.[0]?.uid, role.metadata.uid, 'the ServiceAccount is the Role\'s child');
+  t.equal(sa.metadata.ownerReferences?.[0]?.uid, role.metadata.uid, "the ServiceAccount is the Role's child");
   const attached = await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
-  t.same(attached.AttachedPolicies?.map((p) => p.PolicyArn), [policy.status?.arn], 'the Policy is attached in IAM');
+  t.same(
+    attached.AttachedPolicies?.map((p) => p.PolicyArn),
+    [policy.status?.arn],
+    'the Policy is attached in IAM',
+  );
 
   await kubectlOk(['-n', n, 'delete', 'iamrole', 'app', '--wait=true', '--timeout=60s']);
   await kubectlOk(['-n', n, 'delete', 'iampolicy', 'reader', '--wait=true', '--timeout=60s']);
   await t.rejects(aws.iam.send(new GetRoleCommand({ RoleName: roleName })), { name: 'NoSuchEntityException' }, 'the IAM role is deleted');
-  await t.rejects(aws.iam.send(new GetPolicyCommand({ PolicyArn: String(policy.status?.arn) })), { name: 'NoSuchEntityException' }, 'the IAM policy is deleted');
+  await t.rejects(
+    aws.iam.send(new GetPolicyCommand({ PolicyArn: String(policy.status?.arn) })),
+    { name: 'NoSuchEntityException' },
+    'the IAM policy is deleted',
+  );
   await waitForGone('serviceaccounts', n, 'app', 90_000);
   t.pass('the ServiceAccount is garbage-collected');
 });
 
 t.test('deletion: Delete removes the AWS resource, Retain keeps it, the parent goes and its children are collected', async (t) => {
   const n = await ns('delete');
-  const q = (name: string, deletionPolicy: string) => ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace: n }, spec: { region: 'us-east-1', deletionPolicy } });
-  const db = (name: string, deletionPolicy: string) => ({ apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name, namespace: n }, spec: { engine: 'postgres', deletionPolicy } });
+  const q = (name: string, deletionPolicy: string) => ({
+    apiVersion: 'sqs.awshooks.dev/v1alpha1',
+    kind: 'Queue',
+    metadata: { name, namespace: n },
+    spec: { region: 'us-east-1', deletionPolicy },
+  });
+  const db = (name: string, deletionPolicy: string) => ({
+    apiVersion: 'rds.awshooks.dev/v1alpha1',
+    kind: 'DBInstance',
+    metadata: { name, namespace: n },
+    spec: { engine: 'postgres', deletionPolicy },
+  });
   t.equal((await apply([q('gone', 'Delete'), q('kept', 'Retain'), db('gonedb', 'Delete'), db('keptdb', 'Retain')])).code, 0);
   const sqs = aws.sqs('us-east-1');
   await Promise.all([waitForCondition('queues', n, 'gone', 'Ready', 'True'), waitForCondition('queues', n, 'kept', 'Ready', 'True')]);
   for (const name of ['gonedb', 'keptdb']) {
-    await waitFor(`DBInstance ${name} available, with its Service`, async () => (await getObj('dbinstances', n, name))?.status?.dbInstanceStatus === 'available' && getObj('services', n, name));
+    await waitFor(
+      `DBInstance ${name} available, with its Service`,
+      async () => (await getObj('dbinstances', n, name))?.status?.dbInstanceStatus === 'available' && getObj('services', n, name),
+    );
   }
   t.ok(await getObj('configmaps', n, 'gone-queue'), 'the ConfigMap of a Queue exists');
   t.ok(await getObj('secrets', n, 'gonedb-master'), 'the master Secret of a DBInstance exists');
 
   await kubectlOk(['-n', n, 'delete', 'queues', 'gone', 'kept', '--wait=true', '--timeout=90s']);
   await kubectlOk(['-n', n, 'delete', 'dbinstances', 'gonedb', 'keptdb', '--wait=true', '--timeout=90s']);
-  await t.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: defaultQueueName(PREFIX, n, 'gone', false) })), { name: 'QueueDoesNotExist' }, 'Delete: the queue is gone from SQS');
+  await t.rejects(
+    sqs.send(new GetQueueUrlCommand({ QueueName: defaultQueueName(PREFIX, n, 'gone', false) })),
+    { name: 'QueueDoesNotExist' },
+    'Delete: the queue is gone from SQS',
+  );
   const kept = await sqs.send(new GetQueueUrlCommand({ QueueName: defaultQueueName(PREFIX, n, 'kept', false) }));
   t.ok(kept.QueueUrl, 'Retain: the queue is still in SQS');
-  await t.rejects(aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: defaultInstanceIdentifier(PREFIX, n, 'gonedb') })), { name: 'DBInstanceNotFoundFault' }, 'Delete: the instance is gone from RDS');
+  await t.rejects(
+    aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: defaultInstanceIdentifier(PREFIX, n, 'gonedb') })),
+    { name: 'DBInstanceNotFoundFault' },
+    'Delete: the instance is gone from RDS',
+  );
   const keptDb = await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: defaultInstanceIdentifier(PREFIX, n, 'keptdb') }));
   t.equal(keptDb.DBInstances?.length, 1, 'Retain: the instance is still in RDS');
 
   // kube-controller-manager's garbage collector removes the children of the deleted parents.
-  await waitFor('every child to be collected', async () => {
-    const [cms, secrets, services] = await Promise.all([listObjs('configmaps', n), listObjs('secrets', n), listObjs('services', n)]);
-    const left = [...cms.filter((c) => c.metadata.name !== 'kube-root-ca.crt'), ...secrets, ...services].map((o) => o.metadata.name);
-    return left.length === 0 || undefined;
-  }, 90_000);
+  await waitFor(
+    'every child to be collected',
+    async () => {
+      const [cms, secrets, services] = await Promise.all([listObjs('configmaps', n), listObjs('secrets', n), listObjs('services', n)]);
+      const left = [...cms.filter((c) => c.metadata.name !== 'kube-root-ca.crt'), ...secrets, ...services].map((o) => o.metadata.name);
+      return left.length === 0 || undefined;
+    },
+    90_000,
+  );
   t.pass('ConfigMaps, Secrets and Services collected');
 
   await sqs.send(new DeleteQueueCommand({ QueueUrl: kept.QueueUrl }));
@@ -96,7 +144,10 @@ t.test('deletion: Delete removes the AWS resource, Retain keeps it, the parent g
 
 t.test(`status writes of a converged, idle Queue over two drift intervals (${2 * DRIFT_SECONDS} s)`, async (t) => {
   const n = await ns('idle');
-  t.equal((await apply({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'idle', namespace: n }, spec: { region: 'us-east-1' } })).code, 0);
+  t.equal(
+    (await apply({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'idle', namespace: n }, spec: { region: 'us-east-1' } })).code,
+    0,
+  );
   await waitForCondition('queues', n, 'idle', 'Ready', 'True');
   // Converged: the status describes the current generation and one more sync changed nothing.
   const settled = await waitFor('the Queue to settle', async () => {

@@ -21,8 +21,21 @@ const SAMPLES = join(ROOT, 'manifests', 'samples');
 const SAMPLE_NAMESPACES = ['shop', 'team-a', 'namespacename'];
 /** The master password the suite's "RDS" (its PostgreSQL and MariaDB) has for the samples' master user. */
 const MASTER_PASSWORD = `Master-${randomBytes(12).toString('hex')}`;
-const pgAdmin = () => new pg.Client({ host: PG.hostname, port: Number(PG.port), user: decodeURIComponent(PG.username), password: decodeURIComponent(PG.password), database: 'postgres' });
-const myAdmin = () => mysql.createConnection({ host: MYSQL.hostname, port: Number(MYSQL.port), user: decodeURIComponent(MYSQL.username), password: decodeURIComponent(MYSQL.password) });
+const pgAdmin = () =>
+  new pg.Client({
+    host: PG.hostname,
+    port: Number(PG.port),
+    user: decodeURIComponent(PG.username),
+    password: decodeURIComponent(PG.password),
+    database: 'postgres',
+  });
+const myAdmin = () =>
+  mysql.createConnection({
+    host: MYSQL.hostname,
+    port: Number(MYSQL.port),
+    user: decodeURIComponent(MYSQL.username),
+    password: decodeURIComponent(MYSQL.password),
+  });
 
 let service: Service;
 
@@ -72,7 +85,8 @@ t.teardown(async () => {
   if (url?.QueueUrl) await sqs.send(new DeleteQueueCommand({ QueueUrl: url.QueueUrl }));
 });
 
-const ready = (resource: string, namespace: string, name: string, timeoutMs = 90_000) => waitForCondition(resource, namespace, name, 'Ready', 'True', undefined, timeoutMs);
+const ready = (resource: string, namespace: string, name: string, timeoutMs = 90_000) =>
+  waitForCondition(resource, namespace, name, 'Ready', 'True', undefined, timeoutMs);
 
 t.test('kubectl apply -f manifests/samples/ works on a fresh cluster', async (t) => {
   for (const ns of SAMPLE_NAMESPACES) t.equal((await api('GET', `/api/v1/namespaces/${ns}`)).status, 404, `namespace ${ns} does not exist before`);
@@ -90,11 +104,25 @@ t.test('Queue samples: Ready, ConfigMap for envFrom, the queues in SQS as specif
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     return { url: QueueUrl!, attributes: (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }))).Attributes! };
   };
-  const [basic, fifo, orders, dlq] = await Promise.all([ready('queues', 'default', 'my-super-queue'), ready('queues', 'shop', 'ledger-events'), ready('queues', 'shop', 'orders'), ready('queues', 'shop', 'orders-dlq')]);
+  const [basic, fifo, orders, dlq] = await Promise.all([
+    ready('queues', 'default', 'my-super-queue'),
+    ready('queues', 'shop', 'ledger-events'),
+    ready('queues', 'shop', 'orders'),
+    ready('queues', 'shop', 'orders-dlq'),
+  ]);
 
   const cm = await getObj('configmaps', 'default', 'my-super-queue-queue');
   const b = await attrs('awshooks-default-my-super-queue');
-  t.same(cm?.data, { QUEUE_URL: b.url, QUEUE_ARN: `arn:aws:sqs:eu-west-1:${ACCOUNT}:awshooks-default-my-super-queue`, QUEUE_NAME: 'awshooks-default-my-super-queue', AWS_REGION: 'eu-west-1' }, 'ConfigMap my-super-queue-queue');
+  t.same(
+    cm?.data,
+    {
+      QUEUE_URL: b.url,
+      QUEUE_ARN: `arn:aws:sqs:eu-west-1:${ACCOUNT}:awshooks-default-my-super-queue`,
+      QUEUE_NAME: 'awshooks-default-my-super-queue',
+      AWS_REGION: 'eu-west-1',
+    },
+    'ConfigMap my-super-queue-queue',
+  );
   t.equal(cm?.metadata.ownerReferences?.[0]?.uid, basic.metadata.uid, 'owned by its Queue');
   t.equal(basic.status?.queueUrl, b.url, 'status.queueUrl is the queue');
   t.equal(b.attributes.MaximumMessageSize, '2048', 'maximumMessageSize');
@@ -110,7 +138,11 @@ t.test('Queue samples: Ready, ConfigMap for envFrom, the queues in SQS as specif
   t.match(JSON.parse(o.attributes.Policy!), { Statement: [{ Sid: 'AllowOrderServiceToSend', Action: 'sqs:SendMessage' }] }, 'access policy');
   t.equal(d.attributes.MessageRetentionPeriod, '1209600');
   const tags = (await sqs.send(new ListQueueTagsCommand({ QueueUrl: o.url }))).Tags!;
-  t.match(tags, { team: 'payments', 'awshooks.dev/namespace': 'shop', 'awshooks.dev/name': 'orders', 'awshooks.dev/uid': orders.metadata.uid }, 'user and owner tags');
+  t.match(
+    tags,
+    { team: 'payments', 'awshooks.dev/namespace': 'shop', 'awshooks.dev/name': 'orders', 'awshooks.dev/uid': orders.metadata.uid },
+    'user and owner tags',
+  );
   t.ok(dlq.status?.queueArn, 'dead-letter queue ready');
 });
 
@@ -120,7 +152,11 @@ t.test('IAM samples: Policy ddd, Role fff with its annotated ServiceAccount, Rol
   t.equal(policy.status?.arn, policyArn);
   const got = await aws.iam.send(new GetPolicyCommand({ PolicyArn: policyArn }));
   const version = await aws.iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: got.Policy!.DefaultVersionId! }));
-  t.match(JSON.parse(decodeURIComponent(version.PolicyVersion!.Document!)), { Version: '2012-10-17', Statement: [{ Sid: 'AllowExampleBucket', Action: ['s3:GetObject', 's3:ListBucket', 's3:GetObjectVersion'] }] }, 'the document in IAM');
+  t.match(
+    JSON.parse(decodeURIComponent(version.PolicyVersion!.Document!)),
+    { Version: '2012-10-17', Statement: [{ Sid: 'AllowExampleBucket', Action: ['s3:GetObject', 's3:ListBucket', 's3:GetObjectVersion'] }] },
+    'the document in IAM',
+  );
 
   const roleArn = `arn:aws:iam::${ACCOUNT}:role/awshooks/awshooks-default-fff`;
   t.equal(fff.status?.roleArn, roleArn);
@@ -128,14 +164,22 @@ t.test('IAM samples: Policy ddd, Role fff with its annotated ServiceAccount, Rol
   t.equal(sa.metadata.annotations?.['eks.amazonaws.com/role-arn'], roleArn, 'ServiceAccount fff annotated with the role');
   t.equal(sa.metadata.ownerReferences?.[0]?.uid, fff.metadata.uid, 'owned by its Role');
   const attached = await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'awshooks-default-fff' }));
-  t.same(attached.AttachedPolicies?.map((p) => p.PolicyArn), [policyArn], 'Policy ddd attached');
+  t.same(
+    attached.AttachedPolicies?.map((p) => p.PolicyArn),
+    [policyArn],
+    'Policy ddd attached',
+  );
   const role = await aws.iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-fff' }));
   t.match(decodeURIComponent(role.Role!.AssumeRolePolicyDocument!), /system:serviceaccount:default:fff/, 'trusts only default/fff');
 
   t.equal(batch.status?.serviceAccountName, 'batch-runner');
   t.equal(await getObj('serviceaccounts', 'default', 'batch-runner'), undefined, 'manage: false: no ServiceAccount returned');
   const batchAttached = await aws.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'awshooks-default-batch' }));
-  t.same(batchAttached.AttachedPolicies?.map((p) => p.PolicyArn), ['arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess'], 'the allowed AWS-managed policy');
+  t.same(
+    batchAttached.AttachedPolicies?.map((p) => p.PolicyArn),
+    ['arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess'],
+    'the allowed AWS-managed policy',
+  );
   const inline = await aws.iam.send(new GetRolePolicyCommand({ RoleName: 'awshooks-default-batch', PolicyName: 'send-results' }));
   t.match(JSON.parse(decodeURIComponent(inline.PolicyDocument!)), { Statement: [{ Action: 'sqs:SendMessage' }] }, 'the inline policy');
   t.equal((await aws.iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-batch' }))).Role!.MaxSessionDuration, 7200);
@@ -145,13 +189,25 @@ t.test('IAM samples: Policy ddd, Role fff with its annotated ServiceAccount, Rol
 async function connect(namespace: string, name: string): Promise<KubeObj> {
   const master = await waitFor(`Secret ${namespace}/${name}-master`, () => getObj('secrets', namespace, `${name}-master`));
   // README, DBInstance "Password rotation": write a new password into <name>-master.
-  await kubectlOk(['-n', namespace, 'patch', 'secret', master.metadata.name, '--type=merge', '-p', JSON.stringify({ stringData: { password: MASTER_PASSWORD } })]);
+  await kubectlOk([
+    '-n',
+    namespace,
+    'patch',
+    'secret',
+    master.metadata.name,
+    '--type=merge',
+    '-p',
+    JSON.stringify({ stringData: { password: MASTER_PASSWORD } }),
+  ]);
   return waitForCondition('dbinstances', namespace, name, 'Connectable', 'True', 'Connected', 90_000);
 }
 
 t.test('DBInstance samples: Ready and Connectable against real databases; every user logs in with its Secret', async (t) => {
   const [postgres, mariadb] = await Promise.all([connect('namespacename', 'databasename'), connect('team-a', 'shop')]);
-  for (const [obj, engine, id] of [[postgres, 'postgres', defaultInstanceIdentifier(PREFIX, 'namespacename', 'databasename')], [mariadb, 'mysql', defaultInstanceIdentifier(PREFIX, 'team-a', 'shop')]] as const) {
+  for (const [obj, engine, id] of [
+    [postgres, 'postgres', defaultInstanceIdentifier(PREFIX, 'namespacename', 'databasename')],
+    [mariadb, 'mysql', defaultInstanceIdentifier(PREFIX, 'team-a', 'shop')],
+  ] as const) {
     t.equal(conditionOf(obj, 'Ready')?.status, 'True', `${obj.metadata.name}: Ready`);
     t.equal(obj.status?.engine, engine);
     const rds = await aws.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: id }));
@@ -197,7 +253,11 @@ t.test('deleting the samples: Delete removes the AWS resource, Retain keeps it',
   t.equal(r.code, 0, `kubectl delete -f manifests/samples/: ${r.stderr}`);
   for (const ns of SAMPLE_NAMESPACES) t.equal((await api('GET', `/api/v1/namespaces/${ns}`)).status, 404, `namespace ${ns} gone`);
   const sqs = aws.sqs('eu-west-1');
-  await t.rejects(sqs.send(new GetQueueUrlCommand({ QueueName: 'awshooks-default-my-super-queue' })), { name: 'QueueDoesNotExist' }, 'my-super-queue (Delete) is gone from SQS');
+  await t.rejects(
+    sqs.send(new GetQueueUrlCommand({ QueueName: 'awshooks-default-my-super-queue' })),
+    { name: 'QueueDoesNotExist' },
+    'my-super-queue (Delete) is gone from SQS',
+  );
   await t.resolves(sqs.send(new GetQueueUrlCommand({ QueueName: 'awshooks-shop-orders' })), 'orders (Retain) is still in SQS');
   await t.rejects(aws.iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-fff' })), { name: 'NoSuchEntityException' }, 'Role fff is gone from IAM');
   t.equal(await getObj('configmaps', 'default', 'my-super-queue-queue'), undefined, 'the ConfigMap was collected');

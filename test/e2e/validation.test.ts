@@ -78,8 +78,18 @@ t.test('Queue: region, queueName and fifo cannot be changed, set or removed; ran
   ] as const) {
     await refused(t, `${field}: ${value}`, queue('range', { ...base, [field]: value }), message);
   }
-  await refused(t, 'deadLetter with both queueRef and targetArn', queue('range', { ...base, deadLetter: { queueRef: 'x', targetArn: 'arn:aws:sqs:eu-west-1:123456789012:x' } }), /set exactly one of queueRef and targetArn/);
-  await refused(t, 'both encryptions', queue('range', { ...base, encryption: { sqsManagedSse: true, kmsMasterKeyId: 'alias/x' } }), /use either sqsManagedSse or kmsMasterKeyId, not both/);
+  await refused(
+    t,
+    'deadLetter with both queueRef and targetArn',
+    queue('range', { ...base, deadLetter: { queueRef: 'x', targetArn: 'arn:aws:sqs:eu-west-1:123456789012:x' } }),
+    /set exactly one of queueRef and targetArn/,
+  );
+  await refused(
+    t,
+    'both encryptions',
+    queue('range', { ...base, encryption: { sqsManagedSse: true, kmsMasterKeyId: 'alias/x' } }),
+    /use either sqsManagedSse or kmsMasterKeyId, not both/,
+  );
 });
 
 t.test('Policy: description cannot be set, changed or removed; a statement needs exactly one of Action/NotAction and Resource/NotResource', async (t) => {
@@ -89,21 +99,65 @@ t.test('Policy: description cannot be set, changed or removed; a statement needs
   await accepted(t, 'a Policy with a description', policy('described', { document, description: 'read' }));
   await refused(t, 'changing it', policy('described', { document, description: 'write' }), /description is immutable/);
   await refused(t, 'removing it', policy('described', { document }), /description is immutable/);
-  await accepted(t, 'changing the document (mutable)', policy('described', { document: doc({ Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' }), description: 'read' }));
+  await accepted(
+    t,
+    'changing the document (mutable)',
+    policy('described', { document: doc({ Action: ['s3:GetObject', 's3:ListBucket'], Resource: '*' }), description: 'read' }),
+  );
 
-  await refused(t, 'Action and NotAction', policy('bad', { document: doc({ Action: 's3:*', NotAction: 'iam:*', Resource: '*' }) }), /spec\.document\.Statement\[0\]" must validate one and only one schema \(oneOf\)/);
-  await refused(t, 'neither Action nor NotAction', policy('bad', { document: doc({ Resource: '*' }) }), /spec\.document\.Statement\[0\]\.Action: Required value/);
-  await refused(t, 'Resource and NotResource', policy('bad', { document: doc({ Action: 's3:*', Resource: '*', NotResource: 'arn:aws:s3:::x' }) }), /must validate one and only one schema \(oneOf\)/);
-  await refused(t, 'neither Resource nor NotResource', policy('bad', { document: doc({ NotAction: 's3:*' }) }), /spec\.document\.Statement\[0\]\.Resource: Required value/);
-  await refused(t, 'an unknown Version', policy('bad', { document: { ...document, Version: '2012-10-18' } }), /spec\.document\.Version: Unsupported value: "2012-10-18": supported values: "2012-10-17", "2008-10-17"/);
+  await refused(
+    t,
+    'Action and NotAction',
+    policy('bad', { document: doc({ Action: 's3:*', NotAction: 'iam:*', Resource: '*' }) }),
+    /spec\.document\.Statement\[0\]" must validate one and only one schema \(oneOf\)/,
+  );
+  await refused(
+    t,
+    'neither Action nor NotAction',
+    policy('bad', { document: doc({ Resource: '*' }) }),
+    /spec\.document\.Statement\[0\]\.Action: Required value/,
+  );
+  await refused(
+    t,
+    'Resource and NotResource',
+    policy('bad', { document: doc({ Action: 's3:*', Resource: '*', NotResource: 'arn:aws:s3:::x' }) }),
+    /must validate one and only one schema \(oneOf\)/,
+  );
+  await refused(
+    t,
+    'neither Resource nor NotResource',
+    policy('bad', { document: doc({ NotAction: 's3:*' }) }),
+    /spec\.document\.Statement\[0\]\.Resource: Required value/,
+  );
+  await refused(
+    t,
+    'an unknown Version',
+    policy('bad', { document: { ...document, Version: '2012-10-18' } }),
+    /spec\.document\.Version: Unsupported value: "2012-10-18": supported values: "2012-10-17", "2008-10-17"/,
+  );
   await accepted(t, 'NotAction with NotResource', policy('negated', { document: doc({ NotAction: ['iam:*'], NotResource: 'arn:aws:s3:::secret/*' }) }));
 });
 
 t.test('Role: ranges, Policies of its own namespace, and the one-of rules in inline policies', async (t) => {
-  await refused(t, 'maxSessionDuration 100', role('bad', { maxSessionDuration: 100 }), /spec\.maxSessionDuration: Invalid value: 100: .*greater than or equal to 3600/);
+  await refused(
+    t,
+    'maxSessionDuration 100',
+    role('bad', { maxSessionDuration: 100 }),
+    /spec\.maxSessionDuration: Invalid value: 100: .*greater than or equal to 3600/,
+  );
   await refused(t, 'a Policy of another namespace', role('bad', { policies: ['other/ddd'] }), /a Role may only use Policies of its own namespace/);
-  await refused(t, 'inline: Action and NotAction', role('bad', { inlinePolicies: { p: doc({ Action: 'a:b', NotAction: 'c:d', Resource: '*' }) } }), /spec\.inlinePolicies\.p\.Statement\[0\]" must validate one and only one schema \(oneOf\)/);
-  await refused(t, 'inline: no Resource', role('bad', { inlinePolicies: { p: doc({ Action: 'a:b' }) } }), /spec\.inlinePolicies\.p\.Statement\[0\]\.Resource: Required value/);
+  await refused(
+    t,
+    'inline: Action and NotAction',
+    role('bad', { inlinePolicies: { p: doc({ Action: 'a:b', NotAction: 'c:d', Resource: '*' }) } }),
+    /spec\.inlinePolicies\.p\.Statement\[0\]" must validate one and only one schema \(oneOf\)/,
+  );
+  await refused(
+    t,
+    'inline: no Resource',
+    role('bad', { inlinePolicies: { p: doc({ Action: 'a:b' }) } }),
+    /spec\.inlinePolicies\.p\.Statement\[0\]\.Resource: Required value/,
+  );
   await accepted(t, 'a valid inline policy', role('inline', { inlinePolicies: { p: doc({ Action: 'sqs:SendMessage', Resource: '*' }) } }));
 });
 
@@ -112,7 +166,11 @@ t.test('DBInstance: region, identifier, engine, encryption, KMS key, subnet grou
   await accepted(t, 'a DBInstance with the defaults', dbi('db', base));
   for (const [what, spec, message] of [
     ['adding region', { ...base, region: 'eu-west-1' }, /spec\.region: Invalid value: .*region is immutable/],
-    ['adding instanceIdentifier', { ...base, instanceIdentifier: `${instanceIdentifierPrefix(PREFIX, ns)}other` }, /spec\.instanceIdentifier: Invalid value: .*instanceIdentifier is immutable/],
+    [
+      'adding instanceIdentifier',
+      { ...base, instanceIdentifier: `${instanceIdentifierPrefix(PREFIX, ns)}other` },
+      /spec\.instanceIdentifier: Invalid value: .*instanceIdentifier is immutable/,
+    ],
     ['changing engine', { ...base, engine: 'mysql' }, /spec\.engine: Invalid value: .*engine is immutable/],
     ['changing storageEncrypted', { ...base, storageEncrypted: false }, /storageEncrypted is immutable/],
     ['adding kmsKeyId', { ...base, kmsKeyId: 'alias/db' }, /spec\.kmsKeyId: Invalid value: .*kmsKeyId is immutable/],

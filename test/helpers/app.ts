@@ -47,7 +47,11 @@ export function testConfig(hooks: Partial<HooksConfig> = {}, overrides: Partial<
 export interface TestApp extends App {
   clock: TestClock;
   /** POST a sync (or finalize) request and return the parsed 200 answer; fails on other codes. */
-  sync(plural: string, request: { parent: Parent | KubeObject; children?: ObjectMap; related?: ObjectMap; finalizing?: boolean }, hook?: 'sync' | 'finalize'): Promise<SyncResponse>;
+  sync(
+    plural: string,
+    request: { parent: Parent | KubeObject; children?: ObjectMap; related?: ObjectMap; finalizing?: boolean },
+    hook?: 'sync' | 'finalize',
+  ): Promise<SyncResponse>;
   /** AWS calls made so far, from the service's own metric. */
   awsCalls(): Promise<number>;
 }
@@ -58,12 +62,20 @@ export async function testApp(hooks: Partial<HooksConfig> = {}, overrides: Parti
   const app = await buildApp({ config: testConfig(hooks, overrides), now: clock.now, logger: false, defaultMetrics: false });
   return Object.assign(app, {
     clock,
-    async sync(plural: string, request: { parent: Parent | KubeObject; children?: ObjectMap; related?: ObjectMap; finalizing?: boolean }, hook: 'sync' | 'finalize' = 'sync') {
+    async sync(
+      plural: string,
+      request: { parent: Parent | KubeObject; children?: ObjectMap; related?: ObjectMap; finalizing?: boolean },
+      hook: 'sync' | 'finalize' = 'sync',
+    ) {
       const res = await app.hooks.inject({
         method: 'POST',
         url: `/hooks/${plural}/${hook}`,
         headers: { authorization: `Bearer ${TEST_TOKEN}` },
-        payload: { controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: `awshooks-${plural}` } }, children: {}, ...request },
+        payload: {
+          controller: { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: `awshooks-${plural}` } },
+          children: {},
+          ...request,
+        },
       });
       if (res.statusCode !== 200) throw new Error(`hook answered ${res.statusCode}: ${res.body}`);
       return res.json<SyncResponse>();

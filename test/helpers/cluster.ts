@@ -33,7 +33,7 @@ export class MiniCluster {
     const metadata = old
       ? { ...old.metadata, generation: (old.metadata.generation ?? 1) + 1 }
       : { ...obj.metadata, uid: `uid-${this.nextUid++}`, generation: 1, creationTimestamp: new Date(Date.UTC(2026, 0, 1, 0, 0, this.clock++)).toISOString() };
-    this.parents.set(key, { ...(old ?? {}), ...obj, metadata, ...(old?.status ? { status: old.status } : {}) } as Parent);
+    this.parents.set(key, { ...(old ?? {}), ...obj, metadata, ...(old?.status ? { status: old.status } : {}) });
     if (!this.children.has(key)) {
       const kind = kindOf(obj.apiVersion, obj.kind);
       this.children.set(key, Object.fromEntries(kind.childResources.map((c) => [`${c.kind}.${c.apiVersion}`, {}])));
@@ -66,7 +66,12 @@ export class MiniCluster {
   }
 
   private async post(path: string, payload: unknown): Promise<unknown> {
-    const res = await this.app.hooks.inject({ method: 'POST', url: path, headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: payload as Record<string, unknown> });
+    const res = await this.app.hooks.inject({
+      method: 'POST',
+      url: path,
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      payload: payload as Record<string, unknown>,
+    });
     if (res.statusCode !== 200) throw new Error(`${path} answered ${res.statusCode}: ${res.body}`);
     return res.json();
   }
@@ -76,7 +81,9 @@ export class MiniCluster {
     const parent = this.get(key);
     const kind = kindOf(parent.apiVersion, parent.kind);
     if (!kind.customize) return {};
-    const { relatedResources } = (await this.post(`/hooks/${kind.names.plural}/customize`, { controller: {}, parent })) as { relatedResources: RelatedResourceRule[] };
+    const { relatedResources } = (await this.post(`/hooks/${kind.names.plural}/customize`, { controller: {}, parent })) as {
+      relatedResources: RelatedResourceRule[];
+    };
     const out: ObjectMap = {};
     for (const rule of relatedResources) {
       const target = KINDS.find((k) => `${k.names.group}/${k.names.version}` === rule.apiVersion && k.names.plural === rule.resource);
@@ -87,7 +94,7 @@ export class MiniCluster {
         // Metacontroller only ever relates objects of the parent's own namespace.
         if (p.metadata.namespace !== parent.metadata.namespace) continue;
         if (rule.names && !rule.names.includes(p.metadata.name)) continue;
-        bucket[`${p.metadata.namespace}/${p.metadata.name}`] = p as KubeObject;
+        bucket[`${p.metadata.namespace}/${p.metadata.name}`] = p;
       }
     }
     return out;
@@ -105,10 +112,13 @@ export class MiniCluster {
       related: await this.related(key),
       ...(finalizing ? { finalizing: true } : {}),
     })) as SyncResponse;
-    this.parents.set(key, { ...parent, status: answer.status } as Parent);
+    this.parents.set(key, { ...parent, status: answer.status });
     const children: ObjectMap = Object.fromEntries(kind.childResources.map((c) => [`${c.kind}.${c.apiVersion}`, {}]));
     for (const child of answer.children) {
-      (children[`${child.kind}.${child.apiVersion}`] ??= {})[`${parent.metadata.namespace}/${child.metadata.name}`] = { ...child, metadata: { ...child.metadata, namespace: parent.metadata.namespace } };
+      (children[`${child.kind}.${child.apiVersion}`] ??= {})[`${parent.metadata.namespace}/${child.metadata.name}`] = {
+        ...child,
+        metadata: { ...child.metadata, namespace: parent.metadata.namespace },
+      };
     }
     this.children.set(key, children);
     if (finalizing && answer.finalized) this.remove(key);

@@ -28,7 +28,8 @@ mkdirSync(RUN, { recursive: true });
 
 function port(name: string): number {
   const value = Number(process.env[name]);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} is not set: run the end-to-end tests through \`npm test\` (scripts/k8s.sh start prints it)`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} is not set: run the end-to-end tests through \`npm test\` (scripts/k8s.sh start prints it)`);
   return value;
 }
 
@@ -147,7 +148,11 @@ export class Service {
     const proc = this.proc;
     this.proc = undefined;
     if (proc?.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => { resolve(); }));
+    const exited = new Promise<void>((resolve) =>
+      proc.once('exit', () => {
+        resolve();
+      }),
+    );
     proc.kill('SIGTERM');
     const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
     await exited;
@@ -200,10 +205,19 @@ export const OVERLAY_DIR = join(RUN, 'install');
 export function overlay(options: { dropServiceMonitor: boolean } = { dropServiceMonitor: true }): string {
   const patches = KINDS.map((kind) => {
     const hooks = ['sync', 'finalize', ...(kind.customize ? ['customize'] : [])];
-    const ops = hooks.map((hook) => ({ op: 'replace', path: `/spec/hooks/${hook}/webhook/url`, value: `http://127.0.0.1:${HOOK_PORT}/hooks/${kind.names.plural}/${hook}` }));
+    const ops = hooks.map((hook) => ({
+      op: 'replace',
+      path: `/spec/hooks/${hook}/webhook/url`,
+      value: `http://127.0.0.1:${HOOK_PORT}/hooks/${kind.names.plural}/${hook}`,
+    }));
     return { target: { kind: 'CompositeController', name: `awshooks-${kind.names.plural}` }, patch: toYaml(ops) };
   });
-  const deleteServiceMonitor = toYaml({ $patch: 'delete', apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'awshooks', namespace: 'awshooks' } });
+  const deleteServiceMonitor = toYaml({
+    $patch: 'delete',
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: { name: 'awshooks', namespace: 'awshooks' },
+  });
   return toYaml({
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -218,7 +232,18 @@ export const CRD_NAMES = KINDS.map((k) => `${k.names.plural}.${k.names.group}`);
 /** Make the hook-token Secret hold `token` in both namespaces (README, install step 3). */
 export async function setTokenSecret(token: string): Promise<void> {
   for (const ns of ['awshooks', 'metacontroller']) {
-    const yaml = await kubectlOk(['-n', ns, 'create', 'secret', 'generic', 'awshooks-hook-token', `--from-literal=token=${token}`, '--dry-run=client', '-o', 'yaml']);
+    const yaml = await kubectlOk([
+      '-n',
+      ns,
+      'create',
+      'secret',
+      'generic',
+      'awshooks-hook-token',
+      `--from-literal=token=${token}`,
+      '--dry-run=client',
+      '-o',
+      'yaml',
+    ]);
     await kubectlOk(['apply', '-f', '-'], yaml);
   }
 }

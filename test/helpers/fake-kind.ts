@@ -92,7 +92,10 @@ export const WidgetSpecSchema = Type.Object(
 );
 
 /** The Widget kind over `aws`; `overrides` replace members (drop orphanCandidates, set safeDeletionPolicy). */
-export function widgetKind(aws: FakeAws, overrides: Partial<KindDefinition<Record<string, unknown>, WidgetDesired, WidgetObserved, WidgetStatus>> = {}): KindDefinition<Record<string, unknown>, WidgetDesired, WidgetObserved, WidgetStatus> {
+export function widgetKind(
+  aws: FakeAws,
+  overrides: Partial<KindDefinition<Record<string, unknown>, WidgetDesired, WidgetObserved, WidgetStatus>> = {},
+): KindDefinition<Record<string, unknown>, WidgetDesired, WidgetObserved, WidgetStatus> {
   const derived = (owner: Owner) => `awshooks-${owner.namespace}-${owner.name}`;
   return {
     names: kindNames({ kind: 'Widget', group: 'test.awshooks.dev', version: 'v1', shortNames: [] }),
@@ -103,7 +106,11 @@ export function widgetKind(aws: FakeAws, overrides: Partial<KindDefinition<Recor
     terminalCodes: new Set(['WidgetAlreadyExists']),
     desired: ({ spec, owner }) => {
       if (spec.size === 7) throw new InvalidSpecError('spec.size: 7 is not allowed');
-      return { name: typeof spec.widgetName === 'string' ? spec.widgetName : derived(owner), adopt: spec.adopt === true, deletionPolicy: String(spec.deletionPolicy) };
+      return {
+        name: typeof spec.widgetName === 'string' ? spec.widgetName : derived(owner),
+        adopt: spec.adopt === true,
+        deletionPolicy: String(spec.deletionPolicy),
+      };
     },
     resource: (ctx) => ({
       readOne: (desired) => aws.readOne(desired),
@@ -118,7 +125,11 @@ export function widgetKind(aws: FakeAws, overrides: Partial<KindDefinition<Recor
     existsPerStatus: (status) => Boolean(status?.widgetName),
     orphanCandidates: (input: OrphanInput<WidgetStatus>) => {
       const names = [input.status?.widgetName, typeof input.rawSpec.widgetName === 'string' ? input.rawSpec.widgetName : undefined, derived(input.owner)];
-      return [...new Set(names.filter((n): n is string => n?.startsWith('awshooks-') === true))].map((name) => ({ name, adopt: false, deletionPolicy: input.deletionPolicy }));
+      return [...new Set(names.filter((n): n is string => n?.startsWith('awshooks-') === true))].map((name) => ({
+        name,
+        adopt: false,
+        deletionPolicy: input.deletionPolicy,
+      }));
     },
     resourceKey: (desired) => desired.name,
     alreadyExistsCodes: new Set(['WidgetAlreadyExists']),

@@ -92,7 +92,9 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = [], op
 
   const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, truncate: boolean) => {
     const op = operationOf(req.headers, body.toString('utf8'));
-    const headers = Object.fromEntries(Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length')) as Record<string, string>;
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length'),
+    ) as Record<string, string>;
     fetch(`${upstream}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, ...(body.length ? { body } : {}) })
       .then(async (up) => {
         const out = Buffer.from(await up.arrayBuffer());

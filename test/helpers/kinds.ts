@@ -45,7 +45,13 @@ export function sampleParent(kind: AnyKind, name: string, spec: Record<string, u
 export function masterSecretChild(ns: string, name: string, password = 'Sample-master-pw-0123'): ObjectMap {
   return {
     'Secret.v1': {
-      [`${ns}/${name}-master`]: { apiVersion: 'v1', kind: 'Secret', metadata: { name: `${name}-master`, namespace: ns }, type: 'Opaque', data: { password: b64(password), username: b64('sysadmin') } },
+      [`${ns}/${name}-master`]: {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `${name}-master`, namespace: ns },
+        type: 'Opaque',
+        data: { password: b64(password), username: b64('sysadmin') },
+      },
     },
     'Service.v1': {},
   };

@@ -44,7 +44,9 @@ export function kubectl(args: string[], input?: string): Promise<KubectlResult> 
       // A discovery cache of this control plane's own (scripts/k8s.sh stop deletes it), never one
       // left in ~/.kube/cache by an earlier cluster on the same port.
       { env: { ...process.env, KUBECONFIG, KUBECACHEDIR: join(dirname(KUBECONFIG), 'kube-cache') }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
-      (err, stdout, stderr) => { resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }); },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
     );
     if (input !== undefined) child.stdin!.end(input);
   });
@@ -74,7 +76,11 @@ export function api<T = Record<string, unknown>>(method: string, path: string, b
         port: server.port,
         method,
         path,
-        headers: { authorization: `Bearer ${token}`, accept: 'application/json', ...(payload ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}) },
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(payload ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}),
+        },
         timeout: 30_000,
       },
       (res) => {
@@ -122,7 +128,18 @@ export function pathOf(resource: string, namespace: string, name?: string): stri
 export interface KubeObj {
   apiVersion?: string;
   kind?: string;
-  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number; deletionTimestamp?: string; annotations?: Record<string, string>; labels?: Record<string, string>; ownerReferences?: { kind: string; name: string; uid: string }[]; finalizers?: string[] };
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
+    deletionTimestamp?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+    ownerReferences?: { kind: string; name: string; uid: string }[];
+    finalizers?: string[];
+  };
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & { conditions?: Condition[]; observedGeneration?: number };
   data?: Record<string, string>;
@@ -169,13 +186,22 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
 
 /** Wait for a condition of an object to have `status` (and `reason`, when given). */
-export function waitForCondition(resource: string, namespace: string, name: string, type: string, status: string, reason?: string, timeoutMs = 60_000): Promise<KubeObj> {
+export function waitForCondition(
+  resource: string,
+  namespace: string,
+  name: string,
+  type: string,
+  status: string,
+  reason?: string,
+  timeoutMs = 60_000,
+): Promise<KubeObj> {
   return waitFor(
     `${resource} ${namespace}/${name} ${type}=${status}${reason ? ` (${reason})` : ''}`,
     async () => {
@@ -207,12 +233,31 @@ export function secretData(secret: KubeObj | undefined): Record<string, string> 
  * Watch one object for `seconds` from `resourceVersion` and return the writes the API server
  * reports (MODIFIED events with their resource versions): every status or spec write counts.
  */
-export function watchWrites(resource: string, namespace: string, name: string, resourceVersion: string, seconds: number): Promise<{ type: string; resourceVersion: string; status: unknown }[]> {
+export function watchWrites(
+  resource: string,
+  namespace: string,
+  name: string,
+  resourceVersion: string,
+  seconds: number,
+): Promise<{ type: string; resourceVersion: string; status: unknown }[]> {
   return new Promise((resolve, reject) => {
-    const query = new URLSearchParams({ watch: '1', fieldSelector: `metadata.name=${name}`, resourceVersion, timeoutSeconds: String(seconds), allowWatchBookmarks: 'false' });
+    const query = new URLSearchParams({
+      watch: '1',
+      fieldSelector: `metadata.name=${name}`,
+      resourceVersion,
+      timeoutSeconds: String(seconds),
+      allowWatchBookmarks: 'false',
+    });
     const events: { type: string; resourceVersion: string; status: unknown }[] = [];
     const req = request(
-      { agent, host: server.hostname, port: server.port, method: 'GET', path: `${pathOf(resource, namespace)}?${query.toString()}`, headers: { authorization: `Bearer ${token}`, accept: 'application/json' } },
+      {
+        agent,
+        host: server.hostname,
+        port: server.port,
+        method: 'GET',
+        path: `${pathOf(resource, namespace)}?${query.toString()}`,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+      },
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();
@@ -229,10 +274,16 @@ export function watchWrites(resource: string, namespace: string, name: string, r
             buffered = buffered.slice(nl + 1);
             if (!line) continue;
             const event = JSON.parse(line) as { type: string; object: KubeObj };
-            events.push({ type: event.type, resourceVersion: (event.object.metadata as KubeObj['metadata'] | undefined)?.resourceVersion ?? '', status: event.object.status });
+            events.push({
+              type: event.type,
+              resourceVersion: (event.object.metadata as KubeObj['metadata'] | undefined)?.resourceVersion ?? '',
+              status: event.object.status,
+            });
           }
         });
-        res.on('end', () => { resolve(events); });
+        res.on('end', () => {
+          resolve(events);
+        });
       },
     );
     req.on('error', reject);

@@ -30,7 +30,12 @@ export interface Driven {
 }
 
 /** Sync until Ready (at most `max` syncs, answers fed back), advancing the clock past any requeue. */
-export async function syncUntilReady(app: TestApp, parent: Parent, max = 6, children = { [CM]: {} } as Driven['children']): Promise<Driven & { syncs: number }> {
+export async function syncUntilReady(
+  app: TestApp,
+  parent: Parent,
+  max = 6,
+  children = { [CM]: {} } as Driven['children'],
+): Promise<Driven & { syncs: number }> {
   let state = { parent, children };
   for (let i = 1; i <= max; i++) {
     const answer = await app.sync('tables', { parent: state.parent, children: state.children });
@@ -58,5 +63,9 @@ export async function callsByOperation(app: TestApp): Promise<Record<string, num
 
 /** The difference of two `callsByOperation` snapshots, zero entries dropped. */
 export function diffCalls(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([k, v]) => [k, v - (before[k] ?? 0)])
+      .filter(([, v]) => v !== 0),
+  );
 }

@@ -29,10 +29,22 @@ export function tableParent(spec: Record<string, unknown>, status?: TableStatus,
 }
 
 /** The desired-state input of a spec (schema defaults applied, as the core does). */
-export function tableInput(spec: Record<string, unknown>, opts: { status?: TableStatus; config?: Partial<HooksConfig>; finalizing?: boolean } = {}): DesiredInput<TableSpec, TableStatus> {
+export function tableInput(
+  spec: Record<string, unknown>,
+  opts: { status?: TableStatus; config?: Partial<HooksConfig>; finalizing?: boolean } = {},
+): DesiredInput<TableSpec, TableStatus> {
   const full = validateSpec<TableSpec>(TableSpecSchema, spec);
   const parent = { ...tableParent(full, opts.status), spec: full } as Parent<TableSpec, TableStatus>;
-  return { parent, spec: full, children: {}, related: {}, config: { ...DEFAULT_HOOKS_CONFIG, ...opts.config }, owner: tableOwner, finalizing: opts.finalizing ?? false, now: new Date() };
+  return {
+    parent,
+    spec: full,
+    children: {},
+    related: {},
+    config: { ...DEFAULT_HOOKS_CONFIG, ...opts.config },
+    owner: tableOwner,
+    finalizing: opts.finalizing ?? false,
+    now: new Date(),
+  };
 }
 
 /** The desired table of a spec. */

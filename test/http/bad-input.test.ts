@@ -10,11 +10,17 @@ import { TEST_TOKEN, testApp, type TestApp } from '../helpers/app.js';
 const CLOSED = { awsEndpointUrl: 'http://127.0.0.1:9' };
 const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/ABC123';
 const iam = { oidcProviderArn: `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`, oidcIssuer: ISSUER, accountId: '123456789012' };
-const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
+const ready = (a: SyncResponse) =>
+  (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
 
 const KINDS = {
   queues: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', base: { region: 'eu-west-1' }, children: { 'ConfigMap.v1': {} } },
-  policies: { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', base: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }, children: {} },
+  policies: {
+    apiVersion: 'iam.awshooks.dev/v1alpha1',
+    kind: 'Policy',
+    base: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } },
+    children: {},
+  },
   roles: { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', base: {}, children: { 'ServiceAccount.v1': {} } },
   dbinstances: { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', base: {}, children: { 'Secret.v1': {}, 'Service.v1': {} } },
 } as const;
@@ -22,7 +28,13 @@ type Plural = keyof typeof KINDS;
 
 const parent = (plural: Plural, spec: Record<string, unknown>, status?: Record<string, unknown>): Parent => {
   const k = KINDS[plural];
-  return { apiVersion: k.apiVersion, kind: k.kind, metadata: { name: 'x', namespace: 'shop', uid: 'uid-x', generation: 2 }, spec: { ...k.base, ...spec }, ...(status ? { status } : {}) };
+  return {
+    apiVersion: k.apiVersion,
+    kind: k.kind,
+    metadata: { name: 'x', namespace: 'shop', uid: 'uid-x', generation: 2 },
+    spec: { ...k.base, ...spec },
+    ...(status ? { status } : {}),
+  };
 };
 const sync = (app: TestApp, plural: Plural, spec: Record<string, unknown>, hook: 'sync' | 'finalize' = 'sync', status?: Record<string, unknown>) =>
   app.sync(plural, { parent: parent(plural, spec, status), children: KINDS[plural].children, ...(hook === 'finalize' ? { finalizing: true } : {}) }, hook);
@@ -37,9 +49,20 @@ function nested(depth: number, leaf: unknown, wrap: (v: unknown) => unknown): un
  * A hook call whose body has `"__DEEP__"` replaced by `deep` (JSON text): JSON.stringify itself
  * overflows on 5,000 levels, as Metacontroller's Go encoder does not.
  */
-async function rawCall(app: TestApp, plural: Plural, hook: string, body: Record<string, unknown>, deep: string): Promise<{ statusCode: number; json: () => SyncResponse & { relatedResources?: unknown } }> {
+async function rawCall(
+  app: TestApp,
+  plural: Plural,
+  hook: string,
+  body: Record<string, unknown>,
+  deep: string,
+): Promise<{ statusCode: number; json: () => SyncResponse & { relatedResources?: unknown } }> {
   const payload = JSON.stringify({ controller: {}, children: {}, ...body }).replace('"__DEEP__"', deep);
-  const res = await app.hooks.inject({ method: 'POST', url: `/hooks/${plural}/${hook}`, headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, payload });
+  const res = await app.hooks.inject({
+    method: 'POST',
+    url: `/hooks/${plural}/${hook}`,
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+    payload,
+  });
   return { statusCode: res.statusCode, json: () => res.json() };
 }
 
@@ -62,7 +85,16 @@ t.test('a Policy Action nested 5,000 levels: InvalidSpec on sync, and finalize c
   t.equal(fin.statusCode, 200);
   t.equal(fin.json().finalized, false, 'AWS unreachable: not finalized on a guess');
   t.not(ready(fin.json()).reason, 'InvalidSpec', 'finalize is not blocked by the invalid spec');
-  const retained = await rawCall(app, 'policies', 'finalize', { parent: parent('policies', { ...spec, deletionPolicy: 'Retain' }, { arn: 'arn:aws:iam::123456789012:policy/awshooks/awshooks-shop-x' }), finalizing: true }, deep);
+  const retained = await rawCall(
+    app,
+    'policies',
+    'finalize',
+    {
+      parent: parent('policies', { ...spec, deletionPolicy: 'Retain' }, { arn: 'arn:aws:iam::123456789012:policy/awshooks/awshooks-shop-x' }),
+      finalizing: true,
+    },
+    deep,
+  );
   t.equal(retained.json().finalized, true, 'created, deletionPolicy Retain: finalized');
 });
 
@@ -83,8 +115,14 @@ t.test('invalid queue policies reach AWS instead of InvalidSpec: Effect Maybe, A
   t.teardown(() => app.close());
   const principal = { AWS: 'arn:aws:iam::123456789012:root' };
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ Statement: [{ Effect: 'Maybe', Principal: principal, Action: 'sqs:SendMessage', Resource: '*' }] }, /spec\.policy\.Statement\[0\]\.Effect: must be "Allow" or "Deny"/],
-    [{ Statement: [{ Effect: 'Allow', Principal: principal, Action: [['sqs:SendMessage']], Resource: '*' }] }, /spec\.policy\.Statement\[0\]\.Action\[0\]: must be a non-empty string/],
+    [
+      { Statement: [{ Effect: 'Maybe', Principal: principal, Action: 'sqs:SendMessage', Resource: '*' }] },
+      /spec\.policy\.Statement\[0\]\.Effect: must be "Allow" or "Deny"/,
+    ],
+    [
+      { Statement: [{ Effect: 'Allow', Principal: principal, Action: [['sqs:SendMessage']], Resource: '*' }] },
+      /spec\.policy\.Statement\[0\]\.Action\[0\]: must be a non-empty string/,
+    ],
     [{ Statement: 'nope' }, /spec\.policy\.Statement: must be a list of statements or one statement object/],
   ];
   for (const [policy, message] of cases) {

@@ -9,8 +9,13 @@ import { testApp, testConfig, TEST_TOKEN } from '../helpers/app.js';
 import type { Parent } from '../../hooks/core/types.js';
 import type { QueueSpec, QueueStatus } from '../../schemas/queue.js';
 
-const queue = (spec: Record<string, unknown> = { region: 'eu-west-1' }, status?: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'shop', uid: 'uid-1', generation: 3 }, spec, ...(status ? { status } : {}) });
+const queue = (spec: Record<string, unknown> = { region: 'eu-west-1' }, status?: Record<string, unknown>): Parent => ({
+  apiVersion: 'sqs.awshooks.dev/v1alpha1',
+  kind: 'Queue',
+  metadata: { name: 'orders', namespace: 'shop', uid: 'uid-1', generation: 3 },
+  spec,
+  ...(status ? { status } : {}),
+});
 
 const readyStatus = {
   queueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/awshooks-shop-orders',
@@ -26,7 +31,12 @@ const readyStatus = {
 
 const observedConfigMap = {
   'ConfigMap.v1': {
-    'shop/orders-queue': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orders-queue', namespace: 'shop', resourceVersion: '12' }, data: { QUEUE_URL: readyStatus.queueUrl } },
+    'shop/orders-queue': {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'orders-queue', namespace: 'shop', resourceVersion: '12' },
+      data: { QUEUE_URL: readyStatus.queueUrl },
+    },
   },
 };
 
@@ -39,7 +49,12 @@ t.test('hook routes require the bearer token', async (t) => {
   const body = { controller: {}, parent: queue({ region: 'eu-west-1', deletionPolicy: 'Retain' }), children: {}, finalizing: true };
   const none = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/finalize', payload: body });
   t.equal(none.statusCode, 401, 'no token');
-  const wrong = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/finalize', payload: body, headers: { authorization: 'Bearer wrong-token-0123456789' } });
+  const wrong = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/finalize',
+    payload: body,
+    headers: { authorization: 'Bearer wrong-token-0123456789' },
+  });
   t.equal(wrong.statusCode, 401, 'wrong token');
   const basic = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/finalize', payload: body, headers: { authorization: `Basic ${TEST_TOKEN}` } });
   t.equal(basic.statusCode, 401, 'wrong scheme');
@@ -58,7 +73,8 @@ t.test('auth can only be turned off explicitly', async (t) => {
 t.test('malformed requests get 400 with a useful message and no AWS call', async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
-  const post = (url: string, payload: unknown) => app.hooks.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+  const post = (url: string, payload: unknown) =>
+    app.hooks.inject({ method: 'POST', url, payload: payload as object, headers: { authorization: `Bearer ${TEST_TOKEN}` } });
   const cases: [string, unknown, RegExp][] = [
     ['/hooks/queues/sync', { controller: {}, children: {} }, /parent/],
     ['/hooks/queues/sync', { parent: queue(), children: [] }, /children/],
@@ -72,7 +88,12 @@ t.test('malformed requests get 400 with a useful message and no AWS call', async
     t.equal(res.statusCode, 400, `${url} ${JSON.stringify(payload).slice(0, 60)}`);
     t.match(res.json().message, message);
   }
-  const text = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', payload: 'not json', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' } });
+  const text = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/sync',
+    payload: 'not json',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+  });
   t.equal(text.statusCode, 400, 'unparsable JSON');
   t.equal(await app.awsCalls(), 0, 'no AWS call for any of them');
   const unknown = await post('/hooks/widgets/sync', { parent: queue(), children: {} });
@@ -98,7 +119,12 @@ t.test('a transient AWS error keeps every child and backs off', async (t) => {
   const app = await buildApp({ config: testConfig(), aws: unreachableAws(), logger: false, defaultMetrics: false });
   t.teardown(() => app.close());
   const post = async (parent: Parent) => {
-    const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent, children: observedConfigMap } });
+    const res = await app.hooks.inject({
+      method: 'POST',
+      url: '/hooks/queues/sync',
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      payload: { controller: {}, parent, children: observedConfigMap },
+    });
     t.equal(res.statusCode, 200, 'AWS errors are answered 200, not 5xx');
     return res.json();
   };
@@ -107,7 +133,11 @@ t.test('a transient AWS error keeps every child and backs off', async (t) => {
   const ready = first.status.conditions.find((c: { type: string }) => c.type === 'Ready');
   t.equal(ready.status, 'False');
   t.equal(ready.reason, 'ECONNREFUSED');
-  t.same(first.children.map((c: { metadata: { name: string } }) => c.metadata.name), ['orders-queue'], 'the ConfigMap is still there');
+  t.same(
+    first.children.map((c: { metadata: { name: string } }) => c.metadata.name),
+    ['orders-queue'],
+    'the ConfigMap is still there',
+  );
   t.equal(first.children[0].data.QUEUE_URL, readyStatus.queueUrl);
   t.equal(first.resyncAfterSeconds, 5, 'first retry soon');
   const second = await post(queue({ region: 'eu-west-1' }, first.status));
@@ -117,7 +147,12 @@ t.test('a transient AWS error keeps every child and backs off', async (t) => {
 t.test('a brand-new queue with AWS down: no children, no crash', async (t) => {
   const app = await buildApp({ config: testConfig(), aws: unreachableAws(), logger: false, defaultMetrics: false });
   t.teardown(() => app.close());
-  const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue(), children: { 'ConfigMap.v1': {} } } });
+  const res = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/sync',
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: { controller: {}, parent: queue(), children: { 'ConfigMap.v1': {} } },
+  });
   t.equal(res.statusCode, 200);
   t.same(res.json().children, []);
 });
@@ -132,7 +167,16 @@ t.test('a converged parent inside the drift interval answers from status with ze
   const { validateSpec } = await import('../../hooks/core/spec-validation.js');
   const spec = validateSpec<QueueSpec>(queueKind.specSchema, { region: 'eu-west-1' });
   const parent = queue({ region: 'eu-west-1' }) as Parent<QueueSpec, QueueStatus>;
-  const desired = queueKind.desired({ parent, spec, children: {}, related: {}, config: testConfig().hooks, owner: { cluster: 'default', namespace: 'shop', name: 'orders', uid: 'uid-1', kind: 'Queue' }, finalizing: false, now: app.clock.now() });
+  const desired = queueKind.desired({
+    parent,
+    spec,
+    children: {},
+    related: {},
+    config: testConfig().hooks,
+    owner: { cluster: 'default', namespace: 'shop', name: 'orders', uid: 'uid-1', kind: 'Queue' },
+    finalizing: false,
+    now: app.clock.now(),
+  });
   const status = { ...readyStatus, inputHash: hashOf(desired), observedGeneration: 3 };
   app.clock.advance(10);
   const answer = await app.sync('queues', { parent: queue({ region: 'eu-west-1' }, status), children: observedConfigMap });
@@ -147,7 +191,14 @@ t.test('finalize semantics without AWS', async (t) => {
   const app = await buildApp({ config: testConfig(), aws: unreachableAws(), logger: false, defaultMetrics: false });
   t.teardown(() => app.close());
   const post = async (parent: Parent) =>
-    (await app.hooks.inject({ method: 'POST', url: '/hooks/queues/finalize', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent, children: observedConfigMap, finalizing: true } })).json();
+    (
+      await app.hooks.inject({
+        method: 'POST',
+        url: '/hooks/queues/finalize',
+        headers: { authorization: `Bearer ${TEST_TOKEN}` },
+        payload: { controller: {}, parent, children: observedConfigMap, finalizing: true },
+      })
+    ).json();
   const retained = await post(queue({ region: 'eu-west-1', deletionPolicy: 'Retain' }, readyStatus));
   t.equal(retained.finalized, true, 'Retain: finalized at once');
   t.equal(await app.metrics.awsCallCount(), 0, 'Retain makes no AWS call');
@@ -181,37 +232,75 @@ t.test('customize asks for the dead-letter Queue of the same namespace only', as
     { apiVersion: 'sns.awshooks.dev/v1alpha1', resource: 'topics', namespace: 'shop' },
   ];
   const configMap = { apiVersion: 'v1', resource: 'configmaps', namespace: 'shop', names: ['orders-queue'] };
-  t.same(res.json(), { relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: 'shop', names: ['orders-dlq'] }, ...sns, configMap] });
-  const none = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/customize', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue() } });
+  t.same(res.json(), {
+    relatedResources: [{ apiVersion: 'sqs.awshooks.dev/v1alpha1', resource: 'queues', namespace: 'shop', names: ['orders-dlq'] }, ...sns, configMap],
+  });
+  const none = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/customize',
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: { controller: {}, parent: queue() },
+  });
   t.same(none.json(), { relatedResources: [...sns, configMap] }, 'no dead-letter Queue: the SNS objects and the ConfigMap name (child collision check)');
 });
 
 t.test('a bug answers 500 without details, so Metacontroller writes nothing', async (t) => {
-  const buggy = { ...queueKind, desired: () => { throw new TypeError('cannot read x of undefined'); } };
+  const buggy = {
+    ...queueKind,
+    desired: () => {
+      throw new TypeError('cannot read x of undefined');
+    },
+  };
   const app = await buildApp({ config: testConfig(), kinds: [buggy], logger: false, defaultMetrics: false });
   t.teardown(() => app.close());
-  const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue(), children: {} } });
+  const res = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/sync',
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: { controller: {}, parent: queue(), children: {} },
+  });
   t.equal(res.statusCode, 500);
   t.notMatch(res.body, /cannot read/, 'no internals in the answer');
   const metric = await app.metrics.hookDuration.get();
-  t.ok(metric.values.some((v) => v.labels.outcome === 'error'), 'counted as an error');
+  t.ok(
+    metric.values.some((v) => v.labels.outcome === 'error'),
+    'counted as an error',
+  );
 });
 
 t.test('overload answers 429 with Retry-After', async (t) => {
   // An "AWS" that holds every request until released.
   const held: (() => void)[] = [];
-  const server: Server = createServer((_req, res) => { held.push(() => res.writeHead(500).end()); });
+  const server: Server = createServer((_req, res) => {
+    held.push(() => res.writeHead(500).end());
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const app = await buildApp({ config: testConfig({}, { maxConcurrentHooks: 1 }), aws: new AwsClients({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }), logger: false, defaultMetrics: false });
-  t.teardown(async () => { await app.close(); server.close(); });
-  const request = () => app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue(), children: {} } });
+  const app = await buildApp({
+    config: testConfig({}, { maxConcurrentHooks: 1 }),
+    aws: new AwsClients({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1 }),
+    logger: false,
+    defaultMetrics: false,
+  });
+  t.teardown(async () => {
+    await app.close();
+    server.close();
+  });
+  const request = () =>
+    app.hooks.inject({
+      method: 'POST',
+      url: '/hooks/queues/sync',
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      payload: { controller: {}, parent: queue(), children: {} },
+    });
   const first = request();
   while (held.length === 0) await new Promise((r) => setTimeout(r, 10));
   const second = await request();
   t.equal(second.statusCode, 429);
   t.equal(second.headers['retry-after'], '2');
-  held.forEach((release) => { release(); });
+  held.forEach((release) => {
+    release();
+  });
   t.equal((await first).statusCode, 200, 'the admitted call completes');
 });
 
@@ -231,11 +320,26 @@ t.test('health, readiness and metrics on the ops server', async (t) => {
 
 t.test('logs carry the parent identity and never the token', async (t) => {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   const app = await buildApp({ config: testConfig(), aws: unreachableAws(), logger: { level: 'info', stream }, defaultMetrics: false });
   t.teardown(() => app.close());
-  await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: 'Bearer not-the-token-but-secret-looking' }, payload: { controller: {}, parent: queue(), children: {} } });
-  await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue({ region: 'eu-west-1' }, { ...readyStatus, lastSyncTime: '2020-01-01T00:00:00.000Z' }), children: {} } });
+  await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/sync',
+    headers: { authorization: 'Bearer not-the-token-but-secret-looking' },
+    payload: { controller: {}, parent: queue(), children: {} },
+  });
+  await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/sync',
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: { controller: {}, parent: queue({ region: 'eu-west-1' }, { ...readyStatus, lastSyncTime: '2020-01-01T00:00:00.000Z' }), children: {} },
+  });
   const all = lines.join('');
   t.notMatch(all, /not-the-token-but-secret-looking/);
   t.notMatch(all, new RegExp(TEST_TOKEN));
@@ -248,12 +352,32 @@ t.test('logs carry the parent identity and never the token', async (t) => {
 });
 
 t.test('a hung AWS endpoint times out and becomes a condition, not a hung hook', async (t) => {
-  const server: Server = createServer(() => { /* never answers */ });
+  const server: Server = createServer(() => {
+    /* never answers */
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const app = await buildApp({ config: testConfig(), aws: new AwsClients({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1, requestTimeoutMs: 300 }), logger: false, defaultMetrics: false });
-  t.teardown(async () => { await app.close(); server.closeAllConnections(); server.close(); });
-  const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: queue({ region: 'eu-west-1' }, { ...readyStatus, lastSyncTime: '2020-01-01T00:00:00.000Z' }), children: observedConfigMap } });
+  const app = await buildApp({
+    config: testConfig(),
+    aws: new AwsClients({ endpoint: `http://127.0.0.1:${port}`, maxAttempts: 1, requestTimeoutMs: 300 }),
+    logger: false,
+    defaultMetrics: false,
+  });
+  t.teardown(async () => {
+    await app.close();
+    server.closeAllConnections();
+    server.close();
+  });
+  const res = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/sync',
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: {
+      controller: {},
+      parent: queue({ region: 'eu-west-1' }, { ...readyStatus, lastSyncTime: '2020-01-01T00:00:00.000Z' }),
+      children: observedConfigMap,
+    },
+  });
   t.equal(res.statusCode, 200);
   const ready = res.json().status.conditions.find((c: { type: string }) => c.type === 'Ready');
   t.equal(ready.status, 'False');

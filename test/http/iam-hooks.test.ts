@@ -26,8 +26,13 @@ const SA_KEY = 'ServiceAccount.v1';
 const POLICY_KEY = 'Policy.iam.awshooks.dev/v1alpha1';
 const ROLE_ARN = 'arn:aws:iam::123456789012:role/awshooks/awshooks-team-a-fff';
 
-const role = (spec: Record<string, unknown>, status?: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'team-a', uid: 'uid-fff', generation: 1 }, spec, ...(status ? { status } : {}) });
+const role = (spec: Record<string, unknown>, status?: Record<string, unknown>): Parent => ({
+  apiVersion: 'iam.awshooks.dev/v1alpha1',
+  kind: 'Role',
+  metadata: { name: 'fff', namespace: 'team-a', uid: 'uid-fff', generation: 1 },
+  spec,
+  ...(status ? { status } : {}),
+});
 const policyObj = (namespace: string, name: string, readyStatus: 'True' | 'False' = 'True'): KubeObject => ({
   apiVersion: 'iam.awshooks.dev/v1alpha1',
   kind: 'Policy',
@@ -35,16 +40,31 @@ const policyObj = (namespace: string, name: string, readyStatus: 'True' | 'False
   spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } },
   status: {
     ...(readyStatus === 'True' ? { arn: `arn:aws:iam::123456789012:policy/awshooks/awshooks-${namespace}-${name}` } : {}),
-    conditions: [{ type: 'Ready', status: readyStatus, reason: readyStatus === 'True' ? 'Available' : 'Creating', message: '', lastTransitionTime: '2026-11-22T09:00:00.000Z' }],
+    conditions: [
+      {
+        type: 'Ready',
+        status: readyStatus,
+        reason: readyStatus === 'True' ? 'Available' : 'Creating',
+        message: '',
+        lastTransitionTime: '2026-11-22T09:00:00.000Z',
+      },
+    ],
   },
 });
-const related = (...objs: KubeObject[]): ObjectMap => ({ [POLICY_KEY]: Object.fromEntries(objs.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o])) });
+const related = (...objs: KubeObject[]): ObjectMap => ({
+  [POLICY_KEY]: Object.fromEntries(objs.map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, o])),
+});
 const observedSa = {
   [SA_KEY]: {
-    'team-a/fff': { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'fff', namespace: 'team-a', uid: 'sa-uid', annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN } } } as KubeObject,
+    'team-a/fff': {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'fff', namespace: 'team-a', uid: 'sa-uid', annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN } },
+    } as KubeObject,
   },
 };
-const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
+const ready = (a: SyncResponse) =>
+  (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
 const converged = (extra: Record<string, unknown> = {}) => ({
   roleArn: ROLE_ARN,
   roleName: 'awshooks-team-a-fff',
@@ -60,7 +80,11 @@ const converged = (extra: Record<string, unknown> = {}) => ({
 t.test('isolation: a managed ARN outside the allow-list is InvalidSpec, with no AWS call, children kept', async (t) => {
   const app = await testApp(hooks, unreachable);
   t.teardown(() => app.close());
-  const answer = await app.sync('roles', { parent: role({ managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, converged()), children: observedSa, related: {} });
+  const answer = await app.sync('roles', {
+    parent: role({ managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, converged()),
+    children: observedSa,
+    related: {},
+  });
   t.equal(ready(answer).reason, 'InvalidSpec');
   t.match(ready(answer).message, /spec\.managedPolicyArns\[0\]: "arn:aws:iam::aws:policy\/AdministratorAccess" is not allowed/);
   t.equal(await app.awsCalls(), 0, 'no AWS call');
@@ -68,7 +92,7 @@ t.test('isolation: a managed ARN outside the allow-list is InvalidSpec, with no 
   t.equal(answer.children[0]!.metadata.annotations?.['eks.amazonaws.com/role-arn'], ROLE_ARN);
 });
 
-t.test('isolation: another namespace\'s Policy is never used', async (t) => {
+t.test("isolation: another namespace's Policy is never used", async (t) => {
   const app = await testApp(hooks, unreachable);
   t.teardown(() => app.close());
   // Metacontroller would never send it (customize asks for team-a only), but if `related` held
@@ -77,27 +101,44 @@ t.test('isolation: another namespace\'s Policy is never used', async (t) => {
   t.equal(ready(waiting).reason, 'DependencyNotReady');
   t.match(ready(waiting).message, /Policy "ddd" in namespace "team-a"/);
   // Naming the other namespace explicitly is invalid.
-  const invalid = await app.sync('roles', { parent: role({ policies: ['team-b/ddd'] }), children: { [SA_KEY]: {} }, related: related(policyObj('team-b', 'ddd')) });
+  const invalid = await app.sync('roles', {
+    parent: role({ policies: ['team-b/ddd'] }),
+    children: { [SA_KEY]: {} },
+    related: related(policyObj('team-b', 'ddd')),
+  });
   t.equal(ready(invalid).reason, 'InvalidSpec');
   t.match(ready(invalid).message, /spec\.policies\[0\]: "team-b\/ddd" names another namespace; a Role may only use Policies of its own namespace "team-a"/);
   t.equal(await app.awsCalls(), 0, 'no AWS call');
   t.same(waiting.children, [], 'no ServiceAccount before the role exists');
 });
 
-t.test('customize asks for the Role\'s own namespace only', async (t) => {
+t.test("customize asks for the Role's own namespace only", async (t) => {
   const app = await testApp(hooks, unreachable);
   t.teardown(() => app.close());
   const call = async (spec: Record<string, unknown>) => {
-    const res = await app.hooks.inject({ method: 'POST', url: '/hooks/roles/customize', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: role(spec) } });
+    const res = await app.hooks.inject({
+      method: 'POST',
+      url: '/hooks/roles/customize',
+      headers: { authorization: `Bearer ${TEST_TOKEN}` },
+      payload: { controller: {}, parent: role(spec) },
+    });
     t.equal(res.statusCode, 200);
     return res.json<{ relatedResources: unknown[] }>();
   };
   const sa = (name: string) => ({ apiVersion: 'v1', resource: 'serviceaccounts', namespace: 'team-a', names: [name] });
-  t.same((await call({ policies: ['ddd', 'eee'] })).relatedResources, [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] }, sa('fff')]);
+  t.same((await call({ policies: ['ddd', 'eee'] })).relatedResources, [
+    { apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] },
+    sa('fff'),
+  ]);
   t.same((await call({})).relatedResources, [sa('fff')], 'the ServiceAccount name (child collision check)');
   t.same((await call({ serviceAccount: { manage: false } })).relatedResources, [], 'an unmanaged ServiceAccount is not ours to check');
   t.same((await call({ maxSessionDuration: 'long' })).relatedResources, [], 'an invalid spec relates nothing');
-  const policies = await app.hooks.inject({ method: 'POST', url: '/hooks/policies/customize', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'p', namespace: 'team-a' }, spec: {} } } });
+  const policies = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/policies/customize',
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: { controller: {}, parent: { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'p', namespace: 'team-a' }, spec: {} } },
+  });
   t.same(policies.json(), { relatedResources: [] });
 });
 
@@ -120,7 +161,11 @@ t.test('dependency: waits while the Policy is not Ready, then proceeds by itself
   t.equal(waiting.resyncAfterSeconds, 15, 'looks again soon (and any change to the Policy re-triggers sync)');
   t.equal(await app.awsCalls(), 0);
   // The Policy turns Ready: the same Role goes on to AWS (unreachable here → a recoverable error).
-  const next = await app.sync('roles', { parent: { ...parent, status: waiting.status }, children: { [SA_KEY]: {} }, related: related(policyObj('team-a', 'ddd')) });
+  const next = await app.sync('roles', {
+    parent: { ...parent, status: waiting.status },
+    children: { [SA_KEY]: {} },
+    related: related(policyObj('team-a', 'ddd')),
+  });
   t.not(ready(next).reason, 'DependencyNotReady', 'no stuck state');
   t.ok((await app.awsCalls()) > 0, 'AWS was called once the dependency was Ready');
 });
@@ -131,8 +176,21 @@ t.test('a converged Role answers from status: zero AWS calls, ServiceAccount ann
   const specIn = { policies: ['ddd'] };
   const spec = validateSpec<RoleSpec>(RoleSpecSchema, specIn);
   const parent = role(specIn);
-  const desired = roleKind.desired({ parent: parent as never, spec, children: {}, related: related(policyObj('team-a', 'ddd')), config: { ...DEFAULT_HOOKS_CONFIG, ...hooks }, owner: { cluster: 'default', namespace: 'team-a', name: 'fff', uid: 'uid-fff', kind: 'Role' }, finalizing: false, now: new Date() });
-  const answer = await app.sync('roles', { parent: role(specIn, converged({ inputHash: hashOf(desired) })), children: observedSa, related: related(policyObj('team-a', 'ddd')) });
+  const desired = roleKind.desired({
+    parent: parent as never,
+    spec,
+    children: {},
+    related: related(policyObj('team-a', 'ddd')),
+    config: { ...DEFAULT_HOOKS_CONFIG, ...hooks },
+    owner: { cluster: 'default', namespace: 'team-a', name: 'fff', uid: 'uid-fff', kind: 'Role' },
+    finalizing: false,
+    now: new Date(),
+  });
+  const answer = await app.sync('roles', {
+    parent: role(specIn, converged({ inputHash: hashOf(desired) })),
+    children: observedSa,
+    related: related(policyObj('team-a', 'ddd')),
+  });
   t.equal(await app.awsCalls(), 0, '0 AWS calls');
   t.equal(ready(answer).status, 'True');
   t.same(answer.children, [
@@ -161,11 +219,21 @@ t.test('finalize of a Role still waiting checks AWS: a partly created role is ne
 t.test('Policy: invalid document → InvalidSpec without AWS; wrong parent kind → 400', async (t) => {
   const app = await testApp(hooks, unreachable);
   t.teardown(() => app.close());
-  const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'ddd', namespace: 'team-a', uid: 'u' }, spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:*' }] } } } as Parent;
+  const parent = {
+    apiVersion: 'iam.awshooks.dev/v1alpha1',
+    kind: 'Policy',
+    metadata: { name: 'ddd', namespace: 'team-a', uid: 'u' },
+    spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:*' }] } },
+  } as Parent;
   const answer = await app.sync('policies', { parent });
   t.equal(ready(answer).reason, 'InvalidSpec');
   t.match(ready(answer).message, /spec\.document\.Statement\[0\]: set exactly one of Resource and NotResource/);
   t.equal(await app.awsCalls(), 0);
-  const wrong = await app.hooks.inject({ method: 'POST', url: '/hooks/policies/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {}, parent: role({}), children: {} } });
+  const wrong = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/policies/sync',
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: { controller: {}, parent: role({}), children: {} },
+  });
   t.equal(wrong.statusCode, 400);
 });

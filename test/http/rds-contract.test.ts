@@ -29,14 +29,24 @@ const reason = (answer: SyncResponse) => (answer.status.conditions as { type: st
 t.test('first sync returns the Secrets and makes no AWS call', async (t) => {
   const app = await testApp({}, { awsEndpointUrl: CLOSED });
   t.teardown(() => app.close());
-  const answer = await app.sync('dbinstances', { parent: parent({ users: { app_rw: ['createdb'] }, databases: { orders: ['app_rw'] } }), children: { 'Secret.v1': {}, 'Service.v1': {} } });
+  const answer = await app.sync('dbinstances', {
+    parent: parent({ users: { app_rw: ['createdb'] }, databases: { orders: ['app_rw'] } }),
+    children: { 'Secret.v1': {}, 'Service.v1': {} },
+  });
   t.equal(await app.awsCalls(), 0);
-  t.same(answer.children.map((c) => `${c.kind}/${c.metadata.name}`), ['Secret/orders-master', 'Secret/orders-user-app-rw']);
+  t.same(
+    answer.children.map((c) => `${c.kind}/${c.metadata.name}`),
+    ['Secret/orders-master', 'Secret/orders-user-app-rw'],
+  );
   t.equal(reason(answer), 'WaitingForSecret');
   t.equal(answer.resyncAfterSeconds, 5);
   const secret = answer.children[0] as KubeObject & { data: Record<string, string>; type: string };
   t.equal(secret.type, 'Opaque');
-  t.same(Object.keys(secret.data).sort(), ['dbname', 'engine', 'host', 'password', 'port', 'url', 'username'], 'base64 data, the way the API server returns it');
+  t.same(
+    Object.keys(secret.data).sort(),
+    ['dbname', 'engine', 'host', 'password', 'port', 'url', 'username'],
+    'base64 data, the way the API server returns it',
+  );
   t.equal(Buffer.from(secret.data.username!, 'base64').toString(), 'sysadmin');
   t.notOk(JSON.stringify(answer.status).includes(passwordOf(answer, 'orders-master')), 'the password is not in status');
 });
@@ -47,7 +57,11 @@ t.test('a password is never regenerated once its Secret is observed', async (t) 
   const p = parent({ users: { app_rw: [] } });
   const first = await app.sync('dbinstances', { parent: p });
   const again = await app.sync('dbinstances', { parent: p });
-  t.not(passwordOf(first, 'orders-master'), passwordOf(again, 'orders-master'), 'without an observed Secret each answer proposes a new one (nothing used it yet)');
+  t.not(
+    passwordOf(first, 'orders-master'),
+    passwordOf(again, 'orders-master'),
+    'without an observed Secret each answer proposes a new one (nothing used it yet)',
+  );
   let fed = applyAnswer(p, first, TYPES);
   // The observed Secret is what counts, whatever happens next (even failing AWS calls).
   for (let i = 0; i < 3; i++) {
@@ -62,14 +76,25 @@ t.test('a transient AWS error keeps every child', async (t) => {
   const app = await testApp({}, { awsEndpointUrl: CLOSED });
   t.teardown(() => app.close());
   const status = {
-    dbInstanceIdentifier: 'awshooks-team-a-orders', dbInstanceStatus: 'available', endpoint: 'awshooks-team-a-orders.abc.rds.amazonaws.com', port: 5432, storageGB: 10,
+    dbInstanceIdentifier: 'awshooks-team-a-orders',
+    dbInstanceStatus: 'available',
+    endpoint: 'awshooks-team-a-orders.abc.rds.amazonaws.com',
+    port: 5432,
+    storageGB: 10,
     conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: 'ok', lastTransitionTime: '2026-01-01T00:00:00Z' }],
   };
   const p = parent({ users: { app_rw: [] } }, status);
   const first = await app.sync('dbinstances', { parent: parent({ users: { app_rw: [] } }) });
   const fed = applyAnswer(p, first, TYPES);
   // An extra observed child we did not compute (for example a Service from an earlier sync) must survive too.
-  fed.children['Service.v1'] = { 'team-a/orders': { apiVersion: 'v1', kind: 'Service', metadata: { name: 'orders', namespace: 'team-a' }, spec: { type: 'ExternalName', externalName: status.endpoint } } };
+  fed.children['Service.v1'] = {
+    'team-a/orders': {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'orders', namespace: 'team-a' },
+      spec: { type: 'ExternalName', externalName: status.endpoint },
+    },
+  };
   const answer = await app.sync('dbinstances', { parent: { ...fed.parent, status }, children: fed.children });
   t.ok((await app.awsCalls()) >= 1, 'AWS was tried');
   t.same(answer.children.map((c) => `${c.kind}/${c.metadata.name}`).sort(), ['Secret/orders-master', 'Secret/orders-user-app-rw', 'Service/orders']);
@@ -83,10 +108,16 @@ t.test('a storage decrease is refused with InvalidSpec and no AWS call', async (
   t.teardown(() => app.close());
   const first = await app.sync('dbinstances', { parent: parent({ storageGB: 20 }) });
   const fed = applyAnswer(parent({ storageGB: 20 }), first, TYPES);
-  const answer = await app.sync('dbinstances', { parent: { ...fed.parent, status: { dbInstanceIdentifier: 'awshooks-team-a-orders', storageGB: 50 } }, children: fed.children });
+  const answer = await app.sync('dbinstances', {
+    parent: { ...fed.parent, status: { dbInstanceIdentifier: 'awshooks-team-a-orders', storageGB: 50 } },
+    children: fed.children,
+  });
   t.equal(await app.awsCalls(), 0);
   t.equal(reason(answer), 'InvalidSpec');
-  t.match((answer.status.conditions as { message: string }[])[0]!.message, /spec.storageGB: 20 is smaller than the 50 GiB allocated; RDS storage can only grow/);
+  t.match(
+    (answer.status.conditions as { message: string }[])[0]!.message,
+    /spec.storageGB: 20 is smaller than the 50 GiB allocated; RDS storage can only grow/,
+  );
   t.equal(answer.children.length, 1, 'the Secret is kept');
 });
 
@@ -95,9 +126,17 @@ t.test('an invalid spec is refused with the field named, children kept', async (
   t.teardown(() => app.close());
   const answer = await app.sync('dbinstances', {
     parent: parent({ users: { 'bad-name': [] } }),
-    children: { 'Secret.v1': { 'team-a/orders-master': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-master', namespace: 'team-a' }, data: { password: 'eA==' } } }, 'Service.v1': {} },
+    children: {
+      'Secret.v1': {
+        'team-a/orders-master': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-master', namespace: 'team-a' }, data: { password: 'eA==' } },
+      },
+      'Service.v1': {},
+    },
   });
   t.equal(reason(answer), 'InvalidSpec');
   t.equal(await app.awsCalls(), 0);
-  t.same(answer.children.map((c) => c.metadata.name), ['orders-master']);
+  t.same(
+    answer.children.map((c) => c.metadata.name),
+    ['orders-master'],
+  );
 });

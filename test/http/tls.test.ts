@@ -10,7 +10,11 @@ import { testConfig, TEST_TOKEN } from '../helpers/app.js';
 
 t.test('hooks over HTTPS, token still required', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'awshooks-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')],
+    { stdio: 'ignore' },
+  );
   const cert = readFileSync(join(dir, 'cert.pem'));
   const app = await buildApp({ config: testConfig({}, { tls: { cert, key: readFileSync(join(dir, 'key.pem')) } }), logger: false, defaultMetrics: false });
   t.teardown(() => app.close());
@@ -18,13 +22,29 @@ t.test('hooks over HTTPS, token still required', async (t) => {
   t.match(address, /^https:\/\//);
   const post = (token?: string) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${address}/hooks/queues/customize`, { method: 'POST', ca: cert, servername: 'localhost', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } }, (res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }); });
-      });
+      const req = request(
+        `${address}/hooks/queues/customize`,
+        {
+          method: 'POST',
+          ca: cert,
+          servername: 'localhost',
+          headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, body });
+          });
+        },
+      );
       req.on('error', reject);
-      req.end(JSON.stringify({ controller: {}, parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'q', namespace: 'ns' }, spec: { region: 'eu-west-1' } } }));
+      req.end(
+        JSON.stringify({
+          controller: {},
+          parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'q', namespace: 'ns' }, spec: { region: 'eu-west-1' } },
+        }),
+      );
     });
   const ok = await post(TEST_TOKEN);
   t.equal(ok.status, 200, 'verified against the certificate');

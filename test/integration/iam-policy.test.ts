@@ -28,9 +28,12 @@ import type { Parent, SyncResponse } from '../../hooks/core/types.js';
 const endpoint = motoEndpoint();
 const iam = new IAMClient({ region: 'us-east-1', endpoint });
 
-
-const policy = (spec: Record<string, unknown>, name = 'ddd'): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 }, spec });
+const policy = (spec: Record<string, unknown>, name = 'ddd'): Parent => ({
+  apiVersion: 'iam.awshooks.dev/v1alpha1',
+  kind: 'Policy',
+  metadata: { name, namespace: 'default', uid: `uid-${name}`, generation: 1 },
+  spec,
+});
 
 const ready = (a: SyncResponse) => condition(a, 'Ready');
 
@@ -55,7 +58,13 @@ t.test('create, converged sync, drift check, drift restored, version limit, fina
   t.equal(got.Path, '/awshooks/');
   t.equal(got.Description, 'S3 read for fff');
   const tags = Object.fromEntries((await iam.send(new ListPolicyTagsCommand({ PolicyArn: arn }))).Tags!.map((x) => [x.Key, x.Value]));
-  t.match(tags, { team: 'data', 'awshooks.dev/cluster': 'default', 'awshooks.dev/namespace': 'default', 'awshooks.dev/name': 'ddd', 'awshooks.dev/kind': 'Policy' });
+  t.match(tags, {
+    team: 'data',
+    'awshooks.dev/cluster': 'default',
+    'awshooks.dev/namespace': 'default',
+    'awshooks.dev/name': 'ddd',
+    'awshooks.dev/kind': 'Policy',
+  });
   parent = applyAnswer(parent, created).parent;
 
   // 2. A converged sync inside the drift-check interval: zero AWS calls.
@@ -75,7 +84,14 @@ t.test('create, converged sync, drift check, drift restored, version limit, fina
   // The same document written differently (order, string vs list) is not a change.
   const reordered = {
     Version: '2012-10-17',
-    Statement: [{ Resource: ['arn:aws:s3:::example-bucket', 'arn:aws:s3:::example-bucket/*'], Action: ['s3:GetObjectVersion', 's3:ListBucket', 's3:GetObject'], Effect: 'Allow', Sid: 'AllowExampleBucket' }],
+    Statement: [
+      {
+        Resource: ['arn:aws:s3:::example-bucket', 'arn:aws:s3:::example-bucket/*'],
+        Action: ['s3:GetObjectVersion', 's3:ListBucket', 's3:GetObject'],
+        Effect: 'Allow',
+        Sid: 'AllowExampleBucket',
+      },
+    ],
   };
   parent = { ...parent, spec: { ...parent.spec, document: reordered }, metadata: { ...parent.metadata, generation: 2 } };
   calls = await app.awsCalls();
@@ -86,7 +102,13 @@ t.test('create, converged sync, drift check, drift restored, version limit, fina
 
   // 4. Drift: a new default version and tag changes made outside awshooks are put back;
   // a tag awshooks never set stays.
-  await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, SetAsDefault: true, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }) }));
+  await iam.send(
+    new CreatePolicyVersionCommand({
+      PolicyArn: arn,
+      SetAsDefault: true,
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] }),
+    }),
+  );
   await iam.send(new UntagPolicyCommand({ PolicyArn: arn, TagKeys: ['team', 'awshooks.dev/uid'] }));
   await iam.send(new TagPolicyCommand({ PolicyArn: arn, Tags: [{ Key: 'cost-center', Value: '42' }] }));
   app.clock.advance(31);
@@ -107,8 +129,20 @@ t.test('create, converged sync, drift check, drift restored, version limit, fina
 
   // 5. The five-version limit: v1..v5 exist; make the OLDEST (v1) the default out of band, so a
   // blind "delete versions[0]" would delete the default. Then change the spec.
-  await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, SetAsDefault: false, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' }] }) }));
-  await iam.send(new CreatePolicyVersionCommand({ PolicyArn: arn, SetAsDefault: false, PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:PutObject', Resource: '*' }] }) }));
+  await iam.send(
+    new CreatePolicyVersionCommand({
+      PolicyArn: arn,
+      SetAsDefault: false,
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:DeleteObject', Resource: '*' }] }),
+    }),
+  );
+  await iam.send(
+    new CreatePolicyVersionCommand({
+      PolicyArn: arn,
+      SetAsDefault: false,
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 's3:PutObject', Resource: '*' }] }),
+    }),
+  );
   await iam.send(new SetDefaultPolicyVersionCommand({ PolicyArn: arn, VersionId: 'v1' }));
   const before = (await iam.send(new ListPolicyVersionsCommand({ PolicyArn: arn }))).Versions!;
   t.same(before.map((v) => v.VersionId).sort(), ['v1', 'v2', 'v3', 'v4', 'v5'], 'five versions');
@@ -123,7 +157,15 @@ t.test('create, converged sync, drift check, drift restored, version limit, fina
   parent = applyAnswer(parent, v6).parent;
 
   // 6. Finalize: attached to a role and a user that awshooks does not own → blocked, named.
-  await iam.send(new CreateRoleCommand({ RoleName: 'someone-elses-role', AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
+  await iam.send(
+    new CreateRoleCommand({
+      RoleName: 'someone-elses-role',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    }),
+  );
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'someone-elses-role', PolicyArn: arn }));
   await iam.send(new CreateUserCommand({ UserName: 'alice' }));
   await iam.send(new AttachUserPolicyCommand({ UserName: 'alice', PolicyArn: arn }));

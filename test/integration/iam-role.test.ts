@@ -39,11 +39,24 @@ const ISSUER = 'oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXA
 const OIDC_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
 const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
 
-const queueSend = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:awshooks-default-*' }] };
+const queueSend = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:us-east-1:123456789012:awshooks-default-*' }],
+};
 
 const meta = (name: string, generation = 1) => ({ name, namespace: 'default', uid: `uid-${name}`, generation });
-const policyParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: meta(name), spec });
-const roleParent = (name: string, spec: Record<string, unknown>): Parent => ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: meta(name), spec });
+const policyParent = (name: string, spec: Record<string, unknown>): Parent => ({
+  apiVersion: 'iam.awshooks.dev/v1alpha1',
+  kind: 'Policy',
+  metadata: meta(name),
+  spec,
+});
+const roleParent = (name: string, spec: Record<string, unknown>): Parent => ({
+  apiVersion: 'iam.awshooks.dev/v1alpha1',
+  kind: 'Role',
+  metadata: meta(name),
+  spec,
+});
 const ready = (a: SyncResponse) => condition(a, 'Ready');
 /** The related map Metacontroller sends a Role: its namespace's Policies, with their status. */
 const relatedOf = (...policies: Parent[]): ObjectMap => ({
@@ -53,8 +66,20 @@ const SA_KEY = 'ServiceAccount.v1';
 
 t.test('seed 002: Policy ddd + Role for service account fff', async (t) => {
   await resetMoto();
-  const boundary = (await iam.send(new CreatePolicyCommand({ PolicyName: 'awshooks-boundary', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'sqs:*'], Resource: '*' }] }) }))).Policy!.Arn!;
-  const app = await testApp({ oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER, permissionsBoundaryArn: boundary, allowedManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnly*'] });
+  const boundary = (
+    await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'awshooks-boundary',
+        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:*', 'sqs:*'], Resource: '*' }] }),
+      }),
+    )
+  ).Policy!.Arn!;
+  const app = await testApp({
+    oidcProviderArn: OIDC_ARN,
+    oidcIssuer: ISSUER,
+    permissionsBoundaryArn: boundary,
+    allowedManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnly*'],
+  });
   t.teardown(() => app.close());
 
   // The Role first: its Policy does not exist yet → it waits, no AWS call.
@@ -140,18 +165,40 @@ t.test('seed 002: Policy ddd + Role for service account fff', async (t) => {
   await iam.send(new DetachRolePolicyCommand({ RoleName: 'awshooks-default-fff', PolicyArn: policyArn }));
   await iam.send(new AttachRolePolicyCommand({ RoleName: 'awshooks-default-fff', PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }));
   await iam.send(new DeleteRolePolicyCommand({ RoleName: 'awshooks-default-fff', PolicyName: 'send-orders' }));
-  await iam.send(new PutRolePolicyCommand({ RoleName: 'awshooks-default-fff', PolicyName: 'sneaky', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) }));
-  await iam.send(new TagRoleCommand({ RoleName: 'awshooks-default-fff', Tags: [{ Key: 'team', Value: 'changed' }, { Key: 'cost-center', Value: '42' }] }));
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'awshooks-default-fff',
+      PolicyName: 'sneaky',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+    }),
+  );
+  await iam.send(
+    new TagRoleCommand({
+      RoleName: 'awshooks-default-fff',
+      Tags: [
+        { Key: 'team', Value: 'changed' },
+        { Key: 'cost-center', Value: '42' },
+      ],
+    }),
+  );
   app.clock.advance(31);
   const restored = await app.sync('roles', { parent: role, children: fed.children, related: relatedOf(ddd) });
   t.equal(ready(restored)?.status, 'True', JSON.stringify(ready(restored)));
   const after = (await iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-fff' }))).Role!;
-  t.match(parsePolicyDocument(after.AssumeRolePolicyDocument), { Statement: [{ Condition: { StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:default:fff' } } }] }, 'trust put back');
+  t.match(
+    parsePolicyDocument(after.AssumeRolePolicyDocument),
+    { Statement: [{ Condition: { StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:default:fff' } } }] },
+    'trust put back',
+  );
   t.equal(after.MaxSessionDuration, 3600, 'session duration put back');
   t.equal(after.PermissionsBoundary?.PermissionsBoundaryArn, boundary, 'boundary put back');
   const attached = (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'awshooks-default-fff' }))).AttachedPolicies!.map((p) => p.PolicyArn).sort();
   t.same(attached, [READ_ONLY, policyArn].sort(), 'our policy re-attached, the extra one detached');
-  t.same((await iam.send(new ListRolePoliciesCommand({ RoleName: 'awshooks-default-fff' }))).PolicyNames, ['send-orders'], 'inline policy put back, the extra one deleted');
+  t.same(
+    (await iam.send(new ListRolePoliciesCommand({ RoleName: 'awshooks-default-fff' }))).PolicyNames,
+    ['send-orders'],
+    'inline policy put back, the extra one deleted',
+  );
   const tags = Object.fromEntries((await iam.send(new ListRoleTagsCommand({ RoleName: 'awshooks-default-fff' }))).Tags!.map((x) => [x.Key, x.Value]));
   t.equal(tags.team, 'data', 'our tag put back');
   t.equal(tags['cost-center'], '42', 'a tag awshooks did not set is left alone');
@@ -168,7 +215,14 @@ t.test('seed 002: Policy ddd + Role for service account fff', async (t) => {
   role = fed.parent;
 
   // A spec change to the inline document is applied (its hash differs from status').
-  role = { ...role, spec: { ...role.spec, inlinePolicies: { 'send-orders': { ...queueSend, Statement: [{ ...queueSend.Statement[0]!, Action: ['sqs:SendMessage', 'sqs:GetQueueUrl'] }] } } }, metadata: { ...role.metadata, generation: 2 } };
+  role = {
+    ...role,
+    spec: {
+      ...role.spec,
+      inlinePolicies: { 'send-orders': { ...queueSend, Statement: [{ ...queueSend.Statement[0]!, Action: ['sqs:SendMessage', 'sqs:GetQueueUrl'] }] } },
+    },
+    metadata: { ...role.metadata, generation: 2 },
+  };
   const changed = await app.sync('roles', { parent: role, children: fed.children, related: relatedOf(ddd) });
   t.equal(ready(changed)?.status, 'True');
   const inline2 = await iam.send(new GetRolePolicyCommand({ RoleName: 'awshooks-default-fff', PolicyName: 'send-orders' }));
@@ -210,7 +264,9 @@ t.test('serviceAccount.manage: false → no child, the annotation in status', as
   const got = (await iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-worker' }))).Role!;
   t.equal(got.MaxSessionDuration, 7200);
   t.equal(got.PermissionsBoundary, undefined, 'no boundary configured, none set');
-  t.match(parsePolicyDocument(got.AssumeRolePolicyDocument), { Statement: [{ Condition: { StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:default:batch-runner' } } }] });
+  t.match(parsePolicyDocument(got.AssumeRolePolicyDocument), {
+    Statement: [{ Condition: { StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:default:batch-runner' } } }],
+  });
 });
 
 t.test('a role half-created (an attachment failed) is still deleted on finalize', async (t) => {
@@ -220,7 +276,7 @@ t.test('a role half-created (an attachment failed) is still deleted on finalize'
   const role = roleParent('half', { managedPolicyArns: ['arn:aws:iam::123456789012:policy/does-not-exist'] });
   const failed = await app.sync('roles', { parent: role, children: { [SA_KEY]: {} }, related: relatedOf() });
   t.equal(ready(failed)?.status, 'False');
-  t.equal(ready(failed)?.reason, 'NoSuchEntity', 'IAM\'s reason: the ARN does not exist');
+  t.equal(ready(failed)?.reason, 'NoSuchEntity', "IAM's reason: the ARN does not exist");
   t.equal(failed.status.roleArn, undefined, 'status does not know the role');
   t.ok((await iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-half' }))).Role, 'but CreateRole succeeded');
   const fed = applyAnswer(role, failed, [SA_KEY]);

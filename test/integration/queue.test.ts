@@ -1,6 +1,15 @@
 /** The Queue kind against the moto server: what crosses the wire. */
 import t from 'tap';
-import { GetQueueAttributesCommand, CreateQueueCommand, ListQueueTagsCommand, SetQueueAttributesCommand, TagQueueCommand, UntagQueueCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  CreateQueueCommand,
+  ListQueueTagsCommand,
+  SetQueueAttributesCommand,
+  TagQueueCommand,
+  UntagQueueCommand,
+  GetQueueUrlCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { condition, resetMotoBeforeEach } from '../helpers/integration.js';
 import { motoEndpoint } from '../helpers/moto.js';
 import { applyAnswer, testApp, type TestApp } from '../helpers/app.js';
@@ -11,7 +20,12 @@ const sqs = () => new SQSClient({ region, endpoint: motoEndpoint() });
 const CM = 'ConfigMap.v1';
 
 function queueParent(name: string, spec: Record<string, unknown>, namespace = 'shop'): Parent {
-  return { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec } };
+  return {
+    apiVersion: 'sqs.awshooks.dev/v1alpha1',
+    kind: 'Queue',
+    metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 },
+    spec: { region, ...spec },
+  };
 }
 
 const cond = (answer: SyncResponse, type: string) => condition(answer, type)!;
@@ -35,9 +49,15 @@ t.test('create, then converged syncs make no write call and no call at all insid
   const url = first.answer.status.queueUrl as string;
   t.match(url, /awshooks-shop-orders$/);
   t.match(first.answer.status.queueArn, /^arn:aws:sqs:eu-west-1:\d{12}:awshooks-shop-orders$/);
-  t.same(first.answer.children.map((c) => [c.kind, c.metadata.name]), [['ConfigMap', 'orders-queue']]);
+  t.same(
+    first.answer.children.map((c) => [c.kind, c.metadata.name]),
+    [['ConfigMap', 'orders-queue']],
+  );
   t.same((first.answer.children[0] as unknown as { data: Record<string, string> }).data, {
-    QUEUE_URL: url, QUEUE_ARN: first.answer.status.queueArn, QUEUE_NAME: 'awshooks-shop-orders', AWS_REGION: region,
+    QUEUE_URL: url,
+    QUEUE_ARN: first.answer.status.queueArn,
+    QUEUE_NAME: 'awshooks-shop-orders',
+    AWS_REGION: region,
   });
   const attrs = (await sqs().send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }))).Attributes!;
   t.equal(attrs.VisibilityTimeout, '45');
@@ -52,7 +72,7 @@ t.test('create, then converged syncs make no write call and no call at all insid
   let calls = await app.awsCalls();
   app.clock.advance(5);
   const steady = await app.sync('queues', { parent: first.parent, children: first.children });
-  t.equal(await app.awsCalls() - calls, 0, 'converged sync inside the interval: zero AWS calls');
+  t.equal((await app.awsCalls()) - calls, 0, 'converged sync inside the interval: zero AWS calls');
   t.same(steady.status, first.answer.status, 'deterministic status');
   t.same(steady.children, first.answer.children);
 
@@ -60,16 +80,23 @@ t.test('create, then converged syncs make no write call and no call at all insid
   app.clock.advance(30);
   calls = await app.awsCalls();
   const check = await app.sync('queues', { parent: first.parent, children: first.children });
-  t.equal(await app.awsCalls() - calls, 2, 'a drift check costs two reads');
+  t.equal((await app.awsCalls()) - calls, 2, 'a drift check costs two reads');
   const writes = (await app.metrics.awsCalls.get()).values.filter((v) => /^(Set|Tag|Untag|Create|Delete)/.test(String(v.labels.operation)));
-  t.equal(writes.reduce((n, v) => n + v.value, 0), 1, 'the only write ever made is the CreateQueue');
+  t.equal(
+    writes.reduce((n, v) => n + v.value, 0),
+    1,
+    'the only write ever made is the CreateQueue',
+  );
   t.equal(cond(check, 'Ready').status, 'True');
 });
 
 t.test('drift is set back; tags set outside are left alone; message counts refresh', async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
-  const policy = { Version: '2012-10-17', Statement: [{ Sid: 'send', Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sqs:SendMessage', Resource: '*' }] };
+  const policy = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'send', Effect: 'Allow', Principal: { AWS: '123456789012' }, Action: 'sqs:SendMessage', Resource: '*' }],
+  };
   const first = await converge(app, queueParent('orders', { visibilityTimeout: 45, policy, tags: { team: 'payments' } }));
   const url = first.answer.status.queueUrl as string;
   await sqs().send(new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { VisibilityTimeout: '10', Policy: '' } }));
@@ -101,7 +128,11 @@ t.test('spec changes are applied; a removed tag we set is removed', async (t) =>
   const app = await testApp();
   t.teardown(() => app.close());
   const first = await converge(app, queueParent('orders', { visibilityTimeout: 45, tags: { team: 'payments', tier: 'gold' } }));
-  const changed = { ...first.parent, metadata: { ...first.parent.metadata, generation: 2 }, spec: { region, visibilityTimeout: 90, tags: { team: 'payments' } } } as Parent;
+  const changed = {
+    ...first.parent,
+    metadata: { ...first.parent.metadata, generation: 2 },
+    spec: { region, visibilityTimeout: 90, tags: { team: 'payments' } },
+  } as Parent;
   const answer = await app.sync('queues', { parent: changed, children: first.children });
   t.equal(answer.status.observedGeneration, 2);
   const url = answer.status.queueUrl as string;
@@ -134,12 +165,24 @@ t.test('a foreign queue is a Conflict and is never touched; adopt takes over an 
   const app = await testApp();
   t.teardown(() => app.close());
   const client = sqs();
-  const foreignUrl = (await client.send(new CreateQueueCommand({ QueueName: 'awshooks-shop-orders', Attributes: { VisibilityTimeout: '7' }, tags: { 'awshooks.dev/cluster': 'default', 'awshooks.dev/namespace': 'other', 'awshooks.dev/name': 'orders', 'awshooks.dev/kind': 'Queue' } }))).QueueUrl!;
+  const foreignUrl = (
+    await client.send(
+      new CreateQueueCommand({
+        QueueName: 'awshooks-shop-orders',
+        Attributes: { VisibilityTimeout: '7' },
+        tags: { 'awshooks.dev/cluster': 'default', 'awshooks.dev/namespace': 'other', 'awshooks.dev/name': 'orders', 'awshooks.dev/kind': 'Queue' },
+      }),
+    )
+  ).QueueUrl!;
   const parent = queueParent('orders', { visibilityTimeout: 45, adopt: true });
   const conflict = await app.sync('queues', { parent, children: { [CM]: {} } });
   t.equal(cond(conflict, 'Ready').reason, 'Conflict');
   t.match(cond(conflict, 'Ready').message, /belongs to Queue other\/orders/);
-  t.equal((await client.send(new GetQueueAttributesCommand({ QueueUrl: foreignUrl, AttributeNames: ['VisibilityTimeout'] }))).Attributes!.VisibilityTimeout, '7', 'not modified, even with adopt');
+  t.equal(
+    (await client.send(new GetQueueAttributesCommand({ QueueUrl: foreignUrl, AttributeNames: ['VisibilityTimeout'] }))).Attributes!.VisibilityTimeout,
+    '7',
+    'not modified, even with adopt',
+  );
   const fin = await app.sync('queues', { parent: { ...parent, status: conflict.status }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true, 'finalize leaves a foreign queue alone');
   t.ok((await client.send(new GetQueueUrlCommand({ QueueName: 'awshooks-shop-orders' }))).QueueUrl, 'never deleted');
@@ -172,7 +215,7 @@ t.test('finalize: Delete removes the queue and confirms; Retain leaves it', asyn
   const calls = await app.awsCalls();
   const kept = await app.sync('queues', { parent: keep.parent, children: keep.children, finalizing: true }, 'finalize');
   t.equal(kept.finalized, true);
-  t.equal(await app.awsCalls() - calls, 0, 'Retain makes no AWS call');
+  t.equal((await app.awsCalls()) - calls, 0, 'Retain makes no AWS call');
   t.ok((await client.send(new GetQueueUrlCommand({ QueueName: 'awshooks-shop-audit' }))).QueueUrl, 'still there');
 });
 

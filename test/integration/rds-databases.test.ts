@@ -57,7 +57,11 @@ t.test('PostgreSQL: users, databases, grants; removed users cannot log in; datab
 
   const hooks = await testApp({ rdsEndpointMap: { '*': `${admin.host}:${admin.port}` } });
   t.teardown(() => hooks.close());
-  const d = new DBInstanceDriver(hooks, 'pgdb', { masterUsername: admin.user, users: { [app]: ['createdb'], [rep]: [], [gone]: [] }, databases: { [orders]: [app, rep, gone], [other]: [app] } });
+  const d = new DBInstanceDriver(hooks, 'pgdb', {
+    masterUsername: admin.user,
+    users: { [app]: ['createdb'], [rep]: [], [gone]: [] },
+    databases: { [orders]: [app, rep, gone], [other]: [app] },
+  });
   await d.bringUp(admin.password);
   const up = await d.sync(); // steady
   t.equal(condition(up, 'Ready')?.status, 'True');
@@ -65,7 +69,11 @@ t.test('PostgreSQL: users, databases, grants; removed users cannot log in; datab
 
   const appPw = d.password(app);
   const repPw = d.password(rep);
-  t.equal(await attempt(() => login(app, appPw, orders, `CREATE TABLE app_table (x int); INSERT INTO app_table VALUES (1)`)), 'ok', 'app creates a table in its database');
+  t.equal(
+    await attempt(() => login(app, appPw, orders, `CREATE TABLE app_table (x int); INSERT INTO app_table VALUES (1)`)),
+    'ok',
+    'app creates a table in its database',
+  );
   t.equal(await attempt(() => login(app, appPw, other, 'CREATE TABLE t2 (x int)')), 'ok', 'app works in its second database');
   t.equal(await attempt(() => login(rep, repPw, orders, 'SELECT 1')), 'ok', 'rep connects to its database');
   t.equal(await attempt(() => login(rep, repPw, orders, 'SELECT * FROM app_table')), '42501', "rep cannot read app's table");
@@ -73,8 +81,13 @@ t.test('PostgreSQL: users, databases, grants; removed users cannot log in; datab
   t.equal(await attempt(() => login(rep, 'wrong-password', orders)), '28P01', 'wrong password refused');
   t.equal(await attempt(() => login(app, appPw, 'postgres', `CREATE DATABASE "${created}"`)), 'ok', 'createdb: app may create a database');
   t.equal(await attempt(() => login(rep, repPw, 'postgres', `CREATE DATABASE "x_${sfx}"`)), '42501', 'rep may not');
-  const attrs = await adminClient.query('SELECT rolname, rolsuper, rolcreatedb, rolcanlogin FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname', [[app, rep, gone]]);
-  t.notOk(attrs.rows.some((r: { rolsuper: boolean }) => r.rolsuper), 'nobody is SUPERUSER');
+  const attrs = await adminClient.query('SELECT rolname, rolsuper, rolcreatedb, rolcanlogin FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname', [
+    [app, rep, gone],
+  ]);
+  t.notOk(
+    attrs.rows.some((r: { rolsuper: boolean }) => r.rolsuper),
+    'nobody is SUPERUSER',
+  );
   t.equal(await attempt(() => login(gone, d.password(gone), orders, 'SELECT 1')), 'ok', 'gone can log in while in the spec');
 
   // Remove `gone` and the `other` database from the spec.
@@ -115,7 +128,12 @@ t.test('MariaDB: users, databases, grants; locked users; `_` in database names i
   const login = async (user: string, password: string, database: string | undefined, sql?: string) => {
     const c = await mysql.createConnection({ host: admin.host, port: admin.port, user, password, ...(database ? { database } : {}), connectTimeout: 3000 });
     try {
-      if (sql) for (const s of sql.split(';').map((x) => x.trim()).filter(Boolean)) await c.query(s);
+      if (sql)
+        for (const s of sql
+          .split(';')
+          .map((x) => x.trim())
+          .filter(Boolean))
+          await c.query(s);
     } finally {
       await c.end();
     }
@@ -123,7 +141,12 @@ t.test('MariaDB: users, databases, grants; locked users; `_` in database names i
 
   const hooks = await testApp({ rdsEndpointMap: { '*': `${admin.host}:${admin.port}` } });
   t.teardown(() => hooks.close());
-  const d = new DBInstanceDriver(hooks, 'mydb', { engine: 'mysql', masterUsername: admin.user, users: { [app]: ['createdb'], [rep]: [], [gone]: [] }, databases: { [orders]: [app, gone], [other]: [app, rep] } });
+  const d = new DBInstanceDriver(hooks, 'mydb', {
+    engine: 'mysql',
+    masterUsername: admin.user,
+    users: { [app]: ['createdb'], [rep]: [], [gone]: [] },
+    databases: { [orders]: [app, gone], [other]: [app, rep] },
+  });
   await d.bringUp(admin.password);
   const up = await d.sync(); // steady
   t.equal(condition(up, 'Ready')?.status, 'True');
@@ -133,9 +156,17 @@ t.test('MariaDB: users, databases, grants; locked users; `_` in database names i
   const appPw = d.password(app);
   const repPw = d.password(rep);
   t.match(d.secret(`mydb-user-app-${sfx}`)!.url, /^mysql:\/\//);
-  t.equal(await attempt(() => login(app, appPw, orders, 'CREATE TABLE app_table (x int); INSERT INTO app_table VALUES (1)')), 'ok', 'app creates a table in its database');
+  t.equal(
+    await attempt(() => login(app, appPw, orders, 'CREATE TABLE app_table (x int); INSERT INTO app_table VALUES (1)')),
+    'ok',
+    'app creates a table in its database',
+  );
   t.equal(await attempt(() => login(rep, repPw, orders)), 'ER_DBACCESS_DENIED_ERROR', 'rep cannot use a database it was not granted');
-  t.equal(await attempt(() => login(rep, repPw, undefined, `SELECT * FROM \`${orders}\`.app_table`)), 'ER_TABLEACCESS_DENIED_ERROR', "rep cannot read app's table");
+  t.equal(
+    await attempt(() => login(rep, repPw, undefined, `SELECT * FROM \`${orders}\`.app_table`)),
+    'ER_TABLEACCESS_DENIED_ERROR',
+    "rep cannot read app's table",
+  );
   t.equal(await attempt(() => login(rep, repPw, other, 'CREATE TABLE t (x int)')), 'ok', 'rep works in its database');
   t.equal(await attempt(() => login(rep, repPw, lookalike)), 'ER_DBACCESS_DENIED_ERROR', `a grant on ${other} does not match ${lookalike}`);
   t.equal(await attempt(() => login(app, appPw, undefined, `CREATE DATABASE \`${created}\``)), 'ok', 'createdb: app may create a database');

@@ -66,14 +66,25 @@ t.test('lifecycle: Secret first, create, Service, converge with no writes, drift
   const first = await d.counted();
   t.equal(first.calls, 0, 'first sync: zero AWS calls');
   t.equal(reason(first.answer), 'WaitingForSecret');
-  t.same(first.answer.children.map((c) => c.metadata.name), ['orders-master', `orders-user-app-${sfx}`]);
+  t.same(
+    first.answer.children.map((c) => c.metadata.name),
+    ['orders-master', `orders-user-app-${sfx}`],
+  );
 
   d.setMasterPassword(ADMIN_PW);
   const created = await d.counted();
   t.ok(created.calls >= 2, 'DescribeDBInstances + CreateDBInstance');
   t.equal(condition(created.answer, 'Ready')?.status, 'True', 'moto: available at once');
   t.equal(condition(created.answer, 'Connectable')?.status, 'True');
-  t.match(created.answer.status, { dbInstanceIdentifier: 'awshooks-team01a-orders', dbInstanceStatus: 'available', engine: 'postgres', port: 5432, endpoint: /rds\.amazonaws\.com$/, masterPasswordHash: /^[0-9a-f]{16}$/, finalSnapshotIdentifier: /^awshooks-team01a-orders-final-[0-9a-f]{8}$/ });
+  t.match(created.answer.status, {
+    dbInstanceIdentifier: 'awshooks-team01a-orders',
+    dbInstanceStatus: 'available',
+    engine: 'postgres',
+    port: 5432,
+    endpoint: /rds\.amazonaws\.com$/,
+    masterPasswordHash: /^[0-9a-f]{16}$/,
+    finalSnapshotIdentifier: /^awshooks-team01a-orders-final-[0-9a-f]{8}$/,
+  });
   const svc = created.answer.children.find((c) => c.kind === 'Service');
   t.match(svc, { spec: { type: 'ExternalName', externalName: created.answer.status.endpoint } });
   t.notOk(JSON.stringify(created.answer.status).includes(ADMIN_PW), 'no password in status');
@@ -139,7 +150,10 @@ t.test('finalize: Snapshot takes a final snapshot; finalized only once RDS says 
   t.equal(first.finalized, false, 'delete requested: confirm on the next poll');
   t.equal(first.status.finalSnapshotIdentifier, `awshooks-team01a-snap-final-${uidShort}`);
   t.equal(first.resyncAfterSeconds, 30);
-  t.ok(first.children.some((c) => c.metadata.name === 'snap-master'), 'children kept while finalizing');
+  t.ok(
+    first.children.some((c) => c.metadata.name === 'snap-master'),
+    'children kept while finalizing',
+  );
   const second = await d.sync('finalize');
   t.equal(second.finalized, true);
   t.equal(second.status.finalSnapshotIdentifier, `awshooks-team01a-snap-final-${uidShort}`, 'status shows the final snapshot');
@@ -158,7 +172,11 @@ t.test('finalize: Delete skips the snapshot; Retain leaves the instance', async 
   t.equal(done.finalized, true);
   t.notOk(done.status.finalSnapshotIdentifier);
   t.notOk(await instanceExists('awshooks-team01a-gone'));
-  t.same((await snapshotIds('awshooks-team01a-gone')).filter((s) => s.includes('-final-')), [], 'no final snapshot');
+  t.same(
+    (await snapshotIds('awshooks-team01a-gone')).filter((s) => s.includes('-final-')),
+    [],
+    'no final snapshot',
+  );
 
   const keep = new DBInstanceDriver(app, 'kept', { masterUsername: ADMIN, deletionPolicy: 'Retain' });
   await keep.bringUp(ADMIN_PW);

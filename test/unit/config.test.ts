@@ -15,7 +15,7 @@ t.test('defaults with a token file', async (t) => {
   t.equal(c.metricsPort, 9090);
   t.equal(c.authDisabled, false);
   t.same(c.hookTokens, ['first-token-0123456789', 'second-token-0123456789'], 'one token per line (rotation without downtime)');
-  t.equal(c.bodyLimitBytes, 16 * 1024 * 1024, 'body limit raised above fastify\'s 1 MiB');
+  t.equal(c.bodyLimitBytes, 16 * 1024 * 1024, "body limit raised above fastify's 1 MiB");
   t.equal(c.hooks.driftCheckIntervalSeconds, undefined, "each kind's own drift-check interval unless set");
   t.equal(c.hooks.namePrefix, 'awshooks');
   t.equal(c.hooks.clusterName, 'default');
@@ -25,11 +25,23 @@ t.test('defaults with a token file', async (t) => {
 
 t.test('every setting is read and typed', async (t) => {
   const c = loadConfig({
-    HOOK_TOKEN_FILE: tokenFile, PORT: '8443', METRICS_PORT: '9443', DRIFT_CHECK_INTERVAL_SECONDS: '120', NAME_PREFIX: 'teama', CLUSTER_NAME: 'prod-eu',
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:5055', AWS_REGION: 'eu-west-1', AWS_ACCOUNT_ID: '111122223333',
+    HOOK_TOKEN_FILE: tokenFile,
+    PORT: '8443',
+    METRICS_PORT: '9443',
+    DRIFT_CHECK_INTERVAL_SECONDS: '120',
+    NAME_PREFIX: 'teama',
+    CLUSTER_NAME: 'prod-eu',
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:5055',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCOUNT_ID: '111122223333',
     OIDC_PROVIDER_ARN: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC',
-    PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::111122223333:policy/boundary', ALLOWED_MANAGED_POLICY_ARNS: 'arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::111122223333:policy/shared/*',
-    RDS_DEFAULT_SUBNET_GROUP: 'db-subnets', RDS_DEFAULT_SECURITY_GROUP_IDS: 'sg-1,sg-2', RDS_ENDPOINT_MAP: '*=127.0.0.1:55432', DB_CONNECT_TIMEOUT_MS: '2000', MAX_CONCURRENT_HOOKS: '8',
+    PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::111122223333:policy/boundary',
+    ALLOWED_MANAGED_POLICY_ARNS: 'arn:aws:iam::aws:policy/ReadOnlyAccess, arn:aws:iam::111122223333:policy/shared/*',
+    RDS_DEFAULT_SUBNET_GROUP: 'db-subnets',
+    RDS_DEFAULT_SECURITY_GROUP_IDS: 'sg-1,sg-2',
+    RDS_ENDPOINT_MAP: '*=127.0.0.1:55432',
+    DB_CONNECT_TIMEOUT_MS: '2000',
+    MAX_CONCURRENT_HOOKS: '8',
   });
   t.equal(c.port, 8443);
   t.equal(c.hooks.driftCheckIntervalSeconds, 120);

@@ -39,8 +39,16 @@ t.test('mergeConditions keeps lastTransitionTime while the status is unchanged',
   t.equal(same[0]!.reason, 'Other', 'reason updated');
   const flipped = mergeConditions(same, [{ type: 'Ready', status: 'True', reason: 'Available', message: 'ok' }], t1);
   t.equal(flipped[0]!.lastTransitionTime, t1.toISOString(), 'status change: new time');
-  const kept = mergeConditions([...flipped, { type: 'Connectable', status: 'True', reason: 'A', message: '', lastTransitionTime: 'x' }], [{ type: 'Ready', status: 'True', reason: 'Available', message: 'ok' }], t1);
-  t.same(kept.map((c) => c.type), ['Connectable', 'Ready'], 'unmentioned conditions kept, sorted');
+  const kept = mergeConditions(
+    [...flipped, { type: 'Connectable', status: 'True', reason: 'A', message: '', lastTransitionTime: 'x' }],
+    [{ type: 'Ready', status: 'True', reason: 'Available', message: 'ok' }],
+    t1,
+  );
+  t.same(
+    kept.map((c) => c.type),
+    ['Connectable', 'Ready'],
+    'unmentioned conditions kept, sorted',
+  );
 });
 
 t.test('ownership by tags', async (t) => {
@@ -73,15 +81,28 @@ t.test('policy documents compare by meaning', async (t) => {
   };
   const b = {
     Statement: [
-      { Resource: '*', Action: ['sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:SendMessage'], Effect: 'Allow', Condition: { NumericLessThan: { 'aws:x': ['5'] } } },
+      {
+        Resource: '*',
+        Action: ['sqs:ReceiveMessage', 'sqs:SendMessage', 'sqs:SendMessage'],
+        Effect: 'Allow',
+        Condition: { NumericLessThan: { 'aws:x': ['5'] } },
+      },
       { Resource: 'arn:aws:s3:::b/*', Action: ['s3:GetObject'], Effect: 'Allow', Sid: 'B' },
     ],
     Version: '2012-10-17',
   };
   t.ok(samePolicyDocument(a, b), 'order, string vs array, duplicates, number vs string');
   t.notOk(samePolicyDocument(a, { ...b, Statement: [b.Statement[0]] }), 'a missing statement differs');
-  t.notOk(samePolicyDocument({ Statement: { Effect: 'Allow', Action: 'a:b', Resource: '*' } }, { Statement: { Effect: 'Deny', Action: 'a:b', Resource: '*' } }));
-  t.ok(samePolicyDocument({ Statement: { Effect: 'Allow', Action: 'a:b', Resource: '*' } }, { Statement: [{ Effect: 'Allow', Action: ['a:b'], Resource: ['*'] }] }), 'single statement object');
+  t.notOk(
+    samePolicyDocument({ Statement: { Effect: 'Allow', Action: 'a:b', Resource: '*' } }, { Statement: { Effect: 'Deny', Action: 'a:b', Resource: '*' } }),
+  );
+  t.ok(
+    samePolicyDocument(
+      { Statement: { Effect: 'Allow', Action: 'a:b', Resource: '*' } },
+      { Statement: [{ Effect: 'Allow', Action: ['a:b'], Resource: ['*'] }] },
+    ),
+    'single statement object',
+  );
   const encoded = encodeURIComponent(JSON.stringify(a));
   t.ok(samePolicyDocument(parsePolicyDocument(encoded), a), 'URL-encoded (IAM) documents are decoded');
   t.ok(samePolicyDocument(parsePolicyDocument(JSON.stringify(a)), a), 'plain JSON');
@@ -91,7 +112,8 @@ t.test('policy documents compare by meaning', async (t) => {
 });
 
 t.test('errors are classified: terminal codes, recoverable AWS errors, bugs', async (t) => {
-  const aws = (name: string, fault: 'client' | 'server' = 'client') => Object.assign(new Error(`${name} happened`), { name, $fault: fault, $metadata: { httpStatusCode: fault === 'server' ? 500 : 400 } });
+  const aws = (name: string, fault: 'client' | 'server' = 'client') =>
+    Object.assign(new Error(`${name} happened`), { name, $fault: fault, $metadata: { httpStatusCode: fault === 'server' ? 500 : 400 } });
   const terminal = classifyError(aws('InvalidAttributeValue'), new Set(['InvalidAttributeValue']));
   t.ok(terminal instanceof TerminalError);
   t.equal((terminal as TerminalError).reason, 'InvalidAttributeValue');
@@ -108,7 +130,11 @@ t.test('errors are classified: terminal codes, recoverable AWS errors, bugs', as
   t.equal(outcomeOf(aws('InternalError', 'server')), 'server_error');
   t.equal(outcomeOf(aws('AccessDenied')), 'client_error');
   t.equal(outcomeOf(new Error('socket hang up')), 'network_error');
-  t.equal(safeMessage(new Error('Rate exceeded RequestId: 0123abcd-4567-89ab-cdef-0123456789ab')), 'Rate exceeded', 'request IDs stripped: status stays deterministic');
+  t.equal(
+    safeMessage(new Error('Rate exceeded RequestId: 0123abcd-4567-89ab-cdef-0123456789ab')),
+    'Rate exceeded',
+    'request IDs stripped: status stays deterministic',
+  );
 });
 
 t.test('backoff grows with the time already spent failing, within bounds', async (t) => {
@@ -122,14 +148,25 @@ t.test('backoff grows with the time already spent failing, within bounds', async
 
 t.test('keepObservedChildren keeps every observed child the kind did not return', async (t) => {
   const observed = {
-    'ConfigMap.v1': { 'ns/a': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'ns', resourceVersion: '5', annotations: { 'metacontroller.k8s.io/last-applied-configuration': '{}', keep: 'me' } }, data: { K: 'v' } } },
+    'ConfigMap.v1': {
+      'ns/a': {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'a', namespace: 'ns', resourceVersion: '5', annotations: { 'metacontroller.k8s.io/last-applied-configuration': '{}', keep: 'me' } },
+        data: { K: 'v' },
+      },
+    },
     'Secret.v1': { 'ns/s': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { password: 'cw==' } } },
   };
   const computed = [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { K: 'new' } }];
   const out = keepObservedChildren(computed, observed);
   t.equal(out.length, 2);
   t.same(out[0], computed[0], 'the computed child wins');
-  t.same(out[1], { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { password: 'cw==' } }, 'the observed Secret is kept as is, minus server fields');
+  t.same(
+    out[1],
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { password: 'cw==' } },
+    'the observed Secret is kept as is, minus server fields',
+  );
   const cm = keepObservedChildren([], observed).find((c) => c.kind === 'ConfigMap')!;
   t.same(cm.metadata, { name: 'a', annotations: { keep: 'me' } }, 'metacontroller annotations and resourceVersion dropped');
 });
@@ -144,6 +181,10 @@ t.test('validateSpec applies defaults on a copy and names bad fields', async (t)
   t.throws(() => validateSpec(QueueSpecSchema, { region: 'eu-west-1', delaySeconds: 901 }), { message: /spec\.delaySeconds: must be <= 900/ });
   t.throws(() => validateSpec(QueueSpecSchema, {}), { message: /spec\.region: required/ });
   t.throws(() => validateSpec(QueueSpecSchema, { region: 'eu-west-1', delaySecs: 1 }), { message: /unknown field "delaySecs"/ });
-  t.throws(() => validateSpec(QueueSpecSchema, { region: 'eu-west-1', visibilityTimeout: '30' }), { message: /visibilityTimeout: must be integer/ }, 'no coercion of strings');
+  t.throws(
+    () => validateSpec(QueueSpecSchema, { region: 'eu-west-1', visibilityTimeout: '30' }),
+    { message: /visibilityTimeout: must be integer/ },
+    'no coercion of strings',
+  );
   t.throws(() => validateSpec(QueueSpecSchema, { region: 'Mars' }), { reason: 'InvalidSpec', message: /spec\.region/ });
 });

@@ -19,7 +19,12 @@ import { roleKind } from '../../hooks/role/index.js';
 
 const ACCOUNT = '123456789012';
 const ARN = `arn:aws:iam::${ACCOUNT}:policy/awshooks/awshooks-default-ddd`;
-const config: HooksConfig = { ...DEFAULT_HOOKS_CONFIG, accountId: ACCOUNT, oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.example/id/X`, oidcIssuer: 'oidc.example/id/X' };
+const config: HooksConfig = {
+  ...DEFAULT_HOOKS_CONFIG,
+  accountId: ACCOUNT,
+  oidcProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/oidc.example/id/X`,
+  oidcIssuer: 'oidc.example/id/X',
+};
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 const policyOwner = { cluster: 'default', namespace: 'default', name: 'ddd', uid: 'uid-ddd', kind: 'Policy' };
@@ -68,7 +73,13 @@ class FakeIam {
 
   addPolicy(arn: string, versions: number, defaultIndex: number, tags = ownerTags(policyOwner)): FakePolicy {
     const p: FakePolicy = { versions: [], tags, roles: new Set(), users: new Set() };
-    for (let i = 1; i <= versions; i++) p.versions.push({ id: `v${i}`, isDefault: i === defaultIndex, doc: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: `s3:A${i}`, Resource: '*' }] }), created: ++this.clock });
+    for (let i = 1; i <= versions; i++)
+      p.versions.push({
+        id: `v${i}`,
+        isDefault: i === defaultIndex,
+        doc: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: `s3:A${i}`, Resource: '*' }] }),
+        created: ++this.clock,
+      });
     this.policies.set(arn, p);
     return p;
   }
@@ -104,7 +115,16 @@ class FakeIam {
         return { Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:user/awshooks` };
       case 'GetPolicy': {
         const p = this.policy(i.PolicyArn);
-        return { Policy: { Arn: i.PolicyArn, PolicyName: i.PolicyArn.split('/').pop(), Path: '/awshooks/', DefaultVersionId: p.versions.find((v) => v.isDefault)!.id, AttachmentCount: p.roles.size + p.users.size, Tags: tagList(p.tags) } };
+        return {
+          Policy: {
+            Arn: i.PolicyArn,
+            PolicyName: i.PolicyArn.split('/').pop(),
+            Path: '/awshooks/',
+            DefaultVersionId: p.versions.find((v) => v.isDefault)!.id,
+            AttachmentCount: p.roles.size + p.users.size,
+            Tags: tagList(p.tags),
+          },
+        };
       }
       case 'GetPolicyVersion': {
         const v = this.policy(i.PolicyArn).versions.find((x) => x.id === i.VersionId);
@@ -112,7 +132,10 @@ class FakeIam {
         return { PolicyVersion: { VersionId: v.id, IsDefaultVersion: v.isDefault, Document: encodeURIComponent(v.doc) } };
       }
       case 'ListPolicyVersions':
-        return { Versions: this.policy(i.PolicyArn).versions.map((v) => ({ VersionId: v.id, IsDefaultVersion: v.isDefault, CreateDate: new Date(v.created * 1000) })), IsTruncated: false };
+        return {
+          Versions: this.policy(i.PolicyArn).versions.map((v) => ({ VersionId: v.id, IsDefaultVersion: v.isDefault, CreateDate: new Date(v.created * 1000) })),
+          IsTruncated: false,
+        };
       case 'CreatePolicyVersion': {
         const p = this.policy(i.PolicyArn);
         if (p.versions.length >= 5) throw awsError('LimitExceeded', 'A managed policy can have up to 5 versions');
@@ -134,7 +157,12 @@ class FakeIam {
         const prefix = (i as { PathPrefix?: string }).PathPrefix ?? '/';
         const roles = [...p.roles].filter((name) => (this.roles.get(name)?.path ?? '/').startsWith(prefix));
         if ((i as { EntityFilter?: string }).EntityFilter === 'Role') return { PolicyRoles: roles.map((RoleName) => ({ RoleName })), IsTruncated: false };
-        return { PolicyRoles: roles.map((RoleName) => ({ RoleName })), PolicyUsers: prefix === '/' ? [...p.users].map((UserName) => ({ UserName })) : [], PolicyGroups: [], IsTruncated: false };
+        return {
+          PolicyRoles: roles.map((RoleName) => ({ RoleName })),
+          PolicyUsers: prefix === '/' ? [...p.users].map((UserName) => ({ UserName })) : [],
+          PolicyGroups: [],
+          IsTruncated: false,
+        };
       }
       case 'DeletePolicy': {
         const p = this.policy(i.PolicyArn);
@@ -147,7 +175,16 @@ class FakeIam {
         return { Tags: tagList(this.role(i.RoleName).tags), IsTruncated: false };
       case 'GetRole': {
         const r = this.role(i.RoleName);
-        return { Role: { RoleName: i.RoleName, Arn: `arn:aws:iam::${ACCOUNT}:role/awshooks/${i.RoleName}`, Path: '/awshooks/', AssumeRolePolicyDocument: encodeURIComponent(r.trust), MaxSessionDuration: 3600, Tags: tagList(r.tags) } };
+        return {
+          Role: {
+            RoleName: i.RoleName,
+            Arn: `arn:aws:iam::${ACCOUNT}:role/awshooks/${i.RoleName}`,
+            Path: '/awshooks/',
+            AssumeRolePolicyDocument: encodeURIComponent(r.trust),
+            MaxSessionDuration: 3600,
+            Tags: tagList(r.tags),
+          },
+        };
       }
       case 'ListAttachedRolePolicies':
         return { AttachedPolicies: [...this.role(i.RoleName).attached].map((PolicyArn) => ({ PolicyArn })), IsTruncated: false };
@@ -191,8 +228,13 @@ class FakeIam {
   }
 }
 
-const policyParent = (status: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'ddd', namespace: 'default', uid: 'uid-ddd' }, spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } }, status });
+const policyParent = (status: Record<string, unknown>): Parent => ({
+  apiVersion: 'iam.awshooks.dev/v1alpha1',
+  kind: 'Policy',
+  metadata: { name: 'ddd', namespace: 'default', uid: 'uid-ddd' },
+  spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } },
+  status,
+});
 
 t.test('Policy finalize: detach from our roles, delete non-default versions, then DeletePolicy', async (t) => {
   const fake = new FakeIam();
@@ -201,14 +243,25 @@ t.test('Policy finalize: detach from our roles, delete non-default versions, the
     fake.addRole(name, ownerTags(roleOwner(name))).attached.add(ARN);
     p.roles.add(name);
   }
-  const { response, outcome } = await reconcile(policyKind, { controller: {} as never, parent: policyParent({ arn: ARN, policyName: 'awshooks-default-ddd', path: '/awshooks/' }), children: {}, finalizing: true }, { config, aws: fake.clients(), log: silent });
+  const { response, outcome } = await reconcile(
+    policyKind,
+    { controller: {} as never, parent: policyParent({ arn: ARN, policyName: 'awshooks-default-ddd', path: '/awshooks/' }), children: {}, finalizing: true },
+    { config, aws: fake.clients(), log: silent },
+  );
   t.equal(outcome, 'finalized');
   t.equal(response.finalized, true);
-  t.same(fake.writes(), ['DetachRolePolicy r-a', 'DetachRolePolicy r-b', 'DeletePolicyVersion v1', 'DeletePolicyVersion v3', 'DeletePolicy'], 'the order AWS needs');
+  t.same(
+    fake.writes(),
+    ['DetachRolePolicy r-a', 'DetachRolePolicy r-b', 'DeletePolicyVersion v1', 'DeletePolicyVersion v3', 'DeletePolicy'],
+    'the order AWS needs',
+  );
   t.equal(fake.policies.size, 0, 'the fake (AWS rules) accepted the DeletePolicy');
   t.same(fake.calls.slice(0, 2), ['GetPolicy', 'GetPolicyVersion v2'], 'read first, from the status ARN (no STS call)');
   t.equal(fake.calls.at(-1), 'GetPolicy', 'then read again to confirm the deletion');
-  t.same([...fake.roles.values()].map((r) => r.attached.size), [0, 0]);
+  t.same(
+    [...fake.roles.values()].map((r) => r.attached.size),
+    [0, 0],
+  );
 });
 
 t.test('Policy finalize blocked by attachments we do not own: no write at all, each named', async (t) => {
@@ -223,7 +276,11 @@ t.test('Policy finalize blocked by attachments we do not own: no write at all, e
   p.roles.add('outside');
   p.users.add('alice');
   const parent = policyParent({ arn: ARN, policyName: 'awshooks-default-ddd' });
-  const { response, outcome } = await reconcile(policyKind, { controller: {} as never, parent, children: {}, finalizing: true }, { config, aws: fake.clients(), log: silent });
+  const { response, outcome } = await reconcile(
+    policyKind,
+    { controller: {} as never, parent, children: {}, finalizing: true },
+    { config, aws: fake.clients(), log: silent },
+  );
   t.equal(outcome, 'terminal');
   t.equal(response.finalized, false);
   const ready = (response.status.conditions as { type: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
@@ -242,7 +299,16 @@ t.test('Policy update at the five-version limit deletes the oldest non-default v
   fake.addPolicy(ARN, 5, 1); // the default is the OLDEST version
   const ctx: KindContext = { config, aws: fake.clients(), now: () => new Date(), log: silent, owner: policyOwner };
   const manager = policyManager(ctx);
-  const desired = policyKind.desired({ parent: policyParent({}) as never, spec: { document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:New', Resource: '*' }] }, deletionPolicy: 'Delete', adopt: false }, children: {}, related: {}, config, owner: policyOwner, finalizing: false, now: new Date() });
+  const desired = policyKind.desired({
+    parent: policyParent({}) as never,
+    spec: { document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:New', Resource: '*' }] }, deletionPolicy: 'Delete', adopt: false },
+    children: {},
+    related: {},
+    config,
+    owner: policyOwner,
+    finalizing: false,
+    now: new Date(),
+  });
   const observed = (await manager.readOne(desired, { arn: ARN, policyName: 'awshooks-default-ddd' }))!;
   const delta = policyKind.delta(desired, observed, undefined);
   t.same(delta.paths, ['document']);
@@ -250,7 +316,10 @@ t.test('Policy update at the five-version limit deletes the oldest non-default v
   const next = await manager.update(desired, observed, delta, undefined);
   t.same(fake.writes(), ['DeletePolicyVersion v2', 'CreatePolicyVersion'], 'v2 (oldest non-default) goes, v1 (default) stays');
   t.equal(next.defaultVersionId, 'v6');
-  t.same(fake.policies.get(ARN)!.versions.map((v) => v.id), ['v1', 'v3', 'v4', 'v5', 'v6']);
+  t.same(
+    fake.policies.get(ARN)!.versions.map((v) => v.id),
+    ['v1', 'v3', 'v4', 'v5', 'v6'],
+  );
 });
 
 t.test('Role finalize: detach managed, delete inline, leave instance profiles, then DeleteRole', async (t) => {
@@ -261,9 +330,19 @@ t.test('Role finalize: detach managed, delete inline, leave instance profiles, t
   r.inline.set('b', '{}');
   r.inline.set('a', '{}');
   r.profiles.add('legacy');
-  const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'default', uid: 'uid-fff' }, spec: { policies: ['gone'] }, status: { roleArn: `arn:aws:iam::${ACCOUNT}:role/awshooks/awshooks-default-fff`, serviceAccountName: 'fff' } } as Parent;
+  const parent = {
+    apiVersion: 'iam.awshooks.dev/v1alpha1',
+    kind: 'Role',
+    metadata: { name: 'fff', namespace: 'default', uid: 'uid-fff' },
+    spec: { policies: ['gone'] },
+    status: { roleArn: `arn:aws:iam::${ACCOUNT}:role/awshooks/awshooks-default-fff`, serviceAccountName: 'fff' },
+  } as Parent;
   // No related Policy, no OIDC configuration: neither may block the deletion.
-  const { response } = await reconcile(roleKind, { controller: {} as never, parent, children: {}, related: {}, finalizing: true }, { config: { ...config, oidcProviderArn: undefined, oidcIssuer: undefined }, aws: fake.clients(), log: silent });
+  const { response } = await reconcile(
+    roleKind,
+    { controller: {} as never, parent, children: {}, related: {}, finalizing: true },
+    { config: { ...config, oidcProviderArn: undefined, oidcIssuer: undefined }, aws: fake.clients(), log: silent },
+  );
   t.equal(response.finalized, true, JSON.stringify(response.status));
   t.same(fake.writes(), [
     `DetachRolePolicy awshooks-default-fff`,
@@ -274,14 +353,28 @@ t.test('Role finalize: detach managed, delete inline, leave instance profiles, t
     'DeleteRole awshooks-default-fff',
   ]);
   t.equal(fake.roles.size, 0, 'the fake (AWS rules) accepted the DeleteRole');
-  t.same(response.children.map((c) => c.kind), ['ServiceAccount'], 'the ServiceAccount is kept until finalized (Metacontroller garbage-collects it)');
+  t.same(
+    response.children.map((c) => c.kind),
+    ['ServiceAccount'],
+    'the ServiceAccount is kept until finalized (Metacontroller garbage-collects it)',
+  );
 });
 
 t.test('Role finalize leaves a role that is not ours', async (t) => {
   const fake = new FakeIam();
   fake.addRole('awshooks-default-fff', ownerTags(roleOwner('fff', 'prod')));
-  const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'default', uid: 'uid-fff' }, spec: {}, status: { roleArn: 'x' } } as Parent;
-  const { response } = await reconcile(roleKind, { controller: {} as never, parent, children: {}, related: {}, finalizing: true }, { config, aws: fake.clients(), log: silent });
+  const parent = {
+    apiVersion: 'iam.awshooks.dev/v1alpha1',
+    kind: 'Role',
+    metadata: { name: 'fff', namespace: 'default', uid: 'uid-fff' },
+    spec: {},
+    status: { roleArn: 'x' },
+  } as Parent;
+  const { response } = await reconcile(
+    roleKind,
+    { controller: {} as never, parent, children: {}, related: {}, finalizing: true },
+    { config, aws: fake.clients(), log: silent },
+  );
   t.equal(response.finalized, true);
   t.same(fake.writes(), []);
   t.ok(fake.roles.has('awshooks-default-fff'));
@@ -292,7 +385,11 @@ t.test('account ID: from configuration, else one cached sts:GetCallerIdentity pe
   const ctx = (cfg: HooksConfig) => ({ config: cfg, aws: fake.clients() });
   t.same(await accountInfo(ctx({ ...config, accountId: '111122223333' })), { accountId: '111122223333', partition: 'aws' });
   t.equal(fake.stsCalls, 0, 'configured: no call');
-  t.same(await accountInfo(ctx({ ...config, accountId: '111122223333', oidcProviderArn: 'arn:aws-cn:iam::111122223333:oidc-provider/x' })), { accountId: '111122223333', partition: 'aws-cn' }, 'partition from the configured ARNs');
+  t.same(
+    await accountInfo(ctx({ ...config, accountId: '111122223333', oidcProviderArn: 'arn:aws-cn:iam::111122223333:oidc-provider/x' })),
+    { accountId: '111122223333', partition: 'aws-cn' },
+    'partition from the configured ARNs',
+  );
   resetAccountCache();
   const noId = { ...DEFAULT_HOOKS_CONFIG };
   fake.stsFails = 1;

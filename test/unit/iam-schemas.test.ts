@@ -27,8 +27,17 @@ t.test('Policy spec: IAM document shapes', async (t) => {
     statement({ Action: 's3:GetObject' }),
     statement({ Action: ['s3:GetObject', 's3:ListBucket'] }),
     statement({ NotAction: 'iam:*' }),
-    statement({ Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': true }, NumericLessThan: { 's3:max-keys': 10 }, StringLike: { 's3:prefix': ['a/*', 'b/*'] } } }),
-    { document: { Version: '2008-10-17', Id: 'x', Statement: [{ Sid: 'A1', Effect: 'Deny', Action: '*', NotResource: ['arn:aws:s3:::b'] }] }, description: 'd', tags: { a: 'b' }, deletionPolicy: 'Retain', adopt: true },
+    statement({
+      Action: 's3:*',
+      Condition: { Bool: { 'aws:SecureTransport': true }, NumericLessThan: { 's3:max-keys': 10 }, StringLike: { 's3:prefix': ['a/*', 'b/*'] } },
+    }),
+    {
+      document: { Version: '2008-10-17', Id: 'x', Statement: [{ Sid: 'A1', Effect: 'Deny', Action: '*', NotResource: ['arn:aws:s3:::b'] }] },
+      description: 'd',
+      tags: { a: 'b' },
+      deletionPolicy: 'Retain',
+      adopt: true,
+    },
   ];
   for (const spec of ok) t.equal(specError(PolicySpecSchema, spec), undefined, JSON.stringify(spec));
   const bad: [unknown, RegExp][] = [
@@ -50,7 +59,11 @@ t.test('Policy spec: IAM document shapes', async (t) => {
 
 t.test('Role spec', async (t) => {
   const full = validateSpec<RoleSpec>(RoleSpecSchema, {});
-  t.same(full, { maxSessionDuration: 3600, serviceAccount: { manage: true }, deletionPolicy: 'Delete', adopt: false }, 'defaults, serviceAccount.manage included');
+  t.same(
+    full,
+    { maxSessionDuration: 3600, serviceAccount: { manage: true }, deletionPolicy: 'Delete', adopt: false },
+    'defaults, serviceAccount.manage included',
+  );
   const bad: [unknown, RegExp][] = [
     [{ serviceAccountName: 'system:serviceaccount:kube-system:x' }, /serviceAccountName: must match pattern/],
     [{ serviceAccountName: 'other/x' }, /serviceAccountName: must match pattern/],
@@ -86,8 +99,13 @@ t.test('generated CRDs are structural', async (t) => {
     }
   }
   const policyCrd = crdFor(policyKind) as never as { spec: { versions: { schema: { openAPIV3Schema: { properties: { spec: Node } } } }[] } };
-  const stmt = (policyCrd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec as { properties: { document: { properties: { Statement: { items: Node } } } } }).properties.document.properties.Statement.items;
-  t.same((stmt.properties as Record<string, Node>).Action, { description: 'Actions, for example s3:GetObject or s3:*. A string or a list of strings.', 'x-kubernetes-preserve-unknown-fields': true });
+  const stmt = (
+    policyCrd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec as { properties: { document: { properties: { Statement: { items: Node } } } } }
+  ).properties.document.properties.Statement.items;
+  t.same((stmt.properties as Record<string, Node>).Action, {
+    description: 'Actions, for example s3:GetObject or s3:*. A string or a list of strings.',
+    'x-kubernetes-preserve-unknown-fields': true,
+  });
   // One-of checks the API server can run on untyped fields (CEL cannot see them: issue 7).
   t.notOk(stmt['x-kubernetes-validations'], 'no CEL rule about untyped fields');
   t.same(stmt.allOf, [

@@ -25,8 +25,16 @@ import { RoleSpecSchema, type RoleSpec, type RoleStatus } from '../../schemas/ro
 
 const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/ABC123';
 const OIDC_ARN = `arn:aws:iam::123456789012:oidc-provider/${ISSUER}`;
-const config: HooksConfig = { ...DEFAULT_HOOKS_CONFIG, oidcProviderArn: OIDC_ARN, oidcIssuer: ISSUER, allowedManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::123456789012:policy/shared/*'] };
-const doc = (action: string | string[] = 's3:GetObject', resource: string | string[] = '*') => ({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
+const config: HooksConfig = {
+  ...DEFAULT_HOOKS_CONFIG,
+  oidcProviderArn: OIDC_ARN,
+  oidcIssuer: ISSUER,
+  allowedManagedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::123456789012:policy/shared/*'],
+};
+const doc = (action: string | string[] = 's3:GetObject', resource: string | string[] = '*') => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: action, Resource: resource }],
+});
 
 /** Catch what a function throws (tap's t.throws typing does not take our error fields). */
 function thrown(fn: () => unknown): (Error & { reason?: string }) | undefined {
@@ -75,8 +83,22 @@ t.test('managed policy allow-list globs', async (t) => {
 });
 
 t.test('tags as IAM lists and back', async (t) => {
-  t.same(tagsToList({ b: '2', a: '1' }), [{ Key: 'a', Value: '1' }, { Key: 'b', Value: '2' }], 'sorted');
-  t.same(tagsFromList([{ Key: 'a', Value: '1' }, { Key: 'b', Value: undefined }, { Key: undefined, Value: 'x' }]), { a: '1', b: '' });
+  t.same(
+    tagsToList({ b: '2', a: '1' }),
+    [
+      { Key: 'a', Value: '1' },
+      { Key: 'b', Value: '2' },
+    ],
+    'sorted',
+  );
+  t.same(
+    tagsFromList([
+      { Key: 'a', Value: '1' },
+      { Key: 'b', Value: undefined },
+      { Key: undefined, Value: 'x' },
+    ]),
+    { a: '1', b: '' },
+  );
   t.same(tagsFromList(undefined), {});
 });
 
@@ -110,22 +132,60 @@ t.test('trust policy generation', async (t) => {
   t.equal(notConfigured?.reason, 'NotConfigured');
   t.match(notConfigured?.message, /OIDC_PROVIDER_ARN/);
   t.equal(thrown(() => trustPolicy({ oidcIssuer: ISSUER }, 'default', 'fff'))?.reason, 'NotConfigured', 'an issuer without the provider ARN is not enough');
-  for (const [ns, sa] of [['default', 'a:b'], ['default', 'a/b'], ['a:b', 'x'], ['', 'x'], ['default', '']]) {
+  for (const [ns, sa] of [
+    ['default', 'a:b'],
+    ['default', 'a/b'],
+    ['a:b', 'x'],
+    ['', 'x'],
+    ['default', ''],
+  ]) {
     t.equal(thrown(() => trustPolicy(config, ns!, sa!))?.reason, 'InvalidSpec', `service account "${ns}/${sa}" refused`);
   }
 });
 
 t.test('IAM documents compared by meaning (what IAM returns vs what we sent)', async (t) => {
-  const sent = { Version: '2012-10-17', Statement: [{ Sid: 'A', Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*', 'arn:aws:s3:::b'], Condition: { Bool: { 'aws:SecureTransport': true } } }, { Effect: 'Deny', NotAction: 's3:*', Resource: '*' }] };
+  const sent = {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'A',
+        Effect: 'Allow',
+        Action: ['s3:GetObject'],
+        Resource: ['arn:aws:s3:::b/*', 'arn:aws:s3:::b'],
+        Condition: { Bool: { 'aws:SecureTransport': true } },
+      },
+      { Effect: 'Deny', NotAction: 's3:*', Resource: '*' },
+    ],
+  };
   const cases: [string, unknown, boolean][] = [
     ['identical', sent, true],
     ['URL-encoded, as IAM returns it', parsePolicyDocument(encodeURIComponent(JSON.stringify(sent))), true],
-    ['statement order, key order, string vs one-element list, bool vs "true"', { Statement: [{ Resource: '*', NotAction: ['s3:*'], Effect: 'Deny' }, { Condition: { Bool: { 'aws:SecureTransport': 'true' } }, Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'], Action: 's3:GetObject', Effect: 'Allow', Sid: 'A' }], Version: '2012-10-17' }, true],
+    [
+      'statement order, key order, string vs one-element list, bool vs "true"',
+      {
+        Statement: [
+          { Resource: '*', NotAction: ['s3:*'], Effect: 'Deny' },
+          {
+            Condition: { Bool: { 'aws:SecureTransport': 'true' } },
+            Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'],
+            Action: 's3:GetObject',
+            Effect: 'Allow',
+            Sid: 'A',
+          },
+        ],
+        Version: '2012-10-17',
+      },
+      true,
+    ],
     ['duplicate actions', { ...sent, Statement: [{ ...sent.Statement[0], Action: ['s3:GetObject', 's3:GetObject'] }, sent.Statement[1]] }, true],
     ['an action more', { ...sent, Statement: [{ ...sent.Statement[0], Action: ['s3:GetObject', 's3:PutObject'] }, sent.Statement[1]] }, false],
     ['Allow vs Deny', { ...sent, Statement: [sent.Statement[0], { ...sent.Statement[1], Effect: 'Allow' }] }, false],
     ['a statement less', { ...sent, Statement: [sent.Statement[0]] }, false],
-    ['another condition value', { ...sent, Statement: [{ ...sent.Statement[0], Condition: { Bool: { 'aws:SecureTransport': false } } }, sent.Statement[1]] }, false],
+    [
+      'another condition value',
+      { ...sent, Statement: [{ ...sent.Statement[0], Condition: { Bool: { 'aws:SecureTransport': false } } }, sent.Statement[1]] },
+      false,
+    ],
     ['nothing read back', undefined, false],
   ];
   for (const [name, observed, same] of cases) t.equal(samePolicyDocument(sent, observed), same, name);
@@ -140,7 +200,17 @@ t.test('version to prune before a new one: oldest non-default, never the default
     ['five, the OLDEST is default (seed 002 would delete it)', [v('v1', 1, true), v('v2', 2), v('v3', 3), v('v4', 4), v('v5', 5)], 'v2'],
     ['five, listed out of order', [v('v5', 5), v('v3', 3, true), v('v4', 4), v('v2', 2), v('v6', 6)], 'v2'],
     ['same date: by version number, not by string', [v('v10', 1), v('v9', 1), v('v11', 1, true), v('v12', 1), v('v13', 1)], 'v9'],
-    ['no dates: by version number', [{ versionId: 'v7', isDefault: false }, { versionId: 'v3', isDefault: false }, { versionId: 'v1', isDefault: true }, { versionId: 'v4', isDefault: false }, { versionId: 'v5', isDefault: false }], 'v3'],
+    [
+      'no dates: by version number',
+      [
+        { versionId: 'v7', isDefault: false },
+        { versionId: 'v3', isDefault: false },
+        { versionId: 'v1', isDefault: true },
+        { versionId: 'v4', isDefault: false },
+        { versionId: 'v5', isDefault: false },
+      ],
+      'v3',
+    ],
     ['all default (impossible): nothing to delete', [v('v1', 1, true), v('v2', 2, true), v('v3', 3, true), v('v4', 4, true), v('v5', 5, true)], undefined],
   ];
   for (const [name, versions, want] of cases) t.equal(versionToPrune(versions), want, name);
@@ -151,10 +221,40 @@ t.test('finalize plan: detach from our roles only; anything else blocks and is n
   const ours = { 'awshooks.dev/cluster': 'default', 'awshooks.dev/kind': 'Role', 'awshooks.dev/namespace': 'default', 'awshooks.dev/name': 'fff' };
   const cases: [string, Parameters<typeof planDetach>[0], ReturnType<typeof planDetach>][] = [
     ['nothing attached', { roles: [], users: [], groups: [] }, { detachFromRoles: [], blockers: [] }],
-    ['our roles', { roles: [{ roleName: 'r2', tags: ours }, { roleName: 'r1', tags: ours }], users: [], groups: [] }, { detachFromRoles: ['r1', 'r2'], blockers: [] }],
-    ['another cluster\'s role', { roles: [{ roleName: 'r1', tags: { ...ours, 'awshooks.dev/cluster': 'prod' } }], users: [], groups: [] }, { detachFromRoles: [], blockers: ['role r1'] }],
-    ['an untagged role, a user, a group', { roles: [{ roleName: 'legacy', tags: {} }, { roleName: 'mine', tags: ours }], users: ['alice'], groups: ['ops'] }, { detachFromRoles: ['mine'], blockers: ['role legacy', 'user alice', 'group ops'] }],
-    ['a Queue-tagged role is not a Role of ours', { roles: [{ roleName: 'q', tags: { ...ours, 'awshooks.dev/kind': 'Queue' } }], users: [], groups: [] }, { detachFromRoles: [], blockers: ['role q'] }],
+    [
+      'our roles',
+      {
+        roles: [
+          { roleName: 'r2', tags: ours },
+          { roleName: 'r1', tags: ours },
+        ],
+        users: [],
+        groups: [],
+      },
+      { detachFromRoles: ['r1', 'r2'], blockers: [] },
+    ],
+    [
+      "another cluster's role",
+      { roles: [{ roleName: 'r1', tags: { ...ours, 'awshooks.dev/cluster': 'prod' } }], users: [], groups: [] },
+      { detachFromRoles: [], blockers: ['role r1'] },
+    ],
+    [
+      'an untagged role, a user, a group',
+      {
+        roles: [
+          { roleName: 'legacy', tags: {} },
+          { roleName: 'mine', tags: ours },
+        ],
+        users: ['alice'],
+        groups: ['ops'],
+      },
+      { detachFromRoles: ['mine'], blockers: ['role legacy', 'user alice', 'group ops'] },
+    ],
+    [
+      'a Queue-tagged role is not a Role of ours',
+      { roles: [{ roleName: 'q', tags: { ...ours, 'awshooks.dev/kind': 'Queue' } }], users: [], groups: [] },
+      { detachFromRoles: [], blockers: ['role q'] },
+    ],
   ];
   for (const [name, input, want] of cases) t.same(planDetach(input, 'default'), want, name);
 });
@@ -164,7 +264,12 @@ t.test('finalize plan: detach from our roles only; anything else blocks and is n
 const policyOwner: Owner = { cluster: 'default', namespace: 'default', name: 'ddd', uid: 'uid-ddd', kind: 'Policy' };
 function policyInput(spec: Record<string, unknown>): DesiredInput<PolicySpec, PolicyStatus> {
   const full = validateSpec<PolicySpec>(PolicySpecSchema, spec);
-  const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Policy', metadata: { name: 'ddd', namespace: 'default', uid: 'uid-ddd' }, spec: full } as Parent<PolicySpec, PolicyStatus>;
+  const parent = {
+    apiVersion: 'iam.awshooks.dev/v1alpha1',
+    kind: 'Policy',
+    metadata: { name: 'ddd', namespace: 'default', uid: 'uid-ddd' },
+    spec: full,
+  } as Parent<PolicySpec, PolicyStatus>;
   return { parent, spec: full, children: {}, related: {}, config, owner: policyOwner, finalizing: false, now: new Date() };
 }
 
@@ -180,8 +285,21 @@ t.test('Policy desired state and semantic validation', async (t) => {
     [{ document: { Statement: [{ Effect: 'Allow', Resource: '*' }] } }, /Statement\[0\]: set exactly one of Action and NotAction/],
     [{ document: { Statement: [{ Effect: 'Allow', Action: 'a', NotAction: 'b', Resource: '*' }] } }, /exactly one of Action and NotAction/],
     [{ document: { Statement: [{ Effect: 'Allow', Action: 's3:*' }] } }, /exactly one of Resource and NotResource/],
-    [{ document: { Statement: [{ Sid: 'A', Effect: 'Allow', Action: 'a', Resource: '*' }, { Sid: 'A', Effect: 'Deny', Action: 'b', Resource: '*' }] } }, /Sid: "A" is used by another statement/],
-    [{ document: { Statement: [{ Effect: 'Allow', Action: Array.from({ length: 190 }, (_, i) => `s3:SomeFairlyLongActionName${i}`), Resource: '*' }] } }, /IAM allows 6144/],
+    [
+      {
+        document: {
+          Statement: [
+            { Sid: 'A', Effect: 'Allow', Action: 'a', Resource: '*' },
+            { Sid: 'A', Effect: 'Deny', Action: 'b', Resource: '*' },
+          ],
+        },
+      },
+      /Sid: "A" is used by another statement/,
+    ],
+    [
+      { document: { Statement: [{ Effect: 'Allow', Action: Array.from({ length: 190 }, (_, i) => `s3:SomeFairlyLongActionName${i}`), Resource: '*' }] } },
+      /IAM allows 6144/,
+    ],
     [{ document: doc(), tags: { 'awshooks.dev/name': 'x' } }, /reserved/],
     [{ document: doc(), description: 'snowman ☃' }, /printable ASCII/],
   ];
@@ -208,7 +326,14 @@ t.test('Policy delta', async (t) => {
     ['document drift', { document: doc('s3:*') }, ['document'], [], {}, []],
     ['unreadable document', { document: undefined }, ['document'], [], {}, []],
     ['a tag removed by hand', { tags: { ...desired.ownerTags } }, ['tags'], [], { team: 'data' }, []],
-    ['an owner tag changed by hand', { tags: { ...desired.ownerTags, team: 'data', 'awshooks.dev/uid': 'x' } }, ['tags'], [], { 'awshooks.dev/uid': 'uid-ddd' }, []],
+    [
+      'an owner tag changed by hand',
+      { tags: { ...desired.ownerTags, team: 'data', 'awshooks.dev/uid': 'x' } },
+      ['tags'],
+      [],
+      { 'awshooks.dev/uid': 'uid-ddd' },
+      [],
+    ],
     ['a tag we set before, removed from spec', { tags: { ...desired.ownerTags, team: 'data', old: '1' } }, ['tags'], ['old'], {}, ['old']],
   ];
   for (const [name, patch, paths, managedBefore, add, remove] of cases) {
@@ -217,7 +342,14 @@ t.test('Policy delta', async (t) => {
     t.same(d.tagsToAdd, add, `${name}: tags to add`);
     t.same(d.tagsToRemove, remove, `${name}: tags to remove`);
   }
-  t.same(policyStatus(desired, base), { arn: base.arn, policyName: base.policyName, path: '/awshooks/', defaultVersionId: 'v1', attachmentCount: 0, managedTagKeys: ['team'] });
+  t.same(policyStatus(desired, base), {
+    arn: base.arn,
+    policyName: base.policyName,
+    path: '/awshooks/',
+    defaultVersionId: 'v1',
+    attachmentCount: 0,
+    managedTagKeys: ['team'],
+  });
 });
 
 // ------------------------------------------------------------------------------------ Role
@@ -239,12 +371,22 @@ const related = (...policies: ReturnType<typeof readyPolicy>[]): ObjectMap => ({
 });
 function roleInput(spec: Record<string, unknown>, rel: ObjectMap = {}, cfg: HooksConfig = config, finalizing = false): DesiredInput<RoleSpec, RoleStatus> {
   const full = validateSpec<RoleSpec>(RoleSpecSchema, spec);
-  const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'default', uid: 'uid-fff' }, spec: full } as Parent<RoleSpec, RoleStatus>;
+  const parent = {
+    apiVersion: 'iam.awshooks.dev/v1alpha1',
+    kind: 'Role',
+    metadata: { name: 'fff', namespace: 'default', uid: 'uid-fff' },
+    spec: full,
+  } as Parent<RoleSpec, RoleStatus>;
   return { parent, spec: full, children: {}, related: rel, config: cfg, owner: roleOwner, finalizing, now: new Date() };
 }
 
 t.test('Role desired state', async (t) => {
-  const d = desiredRole(roleInput({ policies: ['ddd'], managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], inlinePolicies: { send: doc('sqs:SendMessage') } }, related(readyPolicy('ddd'))));
+  const d = desiredRole(
+    roleInput(
+      { policies: ['ddd'], managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], inlinePolicies: { send: doc('sqs:SendMessage') } },
+      related(readyPolicy('ddd')),
+    ),
+  );
   t.equal(d.roleName, 'awshooks-default-fff');
   t.equal(d.path, '/awshooks/');
   t.equal(d.serviceAccountName, 'fff', 'defaults to the Role name');
@@ -252,11 +394,20 @@ t.test('Role desired state', async (t) => {
   t.equal(d.maxSessionDuration, 3600);
   t.same(d.managedPolicyArns, ['arn:aws:iam::aws:policy/ReadOnlyAccess']);
   t.same(d.policyRefs, [{ ref: 'ddd', policyName: 'awshooks-default-ddd', verifyOwner: false }], 'the Policy by its derived name, never its status ARN');
-  t.same(attachedArnsFor(d, 'arn:aws:iam::123456789012:role/awshooks/awshooks-default-fff'), ['arn:aws:iam::123456789012:policy/awshooks/awshooks-default-ddd', 'arn:aws:iam::aws:policy/ReadOnlyAccess']);
+  t.same(attachedArnsFor(d, 'arn:aws:iam::123456789012:role/awshooks/awshooks-default-fff'), [
+    'arn:aws:iam::123456789012:policy/awshooks/awshooks-default-ddd',
+    'arn:aws:iam::aws:policy/ReadOnlyAccess',
+  ]);
   t.same(d.inlinePolicyHashes, { send: hashOf(doc('sqs:SendMessage')) });
   t.match(d.trustPolicy, { Statement: [{ Condition: { StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:default:fff' } } }] });
   t.equal(d.permissionsBoundaryArn, undefined);
-  const bounded = desiredRole(roleInput({ serviceAccountName: 'api', serviceAccount: { manage: false } }, {}, { ...config, permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary' }));
+  const bounded = desiredRole(
+    roleInput(
+      { serviceAccountName: 'api', serviceAccount: { manage: false } },
+      {},
+      { ...config, permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary' },
+    ),
+  );
   t.equal(bounded.permissionsBoundaryArn, 'arn:aws:iam::123456789012:policy/boundary');
   t.equal(bounded.serviceAccountName, 'api');
   t.equal(bounded.manageServiceAccount, false);
@@ -265,17 +416,72 @@ t.test('Role desired state', async (t) => {
 
 t.test('Role: isolation, allow-list, configuration and dependencies', async (t) => {
   const cases: [string, Record<string, unknown>, ObjectMap, HooksConfig, string, RegExp][] = [
-    ['a managed ARN outside the allow-list', { managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, {}, config, 'InvalidSpec', /spec\.managedPolicyArns\[0\]: "arn:aws:iam::aws:policy\/AdministratorAccess" is not allowed/],
-    ['any managed ARN with an empty allow-list', { managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] }, {}, { ...config, allowedManagedPolicyArns: [] }, 'InvalidSpec', /ALLOWED_MANAGED_POLICY_ARNS is empty/],
-    ['a Policy named with another namespace', { policies: ['other/ddd'] }, related(readyPolicy('ddd', 'other')), config, 'InvalidSpec', /names another namespace; a Role may only use Policies of its own namespace "default"/],
-    ['a Policy of another namespace in related is never used', { policies: ['ddd'] }, related(readyPolicy('ddd', 'other')), config, 'DependencyNotReady', /Policy "ddd" in namespace "default" to exist/],
+    [
+      'a managed ARN outside the allow-list',
+      { managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+      {},
+      config,
+      'InvalidSpec',
+      /spec\.managedPolicyArns\[0\]: "arn:aws:iam::aws:policy\/AdministratorAccess" is not allowed/,
+    ],
+    [
+      'any managed ARN with an empty allow-list',
+      { managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'] },
+      {},
+      { ...config, allowedManagedPolicyArns: [] },
+      'InvalidSpec',
+      /ALLOWED_MANAGED_POLICY_ARNS is empty/,
+    ],
+    [
+      'a Policy named with another namespace',
+      { policies: ['other/ddd'] },
+      related(readyPolicy('ddd', 'other')),
+      config,
+      'InvalidSpec',
+      /names another namespace; a Role may only use Policies of its own namespace "default"/,
+    ],
+    [
+      'a Policy of another namespace in related is never used',
+      { policies: ['ddd'] },
+      related(readyPolicy('ddd', 'other')),
+      config,
+      'DependencyNotReady',
+      /Policy "ddd" in namespace "default" to exist/,
+    ],
     ['a missing Policy', { policies: ['ddd'] }, {}, config, 'DependencyNotReady', /to exist/],
-    ['a Policy not Ready yet', { policies: ['ddd'] }, related(readyPolicy('ddd', 'default', { conditions: [{ type: 'Ready', status: 'False', reason: 'InvalidSpec', message: 'bad', lastTransitionTime: 'x' }] })), config, 'DependencyNotReady', /to be Ready \(it is InvalidSpec: bad\)/],
+    [
+      'a Policy not Ready yet',
+      { policies: ['ddd'] },
+      related(
+        readyPolicy('ddd', 'default', { conditions: [{ type: 'Ready', status: 'False', reason: 'InvalidSpec', message: 'bad', lastTransitionTime: 'x' }] }),
+      ),
+      config,
+      'DependencyNotReady',
+      /to be Ready \(it is InvalidSpec: bad\)/,
+    ],
     ['a Policy without an ARN', { policies: ['ddd'] }, related(readyPolicy('ddd', 'default', { arn: undefined })), config, 'DependencyNotReady', /to be Ready/],
     ['no OIDC provider configured', {}, {}, { ...config, oidcProviderArn: undefined, oidcIssuer: undefined }, 'NotConfigured', /OIDC_PROVIDER_ARN/],
     ['a bad inline policy name', { inlinePolicies: { 'no spaces': doc() } }, {}, config, 'InvalidSpec', /"no spaces" is not a valid policy name/],
-    ['a bad inline document', { inlinePolicies: { x: { Statement: [{ Effect: 'Allow', Action: 'a' }] } } }, {}, config, 'InvalidSpec', /spec\.inlinePolicies\.x\.Statement\[0\]: set exactly one of Resource/],
-    ['inline policies too large together', { inlinePolicies: Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`p${i}`, doc(Array.from({ length: 120 }, (_, j) => `s3:AnActionNameThatIsLong${j}`))])) }, {}, config, 'InvalidSpec', /together \d+ characters; IAM allows 10240/],
+    [
+      'a bad inline document',
+      { inlinePolicies: { x: { Statement: [{ Effect: 'Allow', Action: 'a' }] } } },
+      {},
+      config,
+      'InvalidSpec',
+      /spec\.inlinePolicies\.x\.Statement\[0\]: set exactly one of Resource/,
+    ],
+    [
+      'inline policies too large together',
+      {
+        inlinePolicies: Object.fromEntries(
+          Array.from({ length: 3 }, (_, i) => [`p${i}`, doc(Array.from({ length: 120 }, (_, j) => `s3:AnActionNameThatIsLong${j}`))]),
+        ),
+      },
+      {},
+      config,
+      'InvalidSpec',
+      /together \d+ characters; IAM allows 10240/,
+    ],
     ['reserved tag keys', { tags: { 'awshooks.dev/cluster': 'x' } }, {}, config, 'InvalidSpec', /reserved/],
   ];
   for (const [name, spec, rel, cfg, reason, message] of cases) {
@@ -285,7 +491,11 @@ t.test('Role: isolation, allow-list, configuration and dependencies', async (t) 
     if (reason === 'DependencyNotReady') t.ok(err instanceof WaitError, `${name}: a wait, not a terminal error`);
   }
   const deleting = { ...readyPolicy('ddd'), metadata: { name: 'ddd', namespace: 'default', deletionTimestamp: '2026-01-01T00:00:00Z' } };
-  t.equal(thrown(() => desiredRole(roleInput({ policies: ['ddd'] }, related(deleting as ReturnType<typeof readyPolicy>))))?.reason, 'DependencyNotReady', 'a Policy being deleted is not used');
+  t.equal(
+    thrown(() => desiredRole(roleInput({ policies: ['ddd'] }, related(deleting as ReturnType<typeof readyPolicy>))))?.reason,
+    'DependencyNotReady',
+    'a Policy being deleted is not used',
+  );
   // While finalizing a role that may exist, neither dependencies, references nor configuration
   // may block the deletion.
   const finalizing = (spec: Record<string, unknown>, cfg: HooksConfig, roleArn?: string) => {
@@ -315,16 +525,35 @@ t.test('Role: isolation, allow-list, configuration and dependencies', async (t) 
   t.equal(desiredPolicy({ ...policyFin, finalizing: true }).policyName, 'awshooks-default-ddd', 'created: deletion goes on');
 });
 
-t.test('Role customize asks only for its own namespace\'s Policies', async (t) => {
-  const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'team-a' }, spec: { policies: ['ddd', 'eee', 'ddd'] } } as unknown as Parent<RoleSpec, RoleStatus>;
+t.test("Role customize asks only for its own namespace's Policies", async (t) => {
+  const parent = {
+    apiVersion: 'iam.awshooks.dev/v1alpha1',
+    kind: 'Role',
+    metadata: { name: 'fff', namespace: 'team-a' },
+    spec: { policies: ['ddd', 'eee', 'ddd'] },
+  } as unknown as Parent<RoleSpec, RoleStatus>;
   const sa = { apiVersion: 'v1', resource: 'serviceaccounts', namespace: 'team-a', names: ['fff'] };
-  t.same(roleKind.customize!(parent, config), [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] }, sa]);
+  t.same(roleKind.customize!(parent, config), [
+    { apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: 'team-a', names: ['ddd', 'eee'] },
+    sa,
+  ]);
   t.same(roleKind.customize!({ ...parent, spec: { ...parent.spec, policies: [] } }, config), [sa]);
 });
 
 t.test('Role delta', async (t) => {
   const desired: RoleDesired = {
-    ...desiredRole(roleInput({ managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], inlinePolicies: { a: doc('s3:GetObject'), b: doc('sqs:SendMessage') }, tags: { team: 'data' }, description: 'for fff' }, {}, { ...config, permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary' })),
+    ...desiredRole(
+      roleInput(
+        {
+          managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+          inlinePolicies: { a: doc('s3:GetObject'), b: doc('sqs:SendMessage') },
+          tags: { team: 'data' },
+          description: 'for fff',
+        },
+        {},
+        { ...config, permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary' },
+      ),
+    ),
   };
   const applied = { managedTagKeys: ['team'], inlinePolicyHashes: { ...desired.inlinePolicyHashes } };
   const base: RoleObserved = {
@@ -342,27 +571,69 @@ t.test('Role delta', async (t) => {
   };
   const cases: [string, Partial<RoleObserved>, typeof applied | undefined, Partial<ReturnType<typeof roleDelta>>][] = [
     ['converged', {}, applied, { paths: [] }],
-    ['trust widened by hand', { trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: OIDC_ARN }, Action: 'sts:AssumeRoleWithWebIdentity' }] } }, applied, { paths: ['trustPolicy'], trustPolicy: true }],
+    [
+      'trust widened by hand',
+      { trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Federated: OIDC_ARN }, Action: 'sts:AssumeRoleWithWebIdentity' }] } },
+      applied,
+      { paths: ['trustPolicy'], trustPolicy: true },
+    ],
     ['session duration', { maxSessionDuration: 7200 }, applied, { paths: ['maxSessionDuration/description'], roleSettings: true }],
     ['description', { description: 'other' }, applied, { paths: ['maxSessionDuration/description'], roleSettings: true }],
     ['boundary removed', { permissionsBoundaryArn: undefined }, applied, { paths: ['permissionsBoundary'], permissionsBoundary: true }],
-    ['boundary replaced', { permissionsBoundaryArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }, applied, { paths: ['permissionsBoundary'], permissionsBoundary: true }],
-    ['managed: one missing, one extra', { attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }, applied, { paths: ['managedPolicies'], policiesToAttach: ['arn:aws:iam::aws:policy/ReadOnlyAccess'], policiesToDetach: ['arn:aws:iam::aws:policy/AdministratorAccess'] }],
-    ['inline: one missing, one extra', { inlinePolicyNames: ['a', 'sneaky'] }, applied, { paths: ['inlinePolicies'], inlineToPut: ['b'], inlineToDelete: ['sneaky'] }],
-    ['inline: a spec change (hash differs)', {}, { ...applied, inlinePolicyHashes: { ...applied.inlinePolicyHashes, b: 'old' } }, { paths: ['inlinePolicies'], inlineToPut: ['b'], inlineToDelete: [] }],
+    [
+      'boundary replaced',
+      { permissionsBoundaryArn: 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      applied,
+      { paths: ['permissionsBoundary'], permissionsBoundary: true },
+    ],
+    [
+      'managed: one missing, one extra',
+      { attachedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+      applied,
+      {
+        paths: ['managedPolicies'],
+        policiesToAttach: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
+        policiesToDetach: ['arn:aws:iam::aws:policy/AdministratorAccess'],
+      },
+    ],
+    [
+      'inline: one missing, one extra',
+      { inlinePolicyNames: ['a', 'sneaky'] },
+      applied,
+      { paths: ['inlinePolicies'], inlineToPut: ['b'], inlineToDelete: ['sneaky'] },
+    ],
+    [
+      'inline: a spec change (hash differs)',
+      {},
+      { ...applied, inlinePolicyHashes: { ...applied.inlinePolicyHashes, b: 'old' } },
+      { paths: ['inlinePolicies'], inlineToPut: ['b'], inlineToDelete: [] },
+    ],
     ['inline: no status (adopted, or status lost): written once', {}, undefined, { inlineToPut: ['a', 'b'] }],
     ['tags', { tags: { ...desired.ownerTags, foreign: 'x' } }, applied, { paths: ['tags'], tagsToAdd: { team: 'data' }, tagsToRemove: [] }],
   ];
   for (const [name, patch, previous, want] of cases) t.match(roleDelta(desired, { ...base, ...patch }, previous), want, name);
   const noBoundary = { ...desired, permissionsBoundaryArn: undefined };
-  t.same(roleDelta(noBoundary, { ...base, permissionsBoundaryArn: 'arn:aws:iam::aws:policy/x' }, applied).paths, [], 'a boundary is never removed, only put back when configured');
+  t.same(
+    roleDelta(noBoundary, { ...base, permissionsBoundaryArn: 'arn:aws:iam::aws:policy/x' }, applied).paths,
+    [],
+    'a boundary is never removed, only put back when configured',
+  );
   const finalizing = { ...desired, trustPolicy: undefined };
   t.equal(roleDelta(finalizing, { ...base, trustPolicy: undefined }, applied).trustPolicy, false, 'no trust policy to compare while finalizing');
 });
 
 t.test('Role status and ServiceAccount child', async (t) => {
   const desired = desiredRole(roleInput({ inlinePolicies: { a: doc(), b: doc('sqs:*') }, tags: { team: 'x' } }));
-  const observed: RoleObserved = { arn: 'arn:aws:iam::123456789012:role/awshooks/awshooks-default-fff', roleName: 'awshooks-default-fff', path: '/awshooks/', trustPolicy: desired.trustPolicy, maxSessionDuration: 3600, tags: {}, attachedPolicyArns: ['b', 'a'], inlinePolicyNames: ['b', 'a'] };
+  const observed: RoleObserved = {
+    arn: 'arn:aws:iam::123456789012:role/awshooks/awshooks-default-fff',
+    roleName: 'awshooks-default-fff',
+    path: '/awshooks/',
+    trustPolicy: desired.trustPolicy,
+    maxSessionDuration: 3600,
+    tags: {},
+    attachedPolicyArns: ['b', 'a'],
+    inlinePolicyNames: ['b', 'a'],
+  };
   const status = roleStatus(desired, observed);
   t.same(status, {
     roleArn: observed.arn,
@@ -374,9 +645,16 @@ t.test('Role status and ServiceAccount child', async (t) => {
     serviceAccountAnnotation: `eks.amazonaws.com/role-arn: ${observed.arn}`,
     managedTagKeys: ['team'],
   });
-  t.same(Object.keys(roleStatus(desired, { ...observed, inlinePolicyNames: ['a'] }).inlinePolicyHashes ?? {}), ['a'], 'only hashes of documents present on the role');
+  t.same(
+    Object.keys(roleStatus(desired, { ...observed, inlinePolicyNames: ['a'] }).inlinePolicyHashes ?? {}),
+    ['a'],
+    'only hashes of documents present on the role',
+  );
 
-  const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'default' }, spec: {} } as Parent<RoleSpec, RoleStatus>;
+  const parent = { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'fff', namespace: 'default' }, spec: {} } as Parent<
+    RoleSpec,
+    RoleStatus
+  >;
   const children = (spec: RoleSpec | undefined, st: RoleStatus, rawSpec: unknown = spec ?? {}) =>
     roleChildren({ parent: { ...parent, spec: rawSpec as RoleSpec }, spec, status: st, desired: undefined, children: {}, config, now: new Date() });
   const spec = validateSpec<RoleSpec>(RoleSpecSchema, {});

@@ -129,7 +129,9 @@ t.test('every object in install.yaml is valid against the Kubernetes schemas', a
       t.fail(`${what}: no schema known for ${key}`);
       continue;
     }
-    t.doesNotThrow(() => { new Model(obj as never).validate(); }, `${what} matches the ${key} schema`);
+    t.doesNotThrow(() => {
+      new Model(obj as never).validate();
+    }, `${what} matches the ${key} schema`);
   }
   t.same(
     [...new Set(loaded.map((o) => o.kind))].sort(),
@@ -162,19 +164,33 @@ t.test('the schema validation really rejects invalid objects (negative control)'
   const good = only('Deployment');
   const badReplicas = structuredClone(good) as unknown as { spec: { replicas: unknown } };
   badReplicas.spec.replicas = '2';
-  t.throws(() => { new Deployment(badReplicas as never).validate(); }, 'a string replica count is rejected');
+  t.throws(() => {
+    new Deployment(badReplicas as never).validate();
+  }, 'a string replica count is rejected');
   const noContainerName = structuredClone(good) as unknown as { spec: { template: { spec: { containers: { name?: string }[] } } } };
   delete noContainerName.spec.template.spec.containers[0]!.name;
-  t.throws(() => { new Deployment(noContainerName as never).validate(); }, 'a container without a name is rejected');
+  t.throws(() => {
+    new Deployment(noContainerName as never).validate();
+  }, 'a container without a name is rejected');
   const badPolicy = structuredClone(only<{ spec: { policyTypes: unknown } }>('NetworkPolicy'));
   badPolicy.spec.policyTypes = 'Ingress';
-  t.throws(() => { new NetworkPolicy(badPolicy as never).validate(); }, 'policyTypes must be a list');
+  t.throws(() => {
+    new NetworkPolicy(badPolicy as never).validate();
+  }, 'policyTypes must be a list');
 });
 
 t.test('CompositeControllers call this install’s Service with its token Secret (checked by hand)', async (t) => {
   const controllers = loaded.filter((o) => o.kind === 'CompositeController') as unknown as {
     metadata: { name: string };
-    spec: { hooks: Record<string, { version: string; webhook: { url: string; timeout: string; authorization?: { type: string; secretRef: { name: string; namespace: string; key: string } } } }> };
+    spec: {
+      hooks: Record<
+        string,
+        {
+          version: string;
+          webhook: { url: string; timeout: string; authorization?: { type: string; secretRef: { name: string; namespace: string; key: string } } };
+        }
+      >;
+    };
   }[];
   t.equal(controllers.length, loaded.filter((o) => o.kind === 'CustomResourceDefinition').length, 'one CompositeController per CRD');
   const hookPort = service.spec?.ports?.find((p) => p.name === 'http-hooks')?.port;
@@ -183,9 +199,17 @@ t.test('CompositeControllers call this install’s Service with its token Secret
     for (const [name, hook] of Object.entries(cc.spec.hooks)) {
       const what = `${cc.metadata.name} ${name}`;
       t.equal(hook.version, 'v2', `${what}: hook version v2`);
-      t.equal(hook.webhook.url, `http://${service.metadata?.name}.${service.metadata?.namespace}.svc:${hookPort}/hooks/${cc.metadata.name.replace(/^awshooks-/, '')}/${name}`, `${what}: the Service's hook port`);
+      t.equal(
+        hook.webhook.url,
+        `http://${service.metadata?.name}.${service.metadata?.namespace}.svc:${hookPort}/hooks/${cc.metadata.name.replace(/^awshooks-/, '')}/${name}`,
+        `${what}: the Service's hook port`,
+      );
       t.equal(hook.webhook.timeout, '10s', `${what}: Metacontroller's 10 s timeout`);
-      t.same(hook.webhook.authorization, { type: 'Bearer', secretRef: { name: 'awshooks-hook-token', namespace: 'awshooks', key: 'token' } }, `${what}: the token Secret the pods mount`);
+      t.same(
+        hook.webhook.authorization,
+        { type: 'Bearer', secretRef: { name: 'awshooks-hook-token', namespace: 'awshooks', key: 'token' } },
+        `${what}: the token Secret the pods mount`,
+      );
     }
   }
 });
@@ -199,8 +223,7 @@ t.test('Deployment: replicas, rollout, scheduling', async (t) => {
   const spread = podSpec.topologySpreadConstraints ?? [];
   const antiAffinity = podSpec.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
   t.ok(
-    spread.some((c) => selects(c.labelSelector, podLabels)) ||
-      antiAffinity.some((a) => selects(a.podAffinityTerm.labelSelector, podLabels)),
+    spread.some((c) => selects(c.labelSelector, podLabels)) || antiAffinity.some((a) => selects(a.podAffinityTerm.labelSelector, podLabels)),
     'replicas are spread apart by a constraint that selects its own pods',
   );
   t.ok(
@@ -212,7 +235,11 @@ t.test('Deployment: replicas, rollout, scheduling', async (t) => {
   t.not(podSpec.automountServiceAccountToken, false, 'does not disable the service account token (IRSA)');
   t.equal(podSpec.containers.length, 1, 'one container');
   t.notOk(podSpec.initContainers?.length, 'no init container that would need its own hardening');
-  t.match(deployment.spec?.template.metadata?.annotations?.['checksum/config'], /^[0-9a-f]{64}$/, 'a changed ConfigMap rolls the pods (settings are read at start)');
+  t.match(
+    deployment.spec?.template.metadata?.annotations?.['checksum/config'],
+    /^[0-9a-f]{64}$/,
+    'a changed ConfigMap rolls the pods (settings are read at start)',
+  );
 });
 t.test('Deployment: runs non-root, read-only, without privileges', async (t) => {
   const pod = podSpec.securityContext!;
@@ -288,7 +315,9 @@ function containerEnv(): Record<string, string> {
 
 t.test('the service accepts the configuration the manifests give it, as is and with a real cluster’s settings', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'awshooks-manifests-'));
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const env = containerEnv();
   t.notOk('HOOK_AUTH_DISABLED' in env, 'hook authentication is not disabled');
   t.notOk('AWS_ENDPOINT_URL' in env, 'no emulator endpoint in production');
@@ -308,8 +337,14 @@ t.test('the service accepts the configuration the manifests give it, as is and w
   t.equal(real.hooks.clusterName, example.config.CLUSTER_NAME, 'uses CLUSTER_NAME as the owner tag value');
   t.equal(real.hooks.permissionsBoundaryArn, example.config.PERMISSIONS_BOUNDARY_ARN, 'uses the permissions boundary');
   t.ok(real.hooks.oidcProviderArn?.endsWith(`:oidc-provider/${real.hooks.oidcIssuer}`), 'OIDC_ISSUER is derived from the provider ARN (host/path, no scheme)');
-  t.ok(real.hooks.allowedManagedPolicyArns.every((a) => a.startsWith('arn:aws:iam::')), 'the allow-list parses into ARNs');
-  t.ok(real.hooks.rdsDefaultSecurityGroupIds.every((id) => /^sg-[0-9a-f]+$/.test(id)), 'the default security groups parse into ids');
+  t.ok(
+    real.hooks.allowedManagedPolicyArns.every((a) => a.startsWith('arn:aws:iam::')),
+    'the allow-list parses into ARNs',
+  );
+  t.ok(
+    real.hooks.rdsDefaultSecurityGroupIds.every((id) => /^sg-[0-9a-f]+$/.test(id)),
+    'the default security groups parse into ids',
+  );
   t.notOk(
     example.config.PERMISSIONS_BOUNDARY_ARN?.includes(`:policy/${configMap.data.NAME_PREFIX}/`),
     'the example boundary policy is outside the path awshooks may modify',
@@ -395,7 +430,10 @@ t.test('ServiceMonitor scrapes the metrics port every 30s (checked by hand)', as
   t.ok(namespaces.includes(service.metadata?.namespace ?? ''), 'looks in the Service’s namespace');
   t.equal(sm.spec.endpoints?.length, 1, 'one endpoint');
   const ep = sm.spec.endpoints?.[0];
-  t.ok(service.spec?.ports?.some((p) => p.name === ep?.port), 'endpoint port names a Service port');
+  t.ok(
+    service.spec?.ports?.some((p) => p.name === ep?.port),
+    'endpoint port names a Service port',
+  );
   t.equal(resolvePort(container, service.spec?.ports?.find((p) => p.name === ep?.port)?.targetPort), 9090, 'which is the metrics port');
   t.equal(ep?.path, '/metrics', 'path /metrics');
   t.equal(ep?.interval, '30s', 'every 30s');
@@ -411,9 +449,16 @@ t.test('PodDisruptionBudget keeps one replica and still lets drains proceed', as
 });
 
 t.test('no hook token in any file; the README says how to create it', async (t) => {
-  t.notOk(loaded.some((o) => o.kind === 'Secret'), 'install.yaml carries no Secret');
+  t.notOk(
+    loaded.some((o) => o.kind === 'Secret'),
+    'install.yaml carries no Secret',
+  );
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  t.match(readme, /kubectl -n awshooks create secret generic awshooks-hook-token --from-literal=token="?\$\(openssl rand -hex 32\)/, 'the README creates the Secret the pods mount, with a random token');
+  t.match(
+    readme,
+    /kubectl -n awshooks create secret generic awshooks-hook-token --from-literal=token="?\$\(openssl rand -hex 32\)/,
+    'the README creates the Secret the pods mount, with a random token',
+  );
 });
 
 t.test('kustomization installs install.yaml, in one namespace setting, with optional components', async (t) => {
@@ -448,8 +493,7 @@ interface PolicyDocument {
   Statement: Statement[];
 }
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? v : [v]);
-const readPolicy = (name: string): PolicyDocument =>
-  JSON.parse(readFileSync(join(iamDir, name), 'utf8')) as PolicyDocument;
+const readPolicy = (name: string): PolicyDocument => JSON.parse(readFileSync(join(iamDir, name), 'utf8')) as PolicyDocument;
 
 t.test('IAM controller policy is least privilege', async (t) => {
   const policy = readPolicy('awshooks-controller-policy.json');
@@ -464,23 +508,138 @@ t.test('IAM controller policy is least privilege', async (t) => {
 
   // The actions the service calls, each allowed by some statement.
   const required = [
-    ...['CreateQueue', 'GetQueueUrl', 'GetQueueAttributes', 'SetQueueAttributes', 'DeleteQueue', 'TagQueue', 'UntagQueue', 'ListQueueTags'].map((a) => `sqs:${a}`),
-    ...['CreatePolicy', 'GetPolicy', 'GetPolicyVersion', 'ListPolicyVersions', 'CreatePolicyVersion', 'DeletePolicyVersion', 'SetDefaultPolicyVersion', 'DeletePolicy', 'TagPolicy', 'UntagPolicy', 'ListPolicyTags', 'ListEntitiesForPolicy'].map((a) => `iam:${a}`),
-    ...['CreateRole', 'PutRolePermissionsBoundary', 'GetRole', 'UpdateRole', 'UpdateAssumeRolePolicy', 'DeleteRole', 'TagRole', 'UntagRole', 'ListRoleTags', 'AttachRolePolicy', 'DetachRolePolicy', 'ListAttachedRolePolicies', 'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy', 'ListRolePolicies', 'ListInstanceProfilesForRole', 'RemoveRoleFromInstanceProfile'].map((a) => `iam:${a}`),
+    ...['CreateQueue', 'GetQueueUrl', 'GetQueueAttributes', 'SetQueueAttributes', 'DeleteQueue', 'TagQueue', 'UntagQueue', 'ListQueueTags'].map(
+      (a) => `sqs:${a}`,
+    ),
+    ...[
+      'CreatePolicy',
+      'GetPolicy',
+      'GetPolicyVersion',
+      'ListPolicyVersions',
+      'CreatePolicyVersion',
+      'DeletePolicyVersion',
+      'SetDefaultPolicyVersion',
+      'DeletePolicy',
+      'TagPolicy',
+      'UntagPolicy',
+      'ListPolicyTags',
+      'ListEntitiesForPolicy',
+    ].map((a) => `iam:${a}`),
+    ...[
+      'CreateRole',
+      'PutRolePermissionsBoundary',
+      'GetRole',
+      'UpdateRole',
+      'UpdateAssumeRolePolicy',
+      'DeleteRole',
+      'TagRole',
+      'UntagRole',
+      'ListRoleTags',
+      'AttachRolePolicy',
+      'DetachRolePolicy',
+      'ListAttachedRolePolicies',
+      'PutRolePolicy',
+      'GetRolePolicy',
+      'DeleteRolePolicy',
+      'ListRolePolicies',
+      'ListInstanceProfilesForRole',
+      'RemoveRoleFromInstanceProfile',
+    ].map((a) => `iam:${a}`),
     'sts:GetCallerIdentity',
-    ...['CreateDBInstance', 'DescribeDBInstances', 'ModifyDBInstance', 'DeleteDBInstance', 'AddTagsToResource', 'RemoveTagsFromResource', 'ListTagsForResource', 'CreateDBSnapshot', 'DescribeDBSnapshots', 'DeleteDBSnapshot'].map((a) => `rds:${a}`),
-    ...['CreateTopic', 'GetTopicAttributes', 'SetTopicAttributes', 'DeleteTopic', 'TagResource', 'UntagResource', 'ListTagsForResource', 'ListSubscriptionsByTopic', 'Subscribe', 'GetSubscriptionAttributes', 'SetSubscriptionAttributes', 'Unsubscribe'].map((a) => `sns:${a}`),
+    ...[
+      'CreateDBInstance',
+      'DescribeDBInstances',
+      'ModifyDBInstance',
+      'DeleteDBInstance',
+      'AddTagsToResource',
+      'RemoveTagsFromResource',
+      'ListTagsForResource',
+      'CreateDBSnapshot',
+      'DescribeDBSnapshots',
+      'DeleteDBSnapshot',
+    ].map((a) => `rds:${a}`),
+    ...[
+      'CreateTopic',
+      'GetTopicAttributes',
+      'SetTopicAttributes',
+      'DeleteTopic',
+      'TagResource',
+      'UntagResource',
+      'ListTagsForResource',
+      'ListSubscriptionsByTopic',
+      'Subscribe',
+      'GetSubscriptionAttributes',
+      'SetSubscriptionAttributes',
+      'Unsubscribe',
+    ].map((a) => `sns:${a}`),
     'kms:CreateGrant',
     'kms:DescribeKey',
-    ...['CreateTable', 'DescribeTable', 'UpdateTable', 'DeleteTable', 'TagResource', 'UntagResource', 'ListTagsOfResource', 'DescribeTimeToLive', 'UpdateTimeToLive', 'DescribeContinuousBackups', 'UpdateContinuousBackups'].map((a) => `dynamodb:${a}`),
-    ...['CreateBucket', 'DeleteBucket', 'GetBucketTagging', 'PutBucketTagging', 'TagResource', 'GetBucketVersioning', 'PutBucketVersioning', 'GetEncryptionConfiguration', 'PutEncryptionConfiguration', 'GetBucketPublicAccessBlock', 'PutBucketPublicAccessBlock', 'GetLifecycleConfiguration', 'PutLifecycleConfiguration', 'GetBucketPolicy', 'PutBucketPolicy', 'DeleteBucketPolicy', 'ListBucketVersions'].map((a) => `s3:${a}`),
-    ...['CreateRepository', 'DescribeRepositories', 'DeleteRepository', 'TagResource', 'UntagResource', 'ListTagsForResource', 'PutImageTagMutability', 'PutImageScanningConfiguration', 'PutLifecyclePolicy', 'GetLifecyclePolicy', 'DeleteLifecyclePolicy', 'SetRepositoryPolicy', 'GetRepositoryPolicy', 'DeleteRepositoryPolicy', 'ListImages'].map((a) => `ecr:${a}`),
+    ...[
+      'CreateTable',
+      'DescribeTable',
+      'UpdateTable',
+      'DeleteTable',
+      'TagResource',
+      'UntagResource',
+      'ListTagsOfResource',
+      'DescribeTimeToLive',
+      'UpdateTimeToLive',
+      'DescribeContinuousBackups',
+      'UpdateContinuousBackups',
+    ].map((a) => `dynamodb:${a}`),
+    ...[
+      'CreateBucket',
+      'DeleteBucket',
+      'GetBucketTagging',
+      'PutBucketTagging',
+      'TagResource',
+      'GetBucketVersioning',
+      'PutBucketVersioning',
+      'GetEncryptionConfiguration',
+      'PutEncryptionConfiguration',
+      'GetBucketPublicAccessBlock',
+      'PutBucketPublicAccessBlock',
+      'GetLifecycleConfiguration',
+      'PutLifecycleConfiguration',
+      'GetBucketPolicy',
+      'PutBucketPolicy',
+      'DeleteBucketPolicy',
+      'ListBucketVersions',
+    ].map((a) => `s3:${a}`),
+    ...[
+      'CreateRepository',
+      'DescribeRepositories',
+      'DeleteRepository',
+      'TagResource',
+      'UntagResource',
+      'ListTagsForResource',
+      'PutImageTagMutability',
+      'PutImageScanningConfiguration',
+      'PutLifecyclePolicy',
+      'GetLifecyclePolicy',
+      'DeleteLifecyclePolicy',
+      'SetRepositoryPolicy',
+      'GetRepositoryPolicy',
+      'DeleteRepositoryPolicy',
+      'ListImages',
+    ].map((a) => `ecr:${a}`),
     'kms:RetireGrant',
   ];
   const allowed = new Set(allows.flatMap((s) => list(s.Action)));
-  t.same(required.filter((a) => !allowed.has(a)), [], 'every action the service calls is allowed');
-  t.same([...allowed].filter((a) => !required.includes(a)), [], 'nothing else is allowed');
-  t.notOk([...allowed].some((a) => a.includes('*')), 'no wildcard actions');
+  t.same(
+    required.filter((a) => !allowed.has(a)),
+    [],
+    'every action the service calls is allowed',
+  );
+  t.same(
+    [...allowed].filter((a) => !required.includes(a)),
+    [],
+    'nothing else is allowed',
+  );
+  t.notOk(
+    [...allowed].some((a) => a.includes('*')),
+    'no wildcard actions',
+  );
   t.notOk(allowed.has('iam:PassRole'), 'no iam:PassRole');
 
   // The boundary condition: on every statement that can create a role or set its boundary, with the configured ARN,
@@ -495,9 +654,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
     'iam:DeleteRolePermissionsBoundary',
   ]);
   const boundaryOf = (s: Statement): string | string[] | undefined => s.Condition?.StringEquals?.['iam:PermissionsBoundary'];
-  const creating = allows.filter((s) =>
-    list(s.Action).some((a) => a === 'iam:CreateRole' || a === 'iam:PutRolePermissionsBoundary'),
-  );
+  const creating = allows.filter((s) => list(s.Action).some((a) => a === 'iam:CreateRole' || a === 'iam:PutRolePermissionsBoundary'));
   t.ok(creating.length > 0, 'some statement allows CreateRole / PutRolePermissionsBoundary');
   for (const s of creating) {
     t.equal(boundaryOf(s), boundary, `${s.Sid}: requires iam:PermissionsBoundary = PERMISSIONS_BOUNDARY_ARN`);
@@ -514,15 +671,11 @@ t.test('IAM controller policy is least privilege', async (t) => {
     );
   }
   t.ok(
-    policy.Statement.some(
-      (s) => s.Effect === 'Deny' && list(s.Action).includes('iam:DeleteRolePermissionsBoundary') && list(s.Resource).includes('*'),
-    ),
+    policy.Statement.some((s) => s.Effect === 'Deny' && list(s.Action).includes('iam:DeleteRolePermissionsBoundary') && list(s.Resource).includes('*')),
     'iam:DeleteRolePermissionsBoundary is denied everywhere',
   );
   t.ok(
-    policy.Statement.some(
-      (s) => s.Effect === 'Deny' && list(s.Resource).includes(boundary) && list(s.Action).includes('iam:CreatePolicyVersion'),
-    ),
+    policy.Statement.some((s) => s.Effect === 'Deny' && list(s.Resource).includes(boundary) && list(s.Action).includes('iam:CreatePolicyVersion')),
     'the boundary policy itself cannot be rewritten',
   );
   t.ok(
@@ -532,12 +685,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
 
   // Resources: no `*` for SQS/SNS/IAM/RDS except read-only calls; everything else scoped to the prefix.
   const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'sts:GetCallerIdentity']);
-  const RDS_SHARED_GROUPS = new Set([
-    'arn:aws:rds:*:*:subgrp:*',
-    'arn:aws:rds:*:*:pg:*',
-    'arn:aws:rds:*:*:og:*',
-    'arn:aws:rds:*:*:secgrp:*',
-  ]);
+  const RDS_SHARED_GROUPS = new Set(['arn:aws:rds:*:*:subgrp:*', 'arn:aws:rds:*:*:pg:*', 'arn:aws:rds:*:*:og:*', 'arn:aws:rds:*:*:secgrp:*']);
   for (const s of allows) {
     const actions = list(s.Action);
     const resources = list(s.Resource);
@@ -554,13 +702,20 @@ t.test('IAM controller policy is least privilege', async (t) => {
           `${s.Sid}: ...and only RDS, SQS, DynamoDB and ECR`,
         );
       } else {
-        t.same(actions.filter((a) => !READ_ONLY_ON_STAR.has(a)), [], `${s.Sid}: only read-only calls on Resource *`);
+        t.same(
+          actions.filter((a) => !READ_ONLY_ON_STAR.has(a)),
+          [],
+          `${s.Sid}: only read-only calls on Resource *`,
+        );
       }
       continue;
     }
     for (const r of resources) {
       const scoped =
-        r.endsWith(`:${prefix}-*`) || r.endsWith(`/${prefix}/*`) || r.endsWith(`:table/${prefix}-*`) || (RDS_SHARED_GROUPS.has(r) && actions.every((a) => a === 'rds:CreateDBInstance' || a === 'rds:ModifyDBInstance'));
+        r.endsWith(`:${prefix}-*`) ||
+        r.endsWith(`/${prefix}/*`) ||
+        r.endsWith(`:table/${prefix}-*`) ||
+        (RDS_SHARED_GROUPS.has(r) && actions.every((a) => a === 'rds:CreateDBInstance' || a === 'rds:ModifyDBInstance'));
       t.ok(scoped, `${s.Sid}: ${r} is limited to the "${prefix}" prefix (or a group CreateDBInstance/ModifyDBInstance names)`);
       t.notOk(/^arn:aws:(sqs|sns|iam|rds|dynamodb):[^:]*:[^:]*:(table\/)?\*$/.test(r), `${s.Sid}: ${r} is not a whole-service wildcard`);
     }
@@ -574,7 +729,10 @@ t.test('IAM boundary policy denies identity and account control', async (t) => {
   for (const a of ['iam:*', 'organizations:*', 'account:*']) t.ok(denied.has(a), `denies ${a} on everything`);
   const allowed = policy.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action));
   t.ok(allowed.length > 0, 'allows some data-plane actions');
-  t.notOk(allowed.some((a) => a === '*' || a.endsWith(':*')), 'allows no whole service');
+  t.notOk(
+    allowed.some((a) => a === '*' || a.endsWith(':*')),
+    'allows no whole service',
+  );
   t.notOk(
     allowed.some((a) => /^(iam|organizations|account|sts:AssumeRole)/.test(a)),
     'allows nothing on IAM, Organizations, the account or role chaining',
@@ -584,27 +742,42 @@ t.test('IAM boundary policy denies identity and account control', async (t) => {
 t.test('Dockerfile agrees with the Deployment and package.json', async (t) => {
   const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string>; engines: { node: string } };
-  const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages = lines.filter((l) => /^FROM\s/i.test(l));
   const final = stages.at(-1) ?? '';
   t.match(final, /^FROM\s+gcr\.io\/distroless\/nodejs24-debian12:nonroot\b/, 'runs on distroless Node 24 LTS');
-  t.ok(stages.slice(0, -1).every((l) => l.includes('node:24-bookworm-slim')), 'builds with the same Node major');
+  t.ok(
+    stages.slice(0, -1).every((l) => l.includes('node:24-bookworm-slim')),
+    'builds with the same Node major',
+  );
   t.equal(process.versions.node.split('.')[0], '24', "the tests run on the image's Node major");
   t.match(pkg.engines.node, /^>=24\b/, 'package.json engines names the same major');
   const finalLines = lines.slice(lines.lastIndexOf(final));
-  const user = finalLines.filter((l) => /^USER\s/.test(l)).at(-1)?.split(/\s+/)[1];
+  const user = finalLines
+    .filter((l) => /^USER\s/.test(l))
+    .at(-1)
+    ?.split(/\s+/)[1];
   t.equal(user?.split(':')[0], String(podSpec.securityContext?.runAsUser), 'USER is the Deployment’s runAsUser');
-  const exposed = finalLines.filter((l) => /^EXPOSE\s/.test(l)).flatMap((l) => l.split(/\s+/).slice(1)).map(Number);
+  const exposed = finalLines
+    .filter((l) => /^EXPOSE\s/.test(l))
+    .flatMap((l) => l.split(/\s+/).slice(1))
+    .map(Number);
   t.same(exposed.sort(), (container.ports ?? []).map((p) => p.containerPort).sort(), 'EXPOSE lists the container ports');
   const cmd = finalLines.filter((l) => /^CMD\s/.test(l)).at(-1) ?? '';
   const cmdArgs = JSON.parse(cmd.replace(/^CMD\s+/, '')) as string[];
   t.same(cmdArgs, [pkg.scripts.start?.replace(/^node\s+/, '')], 'CMD runs what `npm start` runs');
-  t.ok(finalLines.some((l) => /^COPY\s+--from=\w+\s+\S*dist\b/.test(l)), 'copies the compiled dist/');
   t.ok(
-    lines.some((l) => /npm ci\b.*--omit=dev/.test(l)) || lines.some((l) => /npm prune\b.*--omit=dev/.test(l)),
-    'ships production dependencies only',
+    finalLines.some((l) => /^COPY\s+--from=\w+\s+\S*dist\b/.test(l)),
+    'copies the compiled dist/',
   );
-  const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  t.ok(lines.some((l) => /npm ci\b.*--omit=dev/.test(l)) || lines.some((l) => /npm prune\b.*--omit=dev/.test(l)), 'ships production dependencies only');
+  const ignored = readFileSync(join(root, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   for (const p of ['node_modules', 'dist', '.git', 'test']) t.ok(ignored.includes(p), `.dockerignore excludes ${p}`);
   for (const p of ['server', 'hooks', 'schemas', 'package.json', 'package-lock.json']) {
     t.notOk(ignored.includes(p), `.dockerignore keeps ${p}, which the build needs`);

@@ -18,7 +18,9 @@ const generatedDir = join(root, 'manifests', 'generated');
 const samplesDir = join(root, 'manifests', 'samples');
 
 t.test('committed generated manifests match the generator (run `npm run generate`)', async (t) => {
-  const files = readdirSync(generatedDir).filter((f) => f.endsWith('.yaml')).sort();
+  const files = readdirSync(generatedDir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   t.same(files, KINDS.map((k) => `${k.names.plural}.yaml`).sort(), 'one file per kind, no stale file');
   for (const kind of KINDS) {
     const committed = readFileSync(join(generatedDir, `${kind.names.plural}.yaml`), 'utf8');
@@ -46,15 +48,21 @@ function structuralProblems(node: Record<string, unknown>, path: string, out: st
     if (node[k] !== undefined) junctorProblems(node[k], `${path}.${k}`);
   }
   if (node.const !== undefined) out.push(`${path}: const`);
-  for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>> | undefined) ?? {})) structuralProblems(v, `${path}.${k}`, out);
+  for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>> | undefined) ?? {}))
+    structuralProblems(v, `${path}.${k}`, out);
   if (node.items && typeof node.items === 'object') structuralProblems(node.items as Record<string, unknown>, `${path}[]`, out);
-  if (node.additionalProperties && typeof node.additionalProperties === 'object') structuralProblems(node.additionalProperties as Record<string, unknown>, `${path}{}`, out);
+  if (node.additionalProperties && typeof node.additionalProperties === 'object')
+    structuralProblems(node.additionalProperties as Record<string, unknown>, `${path}{}`, out);
 }
 
 t.test('CRDs are structural, valid CustomResourceDefinitions with status and printer columns', async (t) => {
   for (const kind of KINDS) {
-    const crd = crdFor(kind) as Record<string, unknown> & { spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> }; subresources: unknown; additionalPrinterColumns: unknown[] }[] } };
-    t.doesNotThrow(() => { new CustomResourceDefinition(crd as never).validate(); }, `${kind.names.plural}: valid against the Kubernetes schema`);
+    const crd = crdFor(kind) as Record<string, unknown> & {
+      spec: { versions: { schema: { openAPIV3Schema: Record<string, unknown> }; subresources: unknown; additionalPrinterColumns: unknown[] }[] };
+    };
+    t.doesNotThrow(() => {
+      new CustomResourceDefinition(crd as never).validate();
+    }, `${kind.names.plural}: valid against the Kubernetes schema`);
     const problems: string[] = [];
     structuralProblems(crd.spec.versions[0]!.schema.openAPIV3Schema, kind.names.plural, problems);
     t.same(problems, [], `${kind.names.plural}: structural`);
@@ -62,14 +70,24 @@ t.test('CRDs are structural, valid CustomResourceDefinitions with status and pri
     t.ok(crd.spec.versions[0]!.additionalPrinterColumns.length >= 3, 'printer columns');
     const spec = (crd.spec.versions[0]!.schema.openAPIV3Schema.properties as Record<string, Record<string, unknown>>).spec!;
     t.ok(typeof spec.description === 'string' && spec.description.length > 10, 'spec is described for kubectl explain');
-    const undocumented = Object.entries(spec.properties as Record<string, { description?: string }>).filter(([, v]) => !v.description).map(([k]) => k);
+    const undocumented = Object.entries(spec.properties as Record<string, { description?: string }>)
+      .filter(([, v]) => !v.description)
+      .map(([k]) => k);
     t.same(undocumented, [], `${kind.names.plural}: every spec field has a description`);
   }
 });
 
 function ajvFor(schema: Record<string, unknown>) {
   const ajv = new Ajv({ strict: false, allErrors: true });
-  for (const k of ['x-kubernetes-validations', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type']) ajv.addKeyword(k);
+  for (const k of [
+    'x-kubernetes-validations',
+    'x-kubernetes-preserve-unknown-fields',
+    'x-kubernetes-int-or-string',
+    'x-kubernetes-list-type',
+    'x-kubernetes-list-map-keys',
+    'x-kubernetes-map-type',
+  ])
+    ajv.addKeyword(k);
   return ajv.compile(schema);
 }
 
@@ -88,7 +106,13 @@ t.test('samples are valid against the generated CRDs and the hook validation', a
       t.ok(validate(obj), `${file} ${obj.metadata.name}: valid against the CRD ${JSON.stringify(validate.errors ?? [])}`);
       const spec = validateSpec<Record<string, unknown>>(kind.specSchema, obj.spec);
       const owner = { cluster: 'default', namespace: obj.metadata.namespace ?? 'default', name: obj.metadata.name, uid: 'u', kind: kind.names.kind };
-      const config = { ...DEFAULT_HOOKS_CONFIG, oidcProviderArn: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE', oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE', allowedManagedPolicyArns: ['arn:aws:iam::aws:policy/*'], accountId: '111122223333' };
+      const config = {
+        ...DEFAULT_HOOKS_CONFIG,
+        oidcProviderArn: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE',
+        oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE',
+        allowedManagedPolicyArns: ['arn:aws:iam::aws:policy/*'],
+        accountId: '111122223333',
+      };
       try {
         kind.desired({ parent: { ...obj, spec } as Parent, spec, children: {}, related: {}, config, owner, finalizing: false, now: new Date() });
         t.pass(`${file} ${obj.metadata.name}: the hook accepts it`);

@@ -20,7 +20,12 @@ const ID = 'awshooks-teama-orders';
 const MASTER_PW = 'Master-pw-0123456789';
 
 function awsError(name: string, status = 400): Error {
-  return Object.assign(new Error(`${name}: simulated`), { name, Code: name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+  return Object.assign(new Error(`${name}: simulated`), {
+    name,
+    Code: name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
 }
 
 /** An RDS client that holds one instance and records every call. */
@@ -41,7 +46,20 @@ class FakeRds {
         if (!this.instance) throw awsError('DBInstanceNotFoundFault', 404);
         return { DBInstances: [this.instance] };
       case 'CreateDBInstance':
-        this.instance = { DBInstanceIdentifier: ID, DBInstanceStatus: 'creating', Engine: 'postgres', EngineVersion: '16.3', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 10, BackupRetentionPeriod: 7, MultiAZ: false, PubliclyAccessible: false, DeletionProtection: false, DBInstanceArn: `arn:aws:rds:us-east-1:123456789012:db:${ID}`, TagList: cmd.input.Tags as DBInstance['TagList'] };
+        this.instance = {
+          DBInstanceIdentifier: ID,
+          DBInstanceStatus: 'creating',
+          Engine: 'postgres',
+          EngineVersion: '16.3',
+          DBInstanceClass: 'db.t3.micro',
+          AllocatedStorage: 10,
+          BackupRetentionPeriod: 7,
+          MultiAZ: false,
+          PubliclyAccessible: false,
+          DeletionProtection: false,
+          DBInstanceArn: `arn:aws:rds:us-east-1:123456789012:db:${ID}`,
+          TagList: cmd.input.Tags as DBInstance['TagList'],
+        };
         return { DBInstance: this.instance };
       case 'ModifyDBInstance': {
         const { DBInstanceIdentifier: _id, ApplyImmediately: _a, MasterUserPassword: _p, AllowMajorVersionUpgrade: _m, ...rest } = cmd.input;
@@ -65,9 +83,19 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 function available(extra: Partial<DBInstance> = {}): DBInstance {
   return {
-    DBInstanceIdentifier: ID, DBInstanceStatus: 'available', Engine: 'postgres', EngineVersion: '16.3', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 10,
-    BackupRetentionPeriod: 7, MultiAZ: false, PubliclyAccessible: false, DeletionProtection: false, DBInstanceArn: `arn:aws:rds:us-east-1:123456789012:db:${ID}`,
-    Endpoint: { Address: `${ID}.abc.us-east-1.rds.amazonaws.com`, Port: 5432 }, TagList: Object.entries(ownerTags(owner)).map(([Key, Value]) => ({ Key, Value })),
+    DBInstanceIdentifier: ID,
+    DBInstanceStatus: 'available',
+    Engine: 'postgres',
+    EngineVersion: '16.3',
+    DBInstanceClass: 'db.t3.micro',
+    AllocatedStorage: 10,
+    BackupRetentionPeriod: 7,
+    MultiAZ: false,
+    PubliclyAccessible: false,
+    DeletionProtection: false,
+    DBInstanceArn: `arn:aws:rds:us-east-1:123456789012:db:${ID}`,
+    Endpoint: { Address: `${ID}.abc.us-east-1.rds.amazonaws.com`, Port: 5432 },
+    TagList: Object.entries(ownerTags(owner)).map(([Key, Value]) => ({ Key, Value })),
     ...extra,
   };
 }
@@ -82,7 +110,12 @@ function harness(spec: Record<string, unknown> = {}) {
     if (dbFails) throw dbFails;
   });
   let now = Date.parse('2026-03-01T10:00:00Z');
-  let parent: Parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name: 'orders', namespace: 'teama', uid: UID, generation: 1 }, spec };
+  let parent: Parent = {
+    apiVersion: 'rds.awshooks.dev/v1alpha1',
+    kind: 'DBInstance',
+    metadata: { name: 'orders', namespace: 'teama', uid: UID, generation: 1 },
+    spec,
+  };
   let children: ObjectMap = { 'Secret.v1': {}, 'Service.v1': {} };
   const h = {
     rds,
@@ -113,15 +146,20 @@ function harness(spec: Record<string, unknown> = {}) {
       delete children['Secret.v1']![`teama/${name}`];
     },
     async sync(finalizing = false): Promise<SyncResponse> {
-      const { response } = await reconcile(kind, { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children, finalizing }, {
-        config: { ...DEFAULT_HOOKS_CONFIG, driftCheckIntervalSeconds: 30 },
-        aws: new AwsClients(),
-        log: silent,
-        now: () => new Date(now),
-      });
+      const { response } = await reconcile(
+        kind,
+        { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children, finalizing },
+        {
+          config: { ...DEFAULT_HOOKS_CONFIG, driftCheckIntervalSeconds: 30 },
+          aws: new AwsClients(),
+          log: silent,
+          now: () => new Date(now),
+        },
+      );
       parent = { ...parent, status: response.status };
       const next: ObjectMap = { 'Secret.v1': {}, 'Service.v1': {} };
-      for (const c of response.children) next[`${c.kind}.${c.apiVersion}`]![`teama/${c.metadata.name}`] = { ...c, metadata: { ...c.metadata, namespace: 'teama' } };
+      for (const c of response.children)
+        next[`${c.kind}.${c.apiVersion}`]![`teama/${c.metadata.name}`] = { ...c, metadata: { ...c.metadata, namespace: 'teama' } };
       children = next;
       return response;
     },
@@ -129,7 +167,8 @@ function harness(spec: Record<string, unknown> = {}) {
   return h;
 }
 
-const cond = (r: SyncResponse, type: string) => (r.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === type);
+const cond = (r: SyncResponse, type: string) =>
+  (r.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === type);
 
 /** Create an instance and bring it to available + converged. */
 async function converged(spec: Record<string, unknown> = {}) {
@@ -147,16 +186,32 @@ t.test('first sync: only the Secret, no AWS call; create on the next sync with t
   const r1 = await h.sync();
   t.same(h.rds.calls, [], 'no AWS call before the Secret is observed');
   t.equal(cond(r1, 'Ready')?.reason, 'WaitingForSecret');
-  t.same(r1.children.map((c) => c.metadata.name), ['orders-master', 'orders-user-app']);
+  t.same(
+    r1.children.map((c) => c.metadata.name),
+    ['orders-master', 'orders-user-app'],
+  );
   const pw = Buffer.from((h.secret('orders-master')!.data as Record<string, string>).password!, 'base64').toString();
   const r2 = await h.sync();
   t.same(h.rds.ops(), ['DescribeDBInstances', 'CreateDBInstance']);
   t.equal(h.rds.calls[1]!.input.MasterUserPassword, pw, 'created with the password of the observed Secret');
   t.equal(Buffer.from((h.secret('orders-master')!.data as Record<string, string>).password!, 'base64').toString(), pw, 'not regenerated');
-  t.match(h.rds.calls[1]!.input, { DBInstanceIdentifier: ID, Engine: 'postgres', EngineVersion: '16', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 10, StorageEncrypted: true, PubliclyAccessible: false, MasterUsername: 'sysadmin', CopyTagsToSnapshot: true });
+  t.match(h.rds.calls[1]!.input, {
+    DBInstanceIdentifier: ID,
+    Engine: 'postgres',
+    EngineVersion: '16',
+    DBInstanceClass: 'db.t3.micro',
+    AllocatedStorage: 10,
+    StorageEncrypted: true,
+    PubliclyAccessible: false,
+    MasterUsername: 'sysadmin',
+    CopyTagsToSnapshot: true,
+  });
   t.equal(cond(r2, 'Ready')?.reason, 'Creating');
   t.equal(r2.resyncAfterSeconds, 30);
-  t.notOk(r2.children.some((c) => c.kind === 'Service'), 'no Service while creating');
+  t.notOk(
+    r2.children.some((c) => c.kind === 'Service'),
+    'no Service while creating',
+  );
   t.notOk(JSON.stringify(r2.status).includes(pw), 'the password is not in status');
   t.match(r2.status, { dbInstanceIdentifier: ID, dbInstanceStatus: 'creating', masterPasswordHash: /^[0-9a-f]{16}$/ });
   t.equal(h.works.length, 0, 'no in-database work before available');
@@ -171,9 +226,21 @@ t.test('available: Service, in-database work once, steady state', async (t) => {
   const { h, r } = await converged({ users: { app: ['createdb'] }, databases: { orders: ['app'] } });
   t.equal(cond(r, 'Ready')?.status, 'True');
   t.equal(cond(r, 'Connectable')?.status, 'True');
-  t.match(r.children.find((c) => c.kind === 'Service'), { spec: { type: 'ExternalName', externalName: `${ID}.abc.us-east-1.rds.amazonaws.com` } });
+  t.match(
+    r.children.find((c) => c.kind === 'Service'),
+    { spec: { type: 'ExternalName', externalName: `${ID}.abc.us-east-1.rds.amazonaws.com` } },
+  );
   t.equal(h.works.length, 1);
-  t.match(h.works[0], { engine: 'postgres', host: `${ID}.abc.us-east-1.rds.amazonaws.com`, port: 5432, masterUsername: 'sysadmin', masterPassword: MASTER_PW, users: [{ name: 'app', roles: ['createdb'] }], databases: [{ name: 'orders', users: ['app'] }], lockUsers: [] });
+  t.match(h.works[0], {
+    engine: 'postgres',
+    host: `${ID}.abc.us-east-1.rds.amazonaws.com`,
+    port: 5432,
+    masterUsername: 'sysadmin',
+    masterPassword: MASTER_PW,
+    users: [{ name: 'app', roles: ['createdb'] }],
+    databases: [{ name: 'orders', users: ['app'] }],
+    lockUsers: [],
+  });
   const secret = h.secret('orders-master')!.data as Record<string, string>;
   t.equal(Buffer.from(secret.host!, 'base64').toString(), `${ID}.abc.us-east-1.rds.amazonaws.com`, 'host filled in');
   t.equal(Buffer.from(secret.port!, 'base64').toString(), '5432');
@@ -222,7 +289,10 @@ t.test('busy instance with a change: wait, do not modify; storage-full accepts t
   t.equal(cond(r, 'Ready')?.reason, 'BackingUp');
   t.match(cond(r, 'Ready')?.message, /waiting to apply changes to storageGB/);
   t.equal(r.resyncAfterSeconds, 30);
-  t.ok(r.children.some((c) => c.kind === 'Service'), 'children kept while waiting');
+  t.ok(
+    r.children.some((c) => c.kind === 'Service'),
+    'children kept while waiting',
+  );
 
   h.rds.instance = available({ DBInstanceStatus: 'storage-full' });
   h.rds.calls = [];
@@ -270,7 +340,10 @@ t.test('master password rotation and user Secret deletion', async (t) => {
   const newUserPw = Buffer.from((h.secret('orders-user-app')!.data as Record<string, string>).password!, 'base64').toString();
   t.not(newUserPw, oldUserPw, 'a deleted user Secret gets a new password');
   t.equal(cond(r2, 'Ready')?.reason, 'WaitingForSecret', 'persist first');
-  t.notOk(h.works.slice(worksBefore).some((w) => w.users.some((u) => u.name === 'app')), 'not applied before the new Secret is observed');
+  t.notOk(
+    h.works.slice(worksBefore).some((w) => w.users.some((u) => u.name === 'app')),
+    'not applied before the new Secret is observed',
+  );
   const r3 = await h.sync();
   t.equal(cond(r3, 'Ready')?.status, 'True');
   t.equal(h.works.at(-1)!.users.find((u) => u.name === 'app')!.password, newUserPw, 'then ALTER USER with the new password');
@@ -307,7 +380,10 @@ t.test('in-database failure: Connectable=False, Ready=False, children kept', asy
 t.test('transient AWS error keeps every child', async (t) => {
   const { h } = await converged({ users: { app: [] } });
   const names = (r: SyncResponse) => r.children.map((c) => `${c.kind}/${c.metadata.name}`).sort();
-  const before = Object.values(h.children).flatMap((m) => Object.values(m)).map((c) => `${c.kind}/${c.metadata.name}`).sort();
+  const before = Object.values(h.children)
+    .flatMap((m) => Object.values(m))
+    .map((c) => `${c.kind}/${c.metadata.name}`)
+    .sort();
   h.rds.failNext.DescribeDBInstances = awsError('Throttling');
   h.advance(60);
   const r = await h.sync();
@@ -341,7 +417,12 @@ t.test('finalize: deletion protection, Snapshot, deleting, gone', async (t) => {
   h.rds.calls = [];
   const r4 = await h.sync(true);
   t.same(h.rds.ops(), ['DescribeDBInstances', 'DeleteDBInstance']);
-  t.match(h.rds.calls[1]!.input, { DBInstanceIdentifier: ID, SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: `${ID}-final-feedface`, DeleteAutomatedBackups: false });
+  t.match(h.rds.calls[1]!.input, {
+    DBInstanceIdentifier: ID,
+    SkipFinalSnapshot: false,
+    FinalDBSnapshotIdentifier: `${ID}-final-feedface`,
+    DeleteAutomatedBackups: false,
+  });
   t.equal(r4.finalized, false);
   t.equal(r4.status.finalSnapshotIdentifier, `${ID}-final-feedface`);
   t.equal(r4.resyncAfterSeconds, 30);
@@ -371,7 +452,13 @@ t.test('finalize: Delete skips the snapshot; Retain makes no call; foreign is le
   t.same(keep.h.rds.calls, []);
 
   const foreign = await converged({});
-  foreign.h.rds.instance = available({ TagList: [{ Key: 'awshooks.dev/cluster', Value: 'other' }, { Key: 'awshooks.dev/namespace', Value: 'x' }, { Key: 'awshooks.dev/name', Value: 'y' }] });
+  foreign.h.rds.instance = available({
+    TagList: [
+      { Key: 'awshooks.dev/cluster', Value: 'other' },
+      { Key: 'awshooks.dev/namespace', Value: 'x' },
+      { Key: 'awshooks.dev/name', Value: 'y' },
+    ],
+  });
   foreign.h.rds.calls = [];
   const rf = await foreign.h.sync(true);
   t.equal(rf.finalized, true);

@@ -30,12 +30,27 @@ const owner: Owner = { cluster: 'default', namespace: 'team-a', name: 'orders', 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 function masterSecret(password: string): ObjectMap {
-  return { 'Secret.v1': { 'team-a/orders-master': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-master', namespace: 'team-a' }, data: { password: b64(password) } } } };
+  return {
+    'Secret.v1': {
+      'team-a/orders-master': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-master', namespace: 'team-a' }, data: { password: b64(password) } },
+    },
+  };
 }
 
-function input(spec: Record<string, unknown>, children: ObjectMap = masterSecret('Sup3r-secret-pw'), status?: DBInstanceStatus, finalizing = false): DesiredInput<DBInstanceSpec, DBInstanceStatus> {
+function input(
+  spec: Record<string, unknown>,
+  children: ObjectMap = masterSecret('Sup3r-secret-pw'),
+  status?: DBInstanceStatus,
+  finalizing = false,
+): DesiredInput<DBInstanceSpec, DBInstanceStatus> {
   const full = validateSpec<DBInstanceSpec>(DBInstanceSpecSchema, spec);
-  const parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name: 'orders', namespace: 'team-a', uid: owner.uid }, spec: full, ...(status ? { status } : {}) } as Parent<DBInstanceSpec, DBInstanceStatus>;
+  const parent = {
+    apiVersion: 'rds.awshooks.dev/v1alpha1',
+    kind: 'DBInstance',
+    metadata: { name: 'orders', namespace: 'team-a', uid: owner.uid },
+    spec: full,
+    ...(status ? { status } : {}),
+  } as Parent<DBInstanceSpec, DBInstanceStatus>;
   return { parent, spec: full, children, related: {}, config: DEFAULT_HOOKS_CONFIG, owner, finalizing, now: new Date() };
 }
 
@@ -98,7 +113,10 @@ t.test('password rules', async (t) => {
   // rejection sampling: a byte stream of only rejected values then valid ones still yields the length
   const bytes = [255, 255, 0, 1, 2];
   let k = 0;
-  t.equal(generatePassword(3, (n) => Buffer.from(Array.from({ length: n }, () => bytes[k++ % bytes.length]!))), 'ABC');
+  t.equal(
+    generatePassword(3, (n) => Buffer.from(Array.from({ length: n }, () => bytes[k++ % bytes.length]!))),
+    'ABC',
+  );
 
   const cases: [string, string | undefined][] = [
     ['abcdefgh', undefined],
@@ -161,7 +179,16 @@ t.test('AWS status state machine', async (t) => {
 
 t.test('backup durations and snapshot plans', async (t) => {
   const cases: [string, number | undefined][] = [
-    ['30m', 1800], ['24h', 86400], ['7d', 604800], ['1h', 3600], ['0h', undefined], ['24', undefined], ['1w', undefined], ['-1h', undefined], ['1.5h', undefined], ['', undefined],
+    ['30m', 1800],
+    ['24h', 86400],
+    ['7d', 604800],
+    ['1h', 3600],
+    ['0h', undefined],
+    ['24', undefined],
+    ['1w', undefined],
+    ['-1h', undefined],
+    ['1.5h', undefined],
+    ['', undefined],
   ];
   for (const [text, want] of cases) t.equal(parseDuration(text), want, text);
   t.throws(() => desiredDBInstance(input({ backup: { every: '10m' } })), { reason: 'InvalidSpec', message: /at least 30m/ });
@@ -174,7 +201,11 @@ t.test('backup durations and snapshot plans', async (t) => {
   t.same(planSnapshots([], 86400, 7, now), { take: true, toDelete: [] });
   t.match(planSnapshots([snap('a', 0.5)], 86400, 7, now), { take: false, toDelete: [] });
   t.match(planSnapshots([snap('a', 1)], 86400, 7, now), { take: true });
-  t.match(planSnapshots([snap('a', 2), snap('b', 8), snap('c', 9, false), snap('d', 10, true, 'creating')], 86400, 7, now), { take: false, toDelete: ['b'] }, 'a snapshot in progress blocks a new one; only owned, available, expired ones go');
+  t.match(
+    planSnapshots([snap('a', 2), snap('b', 8), snap('c', 9, false), snap('d', 10, true, 'creating')], 86400, 7, now),
+    { take: false, toDelete: ['b'] },
+    'a snapshot in progress blocks a new one; only owned, available, expired ones go',
+  );
   t.match(planSnapshots([snap('old', 30)], 86400, 7, now), { take: true, toDelete: [] }, 'the newest is never deleted');
 });
 
@@ -230,7 +261,10 @@ t.test('SQL identifier validation and quoting', async (t) => {
 
   t.throws(() => desiredDBInstance(input({ users: { Bad: [] } })), { reason: 'InvalidSpec', message: /spec.users: "Bad"/ });
   t.throws(() => desiredDBInstance(input({ users: { sysadmin: [] } })), { reason: 'InvalidSpec', message: /master user/ });
-  t.throws(() => desiredDBInstance(input({ users: { a: [] }, databases: { orders: ['b'] } })), { reason: 'InvalidSpec', message: /user "b" is not in spec.users/ });
+  t.throws(() => desiredDBInstance(input({ users: { a: [] }, databases: { orders: ['b'] } })), {
+    reason: 'InvalidSpec',
+    message: /user "b" is not in spec.users/,
+  });
   t.throws(() => desiredDBInstance(input({ databases: { template0: [] } })), { reason: 'InvalidSpec', message: /reserved/ });
   t.throws(() => desiredDBInstance(input({ masterUsername: 'rdsadmin' })), { reason: 'InvalidSpec', message: /reserved/ });
 
@@ -250,13 +284,26 @@ t.test('desired: secrets first, spec checks, fingerprint without passwords', asy
   t.doesNotThrow(() => desiredDBInstance(input({}, {}, undefined, true)), 'finalizing needs no Secret');
 
   const d = desiredDBInstance(input({ users: { app: ['createdb'] }, databases: { orders: ['app'] } }));
-  t.match(d, { engine: 'postgres', engineVersion: '16', instanceClass: 'db.t3.micro', storageGB: 10, masterUsername: 'sysadmin', storageEncrypted: true, publiclyAccessible: false, deletionPolicy: 'Snapshot', backupRetentionDays: 7 });
+  t.match(d, {
+    engine: 'postgres',
+    engineVersion: '16',
+    instanceClass: 'db.t3.micro',
+    storageGB: 10,
+    masterUsername: 'sysadmin',
+    storageEncrypted: true,
+    publiclyAccessible: false,
+    deletionPolicy: 'Snapshot',
+    backupRetentionDays: 7,
+  });
   t.equal(d.masterPassword, 'Sup3r-secret-pw');
   t.same(d.users, [{ name: 'app', roles: ['createdb'], secretName: 'orders-user-app' }], 'no user Secret yet → no password');
   t.notOk(JSON.stringify(dbInstanceFingerprint(d)).includes('Sup3r-secret-pw'), 'the fingerprint holds hashes, not passwords');
   t.equal(desiredDBInstance(input({ engine: 'mysql' })).engineVersion, '8.0');
 
-  t.throws(() => desiredDBInstance(input({ storageGB: 20 }, masterSecret('Sup3r-secret-pw'), { storageGB: 50 })), { reason: 'InvalidSpec', message: /spec.storageGB: 20 is smaller than the 50 GiB allocated/ });
+  t.throws(() => desiredDBInstance(input({ storageGB: 20 }, masterSecret('Sup3r-secret-pw'), { storageGB: 50 })), {
+    reason: 'InvalidSpec',
+    message: /spec.storageGB: 20 is smaller than the 50 GiB allocated/,
+  });
   t.doesNotThrow(() => desiredDBInstance(input({ storageGB: 50 }, masterSecret('Sup3r-secret-pw'), { storageGB: 50 })));
   t.throws(() => desiredDBInstance(input({ storageEncrypted: false, kmsKeyId: 'k' })), { reason: 'InvalidSpec', message: /./ });
   t.throws(() => validateSpec(DBInstanceSpecSchema, { engine: 'oracle' }), { reason: 'InvalidSpec', message: /./ });
@@ -267,37 +314,83 @@ t.test('desired: secrets first, spec checks, fingerprint without passwords', asy
 
 t.test('children: Secrets reuse observed passwords, Service only once available', async (t) => {
   const spec = validateSpec<DBInstanceSpec>(DBInstanceSpecSchema, { users: { app_rw: [] }, databases: { orders: ['app_rw'] } });
-  const parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name: 'orders', namespace: 'team-a', uid: owner.uid }, spec } as Parent<DBInstanceSpec, DBInstanceStatus>;
+  const parent = {
+    apiVersion: 'rds.awshooks.dev/v1alpha1',
+    kind: 'DBInstance',
+    metadata: { name: 'orders', namespace: 'team-a', uid: owner.uid },
+    spec,
+  } as Parent<DBInstanceSpec, DBInstanceStatus>;
   let n = 0;
   const gen = () => `Generated-pw-${++n}xx`;
   const first = dbInstanceChildren({ parent, spec, status: {}, desired: undefined, children: {}, config: DEFAULT_HOOKS_CONFIG, now: new Date() }, gen);
-  t.same(first.map((c) => `${c.kind}/${c.metadata.name}`), ['Secret/orders-master', 'Secret/orders-user-app-rw']);
+  t.same(
+    first.map((c) => `${c.kind}/${c.metadata.name}`),
+    ['Secret/orders-master', 'Secret/orders-user-app-rw'],
+  );
   const data = first[0]!.data as Record<string, string>;
   t.same(Object.keys(data).sort(), ['dbname', 'engine', 'host', 'password', 'port', 'url', 'username']);
   t.equal(Buffer.from(data.password!, 'base64').toString(), 'Generated-pw-1xx');
   t.equal(Buffer.from(data.host!, 'base64').toString(), '', 'host empty until known');
   t.equal(Buffer.from((first[1]!.data as Record<string, string>).dbname!, 'base64').toString(), 'orders', 'a user Secret names its first granted database');
 
-  const observed: ObjectMap = { 'Secret.v1': Object.fromEntries(first.map((c) => [`team-a/${c.metadata.name}`, { ...c, metadata: { ...c.metadata, namespace: 'team-a' } }])), 'Service.v1': {} };
+  const observed: ObjectMap = {
+    'Secret.v1': Object.fromEntries(first.map((c) => [`team-a/${c.metadata.name}`, { ...c, metadata: { ...c.metadata, namespace: 'team-a' } }])),
+    'Service.v1': {},
+  };
   const status: DBInstanceStatus = { endpoint: 'db.example', port: 5432, dbInstanceStatus: 'creating' };
   const again = dbInstanceChildren({ parent, spec, status, desired: undefined, children: observed, config: DEFAULT_HOOKS_CONFIG, now: new Date() }, gen);
   t.equal(Buffer.from((again[0]!.data as Record<string, string>).password!, 'base64').toString(), 'Generated-pw-1xx', 'never regenerated');
   t.equal(again.length, 2, 'no Service before available');
-  const avail = dbInstanceChildren({ parent, spec, status: { ...status, dbInstanceStatus: 'available' }, desired: undefined, children: observed, config: DEFAULT_HOOKS_CONFIG, now: new Date() }, gen);
+  const avail = dbInstanceChildren(
+    {
+      parent,
+      spec,
+      status: { ...status, dbInstanceStatus: 'available' },
+      desired: undefined,
+      children: observed,
+      config: DEFAULT_HOOKS_CONFIG,
+      now: new Date(),
+    },
+    gen,
+  );
   t.match(avail[2], { kind: 'Service', metadata: { name: 'orders' }, spec: { type: 'ExternalName', externalName: 'db.example' } });
   t.equal(Buffer.from((avail[0]!.data as Record<string, string>).url!, 'base64').toString(), 'postgresql://sysadmin:Generated-pw-1xx@db.example:5432/postgres');
   observed['Service.v1'] = { 'team-a/orders': avail[2]! };
-  const modifying = dbInstanceChildren({ parent, spec, status: { ...status, dbInstanceStatus: 'modifying' }, desired: undefined, children: observed, config: DEFAULT_HOOKS_CONFIG, now: new Date() }, gen);
+  const modifying = dbInstanceChildren(
+    {
+      parent,
+      spec,
+      status: { ...status, dbInstanceStatus: 'modifying' },
+      desired: undefined,
+      children: observed,
+      config: DEFAULT_HOOKS_CONFIG,
+      now: new Date(),
+    },
+    gen,
+  );
   t.equal(modifying.length, 3, 'the Service stays while modifying');
-  t.same(dbInstanceChildren({ parent, spec: undefined, status: {}, desired: undefined, children: observed, config: DEFAULT_HOOKS_CONFIG, now: new Date() }), [], 'invalid spec: nothing computed (the core keeps observed children)');
+  t.same(
+    dbInstanceChildren({ parent, spec: undefined, status: {}, desired: undefined, children: observed, config: DEFAULT_HOOKS_CONFIG, now: new Date() }),
+    [],
+    'invalid spec: nothing computed (the core keeps observed children)',
+  );
   t.equal(Object.keys(secretData({ engine: 'mysql', username: 'u', password: 'p', host: '', port: '', dbname: '' })).length, 7);
 });
 
 t.test('delta: only what changed, pending values count as done, versions', async (t) => {
-  const d: DBInstanceDesired = desiredDBInstance(input({ engineVersion: '16', storageGB: 20, tags: { team: 'a' }, securityGroupIds: ['sg-0123456789abcdef0'] }));
+  const d: DBInstanceDesired = desiredDBInstance(
+    input({ engineVersion: '16', storageGB: 20, tags: { team: 'a' }, securityGroupIds: ['sg-0123456789abcdef0'] }),
+  );
   const base = {
-    Engine: 'postgres', EngineVersion: '16.3', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20, MultiAZ: false, BackupRetentionPeriod: 7,
-    DeletionProtection: false, PubliclyAccessible: false, VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0123456789abcdef0' }],
+    Engine: 'postgres',
+    EngineVersion: '16.3',
+    DBInstanceClass: 'db.t3.micro',
+    AllocatedStorage: 20,
+    MultiAZ: false,
+    BackupRetentionPeriod: 7,
+    DeletionProtection: false,
+    PubliclyAccessible: false,
+    VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-0123456789abcdef0' }],
   };
   const tags = { ...d.tags, ...d.ownerTags };
   const prev: DBInstanceStatus = { masterPasswordHash: d.masterPasswordHash!, managedTagKeys: ['team'] };
@@ -306,13 +399,27 @@ t.test('delta: only what changed, pending values count as done, versions', async
   const grow = dbInstanceDelta({ ...d, storageGB: 40, instanceClass: 'db.t3.small' }, { instance: base, tags }, prev);
   t.same(grow.paths, ['instanceClass', 'storageGB']);
   t.same(grow.modify, { DBInstanceClass: 'db.t3.small', AllocatedStorage: 40 });
-  t.same(dbInstanceDelta({ ...d, storageGB: 40, instanceClass: 'db.t3.small' }, { instance: { ...base, PendingModifiedValues: { AllocatedStorage: 40, DBInstanceClass: 'db.t3.small' } }, tags }, prev).paths, [], 'pending values are not sent again');
+  t.same(
+    dbInstanceDelta(
+      { ...d, storageGB: 40, instanceClass: 'db.t3.small' },
+      { instance: { ...base, PendingModifiedValues: { AllocatedStorage: 40, DBInstanceClass: 'db.t3.small' } }, tags },
+      prev,
+    ).paths,
+    [],
+    'pending values are not sent again',
+  );
   const rotate = dbInstanceDelta(d, { instance: base, tags }, { ...prev, masterPasswordHash: 'old' });
   t.same(rotate.paths, ['masterPassword']);
   t.equal(rotate.modify.MasterUserPassword, 'Sup3r-secret-pw');
-  t.same(dbInstanceDelta(d, { instance: base, tags: { ...tags, team: 'b', other: 'x' } }, prev), { paths: ['tags'], modify: {}, tagsToAdd: { team: 'a' }, tagsToRemove: [] }, 'foreign tag keys are left alone');
+  t.same(
+    dbInstanceDelta(d, { instance: base, tags: { ...tags, team: 'b', other: 'x' } }, prev),
+    { paths: ['tags'], modify: {}, tagsToAdd: { team: 'a' }, tagsToRemove: [] },
+    'foreign tag keys are left alone',
+  );
   t.same(dbInstanceDelta({ ...d, tags: {} }, { instance: base, tags }, prev).tagsToRemove, ['team'], 'a tag we set and the user removed goes');
-  t.same(dbInstanceDelta(d, { instance: { ...base, VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-1111111111111111a' }] }, tags }, prev).modify, { VpcSecurityGroupIds: ['sg-0123456789abcdef0'] });
+  t.same(dbInstanceDelta(d, { instance: { ...base, VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-1111111111111111a' }] }, tags }, prev).modify, {
+    VpcSecurityGroupIds: ['sg-0123456789abcdef0'],
+  });
   t.throws(() => dbInstanceDelta(d, { instance: { ...base, Engine: 'mysql' }, tags }, prev), { reason: 'EngineMismatch', message: /./ });
 
   t.equal(majorVersion('postgres', '16.3'), '16');
@@ -335,7 +442,9 @@ t.test('samples are valid specs', async (t) => {
   const { parseAllDocuments } = await import('yaml');
   for (const file of ['dbinstance-postgres.yaml', 'dbinstance-mysql.yaml']) {
     // The sample creates its namespace first (kubectl apply -f manifests/samples/ on a fresh cluster).
-    const docs = parseAllDocuments(readFileSync(new URL(`../../manifests/samples/${file}`, import.meta.url), 'utf8')).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> });
+    const docs = parseAllDocuments(readFileSync(new URL(`../../manifests/samples/${file}`, import.meta.url), 'utf8')).map(
+      (d) => d.toJS() as { kind: string; spec: Record<string, unknown> },
+    );
     const doc = docs.find((d) => d.kind !== 'Namespace')!;
     t.equal(doc.kind, 'DBInstance', file);
     const d = desiredDBInstance(input(doc.spec));

@@ -31,10 +31,20 @@ const s3 = (r = region, credentials?: { accessKeyId: string; secretAccessKey: st
 const CM = 'ConfigMap.v1';
 
 function bucketParent(name: string, spec: Record<string, unknown>, namespace = 'shop'): Parent {
-  return { apiVersion: 's3.awshooks.dev/v1alpha1', kind: 'Bucket', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec } } as Parent;
+  return {
+    apiVersion: 's3.awshooks.dev/v1alpha1',
+    kind: 'Bucket',
+    metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 },
+    spec: { region, ...spec },
+  };
 }
 
-type Cond = { type: string; status: string; reason: string; message: string };
+interface Cond {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
 const cond = (answer: SyncResponse, type: string) => (answer.status.conditions as Cond[]).find((c) => c.type === type)!;
 
 async function converge(app: TestApp, parent: Parent) {
@@ -55,12 +65,29 @@ const fullSpec = {
   versioning: 'Enabled',
   encryption: { algorithm: 'aws:kms', kmsKeyId: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', bucketKeyEnabled: true },
   lifecycleRules: [
-    { id: 'logs', prefix: 'logs/', expirationDays: 365, transitions: [{ days: 30, storageClass: 'STANDARD_IA' }, { days: 90, storageClass: 'GLACIER' }] },
+    {
+      id: 'logs',
+      prefix: 'logs/',
+      expirationDays: 365,
+      transitions: [
+        { days: 30, storageClass: 'STANDARD_IA' },
+        { days: 90, storageClass: 'GLACIER' },
+      ],
+    },
     { id: 'old-versions', noncurrentVersionExpirationDays: 30, abortIncompleteMultipartUploadDays: 7 },
   ],
   policy: {
     Version: '2012-10-17',
-    Statement: [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: ['arn:aws:s3:::awshooks-shop-data', 'arn:aws:s3:::awshooks-shop-data/*'], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+    Statement: [
+      {
+        Sid: 'TlsOnly',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: ['arn:aws:s3:::awshooks-shop-data', 'arn:aws:s3:::awshooks-shop-data/*'],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
   },
   tags: { team: 'data' },
 };
@@ -80,7 +107,10 @@ t.test('create: owner tags, public access block on, ConfigMap; converged syncs m
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'uploads-bucket', labels: { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Bucket', 'awshooks.dev/owner-name': 'uploads' } },
+      metadata: {
+        name: 'uploads-bucket',
+        labels: { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Bucket', 'awshooks.dev/owner-name': 'uploads' },
+      },
       data: { BUCKET_NAME: 'awshooks-shop-uploads', BUCKET_ARN: 'arn:aws:s3:::awshooks-shop-uploads', AWS_REGION: region },
     },
   ]);
@@ -138,8 +168,18 @@ t.test('every sub-resource: applied at creation, 6 reads per drift check, drift 
   await client.send(new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status: 'Suspended' } }));
   await client.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
   await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
-  await client.send(new PutBucketLifecycleConfigurationCommand({ Bucket: bucket, LifecycleConfiguration: { Rules: [{ ID: 'logs', Status: 'Disabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 1 } }] } }));
-  await client.send(new PutBucketEncryptionCommand({ Bucket: bucket, ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] } }));
+  await client.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket,
+      LifecycleConfiguration: { Rules: [{ ID: 'logs', Status: 'Disabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 1 } }] },
+    }),
+  );
+  await client.send(
+    new PutBucketEncryptionCommand({
+      Bucket: bucket,
+      ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    }),
+  );
   const drifted: Record<string, string> = { ...(await tagsOf(bucket)), team: 'hijacked', 'cost-center': 'x' };
   delete drifted['awshooks.dev/uid'];
   await client.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: Object.entries(drifted).map(([Key, Value]) => ({ Key, Value })) } }));
@@ -148,11 +188,27 @@ t.test('every sub-resource: applied at creation, 6 reads per drift check, drift 
   const fixed = await app.sync('buckets', { parent: first.parent, children: first.children });
   t.equal(cond(fixed, 'Ready').status, 'True', JSON.stringify(fixed.status.conditions));
   t.equal((await client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status, 'Enabled', 'versioning enabled again');
-  t.same((await client.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration, { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true }, 'public access block back');
+  t.same(
+    (await client.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration,
+    { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    'public access block back',
+  );
   t.equal(JSON.parse((await client.send(new GetBucketPolicyCommand({ Bucket: bucket }))).Policy!).Statement[0].Sid, 'TlsOnly', 'policy back');
   const fixedRules = (await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }))).Rules!;
-  t.same(fixedRules.map((r) => [r.ID, r.Status]).sort(), [['logs', 'Enabled'], ['old-versions', 'Enabled']], 'lifecycle rules back');
-  t.equal((await client.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).ServerSideEncryptionConfiguration!.Rules![0]!.ApplyServerSideEncryptionByDefault!.SSEAlgorithm, 'aws:kms', 'encryption back');
+  t.same(
+    fixedRules.map((r) => [r.ID, r.Status]).sort(),
+    [
+      ['logs', 'Enabled'],
+      ['old-versions', 'Enabled'],
+    ],
+    'lifecycle rules back',
+  );
+  t.equal(
+    (await client.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).ServerSideEncryptionConfiguration!.Rules![0]!.ApplyServerSideEncryptionByDefault!
+      .SSEAlgorithm,
+    'aws:kms',
+    'encryption back',
+  );
   const tags = await tagsOf(bucket);
   t.equal(tags.team, 'data', 'our tag set back');
   t.equal(tags['awshooks.dev/uid'], 'uid-shop-data', 'owner tag set back');
@@ -203,14 +259,16 @@ t.test('a foreign bucket is a Conflict and is never touched; adopt takes over an
   const client = s3();
   await client.send(new CreateBucketCommand({ Bucket: 'awshooks-shop-uploads', CreateBucketConfiguration: { LocationConstraint: region } }));
   const foreignTags = { 'awshooks.dev/cluster': 'default', 'awshooks.dev/namespace': 'other', 'awshooks.dev/name': 'uploads', 'awshooks.dev/kind': 'Bucket' };
-  await client.send(new PutBucketTaggingCommand({ Bucket: 'awshooks-shop-uploads', Tagging: { TagSet: Object.entries(foreignTags).map(([Key, Value]) => ({ Key, Value })) } }));
+  await client.send(
+    new PutBucketTaggingCommand({ Bucket: 'awshooks-shop-uploads', Tagging: { TagSet: Object.entries(foreignTags).map(([Key, Value]) => ({ Key, Value })) } }),
+  );
   const parent = bucketParent('uploads', { versioning: 'Enabled', adopt: true });
   const conflict = await app.sync('buckets', { parent, children: { [CM]: {} } });
   t.equal(cond(conflict, 'Ready').reason, 'Conflict');
   t.match(cond(conflict, 'Ready').message, /belongs to Bucket other\/uploads/);
   t.same(conflict.children, [], 'no ConfigMap for a bucket that is not ours');
   t.equal((await client.send(new GetBucketVersioningCommand({ Bucket: 'awshooks-shop-uploads' }))).Status, undefined, 'not modified, even with adopt');
-  const fin = await app.sync('buckets', { parent: { ...parent, status: conflict.status } as Parent, children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const fin = await app.sync('buckets', { parent: { ...parent, status: conflict.status }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true, 'finalize leaves a foreign bucket alone');
   t.equal(cond(fin, 'Ready').reason, 'NotOwned');
   await client.send(new HeadBucketCommand({ Bucket: 'awshooks-shop-uploads' }));
@@ -222,7 +280,7 @@ t.test('a foreign bucket is a Conflict and is never touched; adopt takes over an
   const refused = await app.sync('buckets', { parent: legacy, children: { [CM]: {} } });
   t.equal(cond(refused, 'Ready').reason, 'Conflict');
   t.match(cond(refused, 'Ready').message, /adopt/);
-  const adopted = await app.sync('buckets', { parent: { ...legacy, spec: { ...legacy.spec, adopt: true } } as Parent, children: { [CM]: {} } });
+  const adopted = await app.sync('buckets', { parent: { ...legacy, spec: { ...legacy.spec, adopt: true } }, children: { [CM]: {} } });
   t.equal(cond(adopted, 'Ready').status, 'True', 'adopted');
   const tags = await tagsOf('awshooks-shop-legacy');
   t.equal(tags['awshooks.dev/name'], 'legacy', 'tagged as ours');
@@ -244,11 +302,11 @@ t.test('a bucket name taken by another AWS account is a Conflict; finalize leave
   t.match(cond(conflict, 'Ready').message, /another AWS account/);
   t.match(cond(conflict, 'Ready').message, /spec\.bucketName/);
   t.same(conflict.children, []);
-  const fin = await app.sync('buckets', { parent: { ...parent, status: conflict.status } as Parent, children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const fin = await app.sync('buckets', { parent: { ...parent, status: conflict.status }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true, 'nothing of ours to delete');
   t.equal(cond(fin, 'Ready').reason, 'NotOwned');
   await other.send(new HeadBucketCommand({ Bucket: 'awshooks-shop-uploads' }));
-  t.pass('the other account\'s bucket is still there');
+  t.pass("the other account's bucket is still there");
 
   // A custom name inside the namespace gets the bucket.
   const renamed = await app.sync('buckets', { parent: bucketParent('uploads', { bucketName: 'awshooks-shop-uploads-2' }), children: { [CM]: {} } });
@@ -278,11 +336,16 @@ t.test('finalize: Delete removes an empty bucket; a bucket with objects waits (c
   t.match(cond(waiting, 'Ready').message, /still holds 3 object versions/);
   t.match(cond(waiting, 'Ready').message, /never deletes objects/);
   t.equal(waiting.resyncAfterSeconds, 60);
-  t.same(waiting.children.map((c) => c.metadata.name), ['reports-bucket'], 'the ConfigMap is kept while waiting');
+  t.same(
+    waiting.children.map((c) => c.metadata.name),
+    ['reports-bucket'],
+    'the ConfigMap is kept while waiting',
+  );
   const versions = await client.send(new ListObjectVersionsCommand({ Bucket: 'awshooks-shop-reports' }));
   t.equal(versions.Versions?.length, 3, 'no object was deleted');
-  for (const v of versions.Versions ?? []) await client.send(new DeleteObjectCommand({ Bucket: 'awshooks-shop-reports', Key: v.Key!, VersionId: v.VersionId! }));
-  const emptied = await app.sync('buckets', { parent: { ...full.parent, status: waiting.status } as Parent, children: full.children, finalizing: true }, 'finalize');
+  for (const v of versions.Versions ?? [])
+    await client.send(new DeleteObjectCommand({ Bucket: 'awshooks-shop-reports', Key: v.Key!, VersionId: v.VersionId! }));
+  const emptied = await app.sync('buckets', { parent: { ...full.parent, status: waiting.status }, children: full.children, finalizing: true }, 'finalize');
   t.equal(emptied.finalized, true, 'deleted once empty');
   await t.rejects(client.send(new HeadBucketCommand({ Bucket: 'awshooks-shop-reports' })), { name: 'NotFound' });
 
@@ -300,7 +363,7 @@ t.test('finalize: Delete removes an empty bucket; a bucket with objects waits (c
 t.test('us-east-1 buckets are created without a LocationConstraint; invalid specs make no AWS call', async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
-  const east = await converge(app, { ...bucketParent('east', {}), spec: { region: 'us-east-1' } } as Parent);
+  const east = await converge(app, { ...bucketParent('east', {}), spec: { region: 'us-east-1' } });
   t.equal(cond(east.answer, 'Ready').status, 'True', JSON.stringify(east.answer.status.conditions));
   await s3('us-east-1').send(new HeadBucketCommand({ Bucket: 'awshooks-shop-east' }));
 
@@ -309,7 +372,10 @@ t.test('us-east-1 buckets are created without a LocationConstraint; invalid spec
     [{ bucketName: 'awshooks-other-x' }, /must start with "awshooks-shop-"/],
     [{ lifecycleRules: [{ id: 'a', transitions: [{ days: 10, storageClass: 'STANDARD_IA' }] }] }, /at least 30/],
     [{ policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::awshooks-shop-bad/*' }] } }, /public access/],
-    [{ policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-else/*' }] } }, /is not this bucket/],
+    [
+      { policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::someone-else/*' }] } },
+      /is not this bucket/,
+    ],
     [{ tags: { 'aws:x': 'y' } }, /reserved by AWS/],
   ];
   for (const [spec, message] of invalid) {

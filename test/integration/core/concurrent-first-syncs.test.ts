@@ -47,7 +47,10 @@ t.test('concurrent first syncs: "already exists and it is ours" is not terminal,
       t.notMatch(ready?.reason, /AlreadyExists|NameExists|Conflict/, `${what}: not parked on ${ready?.reason}: ${ready?.message}`);
       t.ok((answer.resyncAfterSeconds ?? 0) < 300, `${what}: no terminal 300 s resync`);
     }
-    t.ok(answers.some((a) => (a.status.conditions as Condition[]).some((c) => c.type === 'Synced' && c.status === 'True')), `${what}: synced`);
+    t.ok(
+      answers.some((a) => (a.status.conditions as Condition[]).some((c) => c.type === 'Synced' && c.status === 'True')),
+      `${what}: synced`,
+    );
     await app.close();
     await proxy.close();
   }

@@ -50,7 +50,14 @@ const instanceExists = (id: string) => exists(() => rds.send(new DescribeDBInsta
 const ready = (answer: SyncResponse) => (answer.status.conditions as Condition[]).find((c) => c.type === 'Ready');
 
 /** Call finalize like Metacontroller, feeding answers back, until finalized (or `max` calls). */
-async function finalizeUntilDone(app: TestApp, kind: AnyKind, plural: string, start: { parent: Parent; children: ObjectMap }, check: () => Promise<boolean>, max = 6): Promise<{ answers: SyncResponse[]; existedWhenFinalized: boolean }> {
+async function finalizeUntilDone(
+  app: TestApp,
+  kind: AnyKind,
+  plural: string,
+  start: { parent: Parent; children: ObjectMap },
+  check: () => Promise<boolean>,
+  max = 6,
+): Promise<{ answers: SyncResponse[]; existedWhenFinalized: boolean }> {
   let state = start;
   const answers: SyncResponse[] = [];
   for (let i = 0; i < max; i++) {
@@ -73,17 +80,44 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { kind: queueKind, plural: 'queues', spec: { region: 'us-east-1' }, invalid: (s) => ({ ...s, tags: { 'awshooks.dev/owner': 'me' } }), awsName: 'awshooks-team-a-killed', exists: queueExists },
+  {
+    kind: queueKind,
+    plural: 'queues',
+    spec: { region: 'us-east-1' },
+    invalid: (s) => ({ ...s, tags: { 'awshooks.dev/owner': 'me' } }),
+    awsName: 'awshooks-team-a-killed',
+    exists: queueExists,
+  },
   {
     kind: policyKind,
     plural: 'policies',
     spec: { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] } },
-    invalid: () => ({ document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 80 }, (_, i) => `arn:aws:s3:::bucket-${i}-${'x'.repeat(60)}/*`) }] } }),
+    invalid: () => ({
+      document: {
+        Statement: [
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: Array.from({ length: 80 }, (_, i) => `arn:aws:s3:::bucket-${i}-${'x'.repeat(60)}/*`) },
+        ],
+      },
+    }),
     awsName: 'awshooks-team-a-killed',
     exists: policyExists,
   },
-  { kind: roleKind, plural: 'roles', spec: {}, invalid: (s) => ({ ...s, maxSessionDuration: 'one hour' }), awsName: 'awshooks-team-a-killed', exists: roleExists },
-  { kind: dbInstanceKind, plural: 'dbinstances', spec: { deletionPolicy: 'Delete' }, invalid: (s) => ({ ...s, databases: { orders: ['ghost'] } }), awsName: 'awshooks-team-a-killed', exists: instanceExists },
+  {
+    kind: roleKind,
+    plural: 'roles',
+    spec: {},
+    invalid: (s) => ({ ...s, maxSessionDuration: 'one hour' }),
+    awsName: 'awshooks-team-a-killed',
+    exists: roleExists,
+  },
+  {
+    kind: dbInstanceKind,
+    plural: 'dbinstances',
+    spec: { deletionPolicy: 'Delete' },
+    invalid: (s) => ({ ...s, databases: { orders: ['ghost'] } }),
+    awsName: 'awshooks-team-a-killed',
+    exists: instanceExists,
+  },
 ];
 
 t.test('finalized: true while the resource still exists — killed after the create, spec made invalid, deleted: the resource is deleted first', async (t) => {
@@ -100,7 +134,10 @@ t.test('finalized: true while the resource still exists — killed after the cre
     }
     await app.sync(c.plural, { parent, children }); // the create reached AWS; its answer is lost (SIGKILL)
     t.ok(await c.exists(c.awsName), `${what}: created in AWS`);
-    t.notOk((parent.status as Record<string, unknown> | undefined)?.[Object.keys(parent.status ?? {}).find((k) => /arn|url|identifier/i.test(k)) ?? 'none'], `${what}: status holds no identifier`);
+    t.notOk(
+      (parent.status as Record<string, unknown> | undefined)?.[Object.keys(parent.status ?? {}).find((k) => /arn|url|identifier/i.test(k)) ?? 'none'],
+      `${what}: status holds no identifier`,
+    );
     // The user makes an edit the hook rejects, then deletes the object.
     parent = { ...parent, spec: c.invalid(c.spec), metadata: { ...parent.metadata, generation: 2, deletionTimestamp: '2026-11-22T10:00:00Z' } };
     const rejected = await app.sync(c.plural, { parent, children });
@@ -112,7 +149,11 @@ t.test('finalized: true while the resource still exists — killed after the cre
     t.notOk(done.existedWhenFinalized, `${what}: never finalized while the resource remains in AWS`);
     for (const answer of done.answers) {
       for (const type of childTypesOf(c.kind)) {
-        for (const key of Object.keys(children[type] ?? {})) t.ok(answer.children.some((ch) => `${parent.metadata.namespace}/${ch.metadata.name}` === key), `${what}: child ${key} kept while finalizing`);
+        for (const key of Object.keys(children[type] ?? {}))
+          t.ok(
+            answer.children.some((ch) => `${parent.metadata.namespace}/${ch.metadata.name}` === key),
+            `${what}: child ${key} kept while finalizing`,
+          );
       }
     }
   }
@@ -140,7 +181,10 @@ t.test('finalize of an invalid spec honours deletionPolicy as written: Retain ke
   t.equal(done.answers.at(-1)?.finalized, true, 'finalized once the instance is gone');
   t.notOk(done.existedWhenFinalized, 'the instance is gone');
   const snapshots = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'awshooks-team-a-snap' }));
-  t.ok((snapshots.DBSnapshots ?? []).some((s) => s.DBSnapshotIdentifier?.startsWith('awshooks-team-a-snap-final-')), 'a final snapshot was taken');
+  t.ok(
+    (snapshots.DBSnapshots ?? []).some((s) => s.DBSnapshotIdentifier?.startsWith('awshooks-team-a-snap-final-')),
+    'a final snapshot was taken',
+  );
 });
 
 t.test('deletion stuck forever by a spec that turned invalid: a Ready Queue patched to an invalid queueName is deleted', async (t) => {
@@ -176,4 +220,3 @@ t.test('finalize of an invalid spec never deletes what another parent owns', asy
   t.equal(done.answers.at(-1)?.finalized, true, 'finalized: nothing of team-a/orders exists');
   t.ok(done.existedWhenFinalized, "team-b's queue is left alone");
 });
-

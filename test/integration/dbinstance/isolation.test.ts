@@ -18,16 +18,31 @@ const ADMIN = decodeURIComponent(pgUrl.username);
 const ADMIN_PW = decodeURIComponent(pgUrl.password);
 const TYPES = ['Secret.v1', 'Service.v1'];
 const rds = new RDSClient({ region: 'us-east-1', endpoint: motoEndpoint() });
-const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
+const ready = (a: SyncResponse) =>
+  (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
 
 class Driver {
   parent: Parent;
   children: ObjectMap = { 'Secret.v1': {}, 'Service.v1': {} };
-  constructor(readonly app: TestApp, namespace: string, name: string, spec: Record<string, unknown>) {
-    this.parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name, namespace, uid: `${randomBytes(4).toString('hex')}-0000-4000-8000-000000000000`, generation: 1 }, spec: { masterUsername: ADMIN, ...spec } };
+  constructor(
+    readonly app: TestApp,
+    namespace: string,
+    name: string,
+    spec: Record<string, unknown>,
+  ) {
+    this.parent = {
+      apiVersion: 'rds.awshooks.dev/v1alpha1',
+      kind: 'DBInstance',
+      metadata: { name, namespace, uid: `${randomBytes(4).toString('hex')}-0000-4000-8000-000000000000`, generation: 1 },
+      spec: { masterUsername: ADMIN, ...spec },
+    };
   }
   async sync(hook: 'sync' | 'finalize' = 'sync'): Promise<SyncResponse> {
-    const answer = await this.app.sync('dbinstances', { parent: this.parent, children: this.children, ...(hook === 'finalize' ? { finalizing: true } : {}) }, hook);
+    const answer = await this.app.sync(
+      'dbinstances',
+      { parent: this.parent, children: this.children, ...(hook === 'finalize' ? { finalizing: true } : {}) },
+      hook,
+    );
     const fed = applyAnswer(this.parent, answer, TYPES);
     this.parent = fed.parent;
     this.children = fed.children;
@@ -52,17 +67,32 @@ async function describe(id: string) {
 const tagsOf = async (id: string) => Object.fromEntries(((await describe(id))?.TagList ?? []).map((x) => [x.Key, x.Value]));
 const allIds = async () => ((await rds.send(new DescribeDBInstancesCommand({}))).DBInstances ?? []).map((i) => i.DBInstanceIdentifier!).sort();
 const writes = async (app: TestApp) =>
-  (await app.metrics.awsCalls.get()).values.filter((v) => /^(Create|Modify|Delete|Add|Remove)/.test(String(v.labels.operation))).reduce((n, v) => n + v.value, 0);
+  (await app.metrics.awsCalls.get()).values
+    .filter((v) => /^(Create|Modify|Delete|Add|Remove)/.test(String(v.labels.operation)))
+    .reduce((n, v) => n + v.value, 0);
 
 const createUntagged = (id: string, tags: Record<string, string> = {}) =>
-  rds.send(new CreateDBInstanceCommand({ DBInstanceIdentifier: id, Engine: 'postgres', EngineVersion: '16.3', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 10, MasterUsername: ADMIN, MasterUserPassword: 'Their-own-pw-123', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+  rds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: id,
+      Engine: 'postgres',
+      EngineVersion: '16.3',
+      DBInstanceClass: 'db.t3.micro',
+      AllocatedStorage: 10,
+      MasterUsername: ADMIN,
+      MasterUserPassword: 'Their-own-pw-123',
+      Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    }),
+  );
 
 t.beforeEach(async () => {
   await resetMoto();
 });
-t.teardown(() => { rds.destroy(); });
+t.teardown(() => {
+  rds.destroy();
+});
 
-t.test('adopt across namespaces: team-a can never take over, re-password or delete team-d\'s database', async (t) => {
+t.test("adopt across namespaces: team-a can never take over, re-password or delete team-d's database", async (t) => {
   const app = await testApp({ rdsEndpointMap: { '*': `${pgUrl.hostname}:${pgUrl.port}` } });
   t.teardown(() => app.close());
   // team-d's instance, untagged (created outside awshooks, or before adoption): the default
@@ -72,12 +102,15 @@ t.test('adopt across namespaces: team-a can never take over, re-password or dele
   const answer = await thief.bringUp();
   t.equal(ready(answer).status, 'False');
   t.equal(ready(answer).reason, 'NameNotAllowed');
-  t.match(ready(answer).message, /spec\.instanceIdentifier: "awshooks-team-d-ledger" is outside this namespace's names \(names starting with "awshooks-team01a-"\)/);
+  t.match(
+    ready(answer).message,
+    /spec\.instanceIdentifier: "awshooks-team-d-ledger" is outside this namespace's names \(names starting with "awshooks-team01a-"\)/,
+  );
   t.equal(await writes(app), 0, 'no CreateDBInstance, no ModifyDBInstance (master password), no tags');
-  t.same(await tagsOf('awshooks-team-d-ledger'), {}, 'not tagged as team-a\'s');
+  t.same(await tagsOf('awshooks-team-d-ledger'), {}, "not tagged as team-a's");
   const fin = await thief.sync('finalize');
   t.equal(fin.finalized, true, 'finalize completes');
-  t.ok(await describe('awshooks-team-d-ledger'), 'and team-d\'s database is still there');
+  t.ok(await describe('awshooks-team-d-ledger'), "and team-d's database is still there");
   t.equal(await writes(app), 0, 'no DeleteDBInstance');
 });
 
@@ -108,5 +141,8 @@ t.test('an instance created before the namespace token keeps its identifier; sna
   t.equal(last.finalized, true);
   t.same(await allIds(), [], 'deleted');
   const snaps = (await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'awshooks-team-a-orders' }))).DBSnapshots ?? [];
-  t.ok(snaps.some((s) => s.DBSnapshotIdentifier === up.status.finalSnapshotIdentifier), 'with its final snapshot');
+  t.ok(
+    snaps.some((s) => s.DBSnapshotIdentifier === up.status.finalSnapshotIdentifier),
+    'with its final snapshot',
+  );
 });

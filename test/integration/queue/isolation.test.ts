@@ -16,12 +16,19 @@ const sqs = new SQSClient({ region, endpoint: motoEndpoint() });
 const CM = 'ConfigMap.v1';
 const RELATED = 'Queue.sqs.awshooks.dev/v1alpha1';
 
-const queue = (namespace: string, name: string, spec: Record<string, unknown> = {}, status?: Record<string, unknown>): Parent =>
-  ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec }, ...(status ? { status } : {}) });
-const ready = (a: SyncResponse) => (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
+const queue = (namespace: string, name: string, spec: Record<string, unknown> = {}, status?: Record<string, unknown>): Parent => ({
+  apiVersion: 'sqs.awshooks.dev/v1alpha1',
+  kind: 'Queue',
+  metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 },
+  spec: { region, ...spec },
+  ...(status ? { status } : {}),
+});
+const ready = (a: SyncResponse) =>
+  (a.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
 const urlOf = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
 const tagsOf = async (name: string) => (await sqs.send(new ListQueueTagsCommand({ QueueUrl: await urlOf(name) }))).Tags ?? {};
-const attrsOf = async (name: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: await urlOf(name), AttributeNames: ['All'] }))).Attributes ?? {};
+const attrsOf = async (name: string) =>
+  (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: await urlOf(name), AttributeNames: ['All'] }))).Attributes ?? {};
 const queueNames = async () => {
   const { ListQueuesCommand } = await import('@aws-sdk/client-sqs');
   return ((await sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).map((u) => u.split('/').pop()!).sort();
@@ -35,7 +42,9 @@ async function converge(app: TestApp, parent: Parent, related = {}) {
 t.beforeEach(async () => {
   await resetMoto();
 });
-t.teardown(() => { sqs.destroy(); });
+t.teardown(() => {
+  sqs.destroy();
+});
 
 t.test('names collide across namespaces: dev-x/app and dev/x-app both get their own queue', async (t) => {
   const app = await testApp();
@@ -49,7 +58,7 @@ t.test('names collide across namespaces: dev-x/app and dev/x-app both get their 
   t.equal((await tagsOf(b.answer.status.queueName as string))['awshooks.dev/namespace'], 'dev');
 });
 
-t.test('a custom queueName cannot claim another namespace\'s default name first', async (t) => {
+t.test("a custom queueName cannot claim another namespace's default name first", async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
   const victim = defaultQueueName('awshooks', 'dev-x', 'app', false);
@@ -67,7 +76,7 @@ t.test('a custom queueName cannot claim another namespace\'s default name first'
   t.equal((await tagsOf(victim))['awshooks.dev/namespace'], 'dev-x');
 });
 
-t.test('adopt across namespaces: an untagged queue in another namespace\'s names is never adopted, changed or deleted', async (t) => {
+t.test("adopt across namespaces: an untagged queue in another namespace's names is never adopted, changed or deleted", async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
   // team-d's queue (its default name, in the old and the new scheme alike), created outside awshooks.
@@ -76,8 +85,8 @@ t.test('adopt across namespaces: an untagged queue in another namespace\'s names
   const answer = await app.sync('queues', { parent: thief, children: { [CM]: {} } });
   t.equal(ready(answer).status, 'False');
   t.equal(ready(answer).reason, 'NameNotAllowed');
-  t.same(answer.children, [], 'no ConfigMap pointing at team-d\'s queue');
-  t.same(await tagsOf('awshooks-teamd-ledger'), {}, 'not tagged as team-a\'s');
+  t.same(answer.children, [], "no ConfigMap pointing at team-d's queue");
+  t.same(await tagsOf('awshooks-teamd-ledger'), {}, "not tagged as team-a's");
   t.equal((await attrsOf('awshooks-teamd-ledger')).VisibilityTimeout, '7', 'not modified');
   const fin = await app.sync('queues', { parent: { ...thief, status: answer.status }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true, 'finalize completes');
@@ -90,7 +99,7 @@ t.test('adopt across namespaces: an untagged queue in another namespace\'s names
   t.equal((await tagsOf('awshooks-team_a-legacy'))['awshooks.dev/namespace'], 'team-a');
 });
 
-t.test('ALLOWED_AWS_NAMES widens a namespace\'s names, and only that namespace\'s', async (t) => {
+t.test("ALLOWED_AWS_NAMES widens a namespace's names, and only that namespace's", async (t) => {
   const app = await testApp({ allowedAwsNames: [{ namespace: 'team-a', pattern: 'awshooks-shared-*' }] });
   t.teardown(() => app.close());
   await sqs.send(new CreateQueueCommand({ QueueName: 'awshooks-shared-events' }));
@@ -109,27 +118,50 @@ t.test('dead-letter target in another namespace: targetArn and a forged queueRef
   t.equal(ready(byArn).status, 'False');
   t.equal(ready(byArn).reason, 'NameNotAllowed');
   t.match(ready(byArn).message, /outside this namespace's queue names and belongs to Queue team-b\/orders/);
-  t.same(await queueNames(), ['awshooks-team_b-orders'], 'team-a\'s queue was not even created with team-b\'s redrive target');
+  t.same(await queueNames(), ['awshooks-team_b-orders'], "team-a's queue was not even created with team-b's redrive target");
 
   // A Queue of team-a whose status (writable by whoever may write queues/status) claims team-b's ARN.
-  const forged = queue('team-a', 'dlq', {}, { queueArn: teamBArn, conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
-  const byRef = await app.sync('queues', { parent: queue('team-a', 'work', { deadLetter: { queueRef: 'dlq' } }), children: { [CM]: {} }, related: { [RELATED]: { 'team-a/dlq': forged } } });
+  const forged = queue(
+    'team-a',
+    'dlq',
+    {},
+    { queueArn: teamBArn, conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] },
+  );
+  const byRef = await app.sync('queues', {
+    parent: queue('team-a', 'work', { deadLetter: { queueRef: 'dlq' } }),
+    children: { [CM]: {} },
+    related: { [RELATED]: { 'team-a/dlq': forged } },
+  });
   t.equal(ready(byRef).reason, 'NameNotAllowed');
 
   // A real dead-letter Queue of team-a is used.
   const dlq = await converge(app, queue('team-a', 'dlq'));
-  const ok = await app.sync('queues', { parent: queue('team-a', 'work', { deadLetter: { queueRef: 'dlq' } }), children: { [CM]: {} }, related: { [RELATED]: { 'team-a/dlq': dlq.parent } } });
+  const ok = await app.sync('queues', {
+    parent: queue('team-a', 'work', { deadLetter: { queueRef: 'dlq' } }),
+    children: { [CM]: {} },
+    related: { [RELATED]: { 'team-a/dlq': dlq.parent } },
+  });
   t.equal(ready(ok).status, 'True', ready(ok).message);
   t.equal(JSON.parse((await attrsOf('awshooks-team_a-work')).RedrivePolicy!).deadLetterTargetArn, dlq.answer.status.queueArn);
 
   // A dead-letter queue created before the namespace token (old name, team-a's owner tags) is used.
-  const legacyDlq = (await sqs.send(new CreateQueueCommand({ QueueName: 'awshooks-team-a-old-dlq', tags: ownerTags({ cluster: 'default', namespace: 'team-a', name: 'old-dlq', uid: 'u', kind: 'Queue' }) }))).QueueUrl!;
+  const legacyDlq = (
+    await sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'awshooks-team-a-old-dlq',
+        tags: ownerTags({ cluster: 'default', namespace: 'team-a', name: 'old-dlq', uid: 'u', kind: 'Queue' }),
+      }),
+    )
+  ).QueueUrl!;
   const legacyArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: legacyDlq, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
   const viaLegacy = await app.sync('queues', { parent: queue('team-a', 'legacy-work', { deadLetter: { targetArn: legacyArn } }), children: { [CM]: {} } });
   t.equal(ready(viaLegacy).status, 'True', `its owner tags name a Queue of team-a: ${ready(viaLegacy).message}`);
 
   // Another region's queue can never be a redrive target.
-  const elsewhere = await app.sync('queues', { parent: queue('team-a', 'x', { deadLetter: { targetArn: 'arn:aws:sqs:us-east-1:123456789012:awshooks-team_a-dlq' } }), children: { [CM]: {} } });
+  const elsewhere = await app.sync('queues', {
+    parent: queue('team-a', 'x', { deadLetter: { targetArn: 'arn:aws:sqs:us-east-1:123456789012:awshooks-team_a-dlq' } }),
+    children: { [CM]: {} },
+  });
   t.equal(ready(elsewhere).reason, 'InvalidSpec');
 });
 
@@ -171,7 +203,11 @@ t.test('status never points at another queue: a forged queueUrl is not read, ado
   t.not(answer.status.queueUrl, victimUrl, 'its own queue was created');
   t.equal((await attrsOf('awshooks-teamb-victim')).VisibilityTimeout, '7', 'the victim was not modified');
   t.same(await tagsOf('awshooks-teamb-victim'), {}, 'nor adopted');
-  const fin = await app.sync('queues', { parent: { ...parent, status: { ...answer.status, queueUrl: victimUrl } }, children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const fin = await app.sync(
+    'queues',
+    { parent: { ...parent, status: { ...answer.status, queueUrl: victimUrl } }, children: { [CM]: {} }, finalizing: true },
+    'finalize',
+  );
   t.equal(fin.finalized, true);
   t.ok(await urlOf('awshooks-teamb-victim'), 'nor deleted');
 });

@@ -24,10 +24,20 @@ const ecr = () => new ECRClient({ region, endpoint: motoEndpoint() });
 const CM = 'ConfigMap.v1';
 
 function repositoryParent(name: string, spec: Record<string, unknown>, namespace = 'shop'): Parent {
-  return { apiVersion: 'ecr.awshooks.dev/v1alpha1', kind: 'Repository', metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 }, spec: { region, ...spec } } as Parent;
+  return {
+    apiVersion: 'ecr.awshooks.dev/v1alpha1',
+    kind: 'Repository',
+    metadata: { name, namespace, uid: `uid-${namespace}-${name}`, generation: 1 },
+    spec: { region, ...spec },
+  };
 }
 
-type Cond = { type: string; status: string; reason: string; message: string };
+interface Cond {
+  type: string;
+  status: string;
+  reason: string;
+  message: string;
+}
 const cond = (answer: SyncResponse, type: string) => (answer.status.conditions as Cond[]).find((c) => c.type === type)!;
 
 async function converge(app: TestApp, parent: Parent) {
@@ -36,22 +46,32 @@ async function converge(app: TestApp, parent: Parent) {
 }
 
 async function writeCalls(app: TestApp): Promise<number> {
-  const values = (await app.metrics.awsCalls.get()).values.filter((v) => v.labels.service === 'ecr' && /^(Put|Set|Delete|Create|Tag|Untag)/.test(String(v.labels.operation)));
+  const values = (await app.metrics.awsCalls.get()).values.filter(
+    (v) => v.labels.service === 'ecr' && /^(Put|Set|Delete|Create|Tag|Untag)/.test(String(v.labels.operation)),
+  );
   return values.reduce((n, v) => n + v.value, 0);
 }
 
 const describe = async (name: string) => (await ecr().send(new DescribeRepositoriesCommand({ repositoryNames: [name] }))).repositories![0]!;
-const tagsOf = async (arn: string) => Object.fromEntries(((await ecr().send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? []).map((x) => [x.Key!, x.Value!]));
+const tagsOf = async (arn: string) =>
+  Object.fromEntries(((await ecr().send(new ListTagsForResourceCommand({ resourceArn: arn }))).tags ?? []).map((x) => [x.Key!, x.Value!]));
 
 const lifecyclePolicy = {
   rules: [
-    { rulePriority: 1, description: 'keep the last 20 releases', selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 20 }, action: { type: 'expire' } },
+    {
+      rulePriority: 1,
+      description: 'keep the last 20 releases',
+      selection: { tagStatus: 'tagged', tagPrefixList: ['v'], countType: 'imageCountMoreThan', countNumber: 20 },
+      action: { type: 'expire' },
+    },
     { rulePriority: 2, selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: 14 }, action: { type: 'expire' } },
   ],
 };
 const policy = {
   Version: '2012-10-17',
-  Statement: [{ Sid: 'Pull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }],
+  Statement: [
+    { Sid: 'Pull', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] },
+  ],
 };
 
 /** A minimal image manifest ECR (and moto) accepts. */
@@ -81,7 +101,10 @@ t.test('create: name under the prefix, settings and owner tags; converged syncs 
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'api-repository', labels: { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Repository', 'awshooks.dev/owner-name': 'api' } },
+      metadata: {
+        name: 'api-repository',
+        labels: { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Repository', 'awshooks.dev/owner-name': 'api' },
+      },
       data: { REPOSITORY_URI: uri, REPOSITORY_ARN: first.answer.status.repositoryArn, REPOSITORY_NAME: 'awshooks/shop/api', AWS_REGION: region },
     },
   ]);
@@ -111,10 +134,23 @@ t.test('lifecycle and repository policies: applied, 4 reads per drift check, dri
   const app = await testApp();
   t.teardown(() => app.close());
   const name = 'awshooks/shop/api';
-  const first = await converge(app, repositoryParent('api', { lifecyclePolicy, policy, encryption: { type: 'KMS', kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/abcd' }, tags: { team: 'web' } }));
+  const first = await converge(
+    app,
+    repositoryParent('api', {
+      lifecyclePolicy,
+      policy,
+      encryption: { type: 'KMS', kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/abcd' },
+      tags: { team: 'web' },
+    }),
+  );
   t.equal(cond(first.answer, 'Ready').status, 'True', JSON.stringify(first.answer.status.conditions));
   const client = ecr();
-  t.same(JSON.parse((await client.send(new GetLifecyclePolicyCommand({ repositoryName: name }))).lifecyclePolicyText!).rules.map((r: { rulePriority: number }) => r.rulePriority), [1, 2]);
+  t.same(
+    JSON.parse((await client.send(new GetLifecyclePolicyCommand({ repositoryName: name }))).lifecyclePolicyText!).rules.map(
+      (r: { rulePriority: number }) => r.rulePriority,
+    ),
+    [1, 2],
+  );
   t.equal(JSON.parse((await client.send(new GetRepositoryPolicyCommand({ repositoryName: name }))).policyText!).Statement[0].Sid, 'Pull');
   t.same((await describe(name)).encryptionConfiguration, { encryptionType: 'KMS', kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/abcd' });
 
@@ -128,16 +164,33 @@ t.test('lifecycle and repository policies: applied, 4 reads per drift check, dri
   // Behind our back.
   const arn = first.answer.status.repositoryArn as string;
   await client.send(new DeleteLifecyclePolicyCommand({ repositoryName: name }));
-  await client.send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Everyone', Effect: 'Allow', Principal: '*', Action: 'ecr:*' }] }) }));
+  await client.send(
+    new SetRepositoryPolicyCommand({
+      repositoryName: name,
+      policyText: JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'Everyone', Effect: 'Allow', Principal: '*', Action: 'ecr:*' }] }),
+    }),
+  );
   await client.send(new PutImageTagMutabilityCommand({ repositoryName: name, imageTagMutability: 'IMMUTABLE' }));
   await client.send(new PutImageScanningConfigurationCommand({ repositoryName: name, imageScanningConfiguration: { scanOnPush: true } }));
-  await client.send(new TagResourceCommand({ resourceArn: arn, tags: [{ Key: 'team', Value: 'hijacked' }, { Key: 'cost-center', Value: 'x' }] }));
+  await client.send(
+    new TagResourceCommand({
+      resourceArn: arn,
+      tags: [
+        { Key: 'team', Value: 'hijacked' },
+        { Key: 'cost-center', Value: 'x' },
+      ],
+    }),
+  );
   await client.send(new UntagResourceCommand({ resourceArn: arn, tagKeys: ['awshooks.dev/uid'] }));
   app.clock.advance(31);
   const fixed = await app.sync('repositories', { parent: first.parent, children: first.children });
   t.equal(cond(fixed, 'Ready').status, 'True', JSON.stringify(fixed.status.conditions));
   t.ok((await client.send(new GetLifecyclePolicyCommand({ repositoryName: name }))).lifecyclePolicyText, 'lifecycle policy back');
-  t.equal(JSON.parse((await client.send(new GetRepositoryPolicyCommand({ repositoryName: name }))).policyText!).Statement[0].Sid, 'Pull', 'repository policy back');
+  t.equal(
+    JSON.parse((await client.send(new GetRepositoryPolicyCommand({ repositoryName: name }))).policyText!).Statement[0].Sid,
+    'Pull',
+    'repository policy back',
+  );
   const repo = await describe(name);
   t.equal(repo.imageTagMutability, 'MUTABLE', 'tag mutability back');
   t.equal(repo.imageScanningConfiguration?.scanOnPush, false, 'scan on push back');
@@ -153,7 +206,11 @@ t.test('lifecycle and repository policies: applied, 4 reads per drift check, dri
   t.equal(await writeCalls(app), writes, 'no write once repaired');
 
   // Both policies leave the spec: awshooks removes what it applied.
-  const changed = { ...state.parent, metadata: { ...state.parent.metadata, generation: 2 }, spec: { region, encryption: { type: 'KMS', kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/abcd' }, tags: { team: 'web' } } } as Parent;
+  const changed = {
+    ...state.parent,
+    metadata: { ...state.parent.metadata, generation: 2 },
+    spec: { region, encryption: { type: 'KMS', kmsKey: 'arn:aws:kms:eu-west-1:123456789012:key/abcd' }, tags: { team: 'web' } },
+  } as Parent;
   const removed = await app.sync('repositories', { parent: changed, children: state.children });
   t.equal(cond(removed, 'Ready').status, 'True');
   await t.rejects(client.send(new GetLifecyclePolicyCommand({ repositoryName: name })), { name: 'LifecyclePolicyNotFoundException' });
@@ -196,7 +253,7 @@ t.test('a foreign repository is a Conflict and never touched; adopt takes over a
   t.equal(cond(conflict, 'Ready').reason, 'Conflict');
   t.match(cond(conflict, 'Ready').message, /belongs to Repository shop\/someone-else/);
   t.equal((await describe('awshooks/shop/api')).imageTagMutability, 'IMMUTABLE', 'not modified');
-  const fin = await app.sync('repositories', { parent: { ...parent, status: conflict.status } as Parent, children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const fin = await app.sync('repositories', { parent: { ...parent, status: conflict.status }, children: { [CM]: {} }, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true);
   t.equal(cond(fin, 'Ready').reason, 'NotOwned');
   t.ok(await describe('awshooks/shop/api'), 'never deleted');
@@ -206,7 +263,7 @@ t.test('a foreign repository is a Conflict and never touched; adopt takes over a
   const refused = await app.sync('repositories', { parent: legacy, children: { [CM]: {} } });
   t.equal(cond(refused, 'Ready').reason, 'Conflict');
   t.match(cond(refused, 'Ready').message, /adopt/);
-  const adopted = await app.sync('repositories', { parent: { ...legacy, spec: { ...legacy.spec, adopt: true } } as Parent, children: { [CM]: {} } });
+  const adopted = await app.sync('repositories', { parent: { ...legacy, spec: { ...legacy.spec, adopt: true } }, children: { [CM]: {} } });
   t.equal(cond(adopted, 'Ready').status, 'True');
   const repo = await describe('awshooks/shop/legacy');
   t.equal(repo.imageScanningConfiguration?.scanOnPush, true);
@@ -234,7 +291,11 @@ t.test('finalize: an empty repository is deleted; one with images waits (count s
   t.match(cond(waiting, 'Ready').message, /still holds 2 images/);
   t.match(cond(waiting, 'Ready').message, /spec\.force: true/);
   t.equal(waiting.resyncAfterSeconds, 60);
-  t.same(waiting.children.map((c) => c.metadata.name), ['api-repository'], 'the ConfigMap is kept while waiting');
+  t.same(
+    waiting.children.map((c) => c.metadata.name),
+    ['api-repository'],
+    'the ConfigMap is kept while waiting',
+  );
   t.ok(await describe('awshooks/shop/api'), 'still there with its images');
 
   // The user sets force while the object is being deleted.
@@ -257,8 +318,25 @@ t.test('invalid specs make no AWS call', async (t) => {
   t.teardown(() => app.close());
   const invalid: [Record<string, unknown>, RegExp][] = [
     [{ repositoryName: 'awshooks/other/api' }, /must start with "awshooks\/shop\/"/],
-    [{ lifecyclePolicy: { rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }, { rulePriority: 2, selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }] } }, /highest rulePriority/],
-    [{ lifecyclePolicy: { rules: [{ rulePriority: 1, selection: { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }] } }, /tagPrefixList/],
+    [
+      {
+        lifecyclePolicy: {
+          rules: [
+            { rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } },
+            { rulePriority: 2, selection: { tagStatus: 'untagged', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } },
+          ],
+        },
+      },
+      /highest rulePriority/,
+    ],
+    [
+      {
+        lifecyclePolicy: {
+          rules: [{ rulePriority: 1, selection: { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 5 }, action: { type: 'expire' } }],
+        },
+      },
+      /tagPrefixList/,
+    ],
     [{ policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject' }] } }, /not a ecr: action/],
     [{ encryption: { type: 'AES256', kmsKey: 'k' } }, /needs type KMS/],
   ];

@@ -14,9 +14,24 @@ const region = 'eu-west-1';
 const sns = () => new SNSClient({ region, endpoint: motoEndpoint() });
 const sqs = () => new SQSClient({ region, endpoint: motoEndpoint() });
 
-const topic = (name: string, spec: Record<string, unknown> = {}) => ({ apiVersion: 'sns.awshooks.dev/v1alpha1', kind: 'Topic', metadata: { name, namespace: 'shop' }, spec: { region, ...spec } });
-const queue = (name: string, spec: Record<string, unknown> = {}) => ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace: 'shop' }, spec: { region, ...spec } });
-const subscription = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'sns.awshooks.dev/v1alpha1', kind: 'Subscription', metadata: { name, namespace: 'shop' }, spec });
+const topic = (name: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'sns.awshooks.dev/v1alpha1',
+  kind: 'Topic',
+  metadata: { name, namespace: 'shop' },
+  spec: { region, ...spec },
+});
+const queue = (name: string, spec: Record<string, unknown> = {}) => ({
+  apiVersion: 'sqs.awshooks.dev/v1alpha1',
+  kind: 'Queue',
+  metadata: { name, namespace: 'shop' },
+  spec: { region, ...spec },
+});
+const subscription = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'sns.awshooks.dev/v1alpha1',
+  kind: 'Subscription',
+  metadata: { name, namespace: 'shop' },
+  spec,
+});
 
 async function receive(url: string): Promise<{ Body?: string; MessageAttributes?: Record<string, { StringValue?: string }> }[]> {
   const out = await sqs().send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
@@ -37,7 +52,11 @@ t.test('a Queue subscribed to a Topic receives what is published, with the queue
   const answers = await cluster.syncAll(1);
   t.equal(condition(answers.get(tk)!, 'Ready')?.status, 'True', 'Topic Ready');
   t.equal(condition(answers.get(qk)!, 'Ready')?.status, 'True', 'Queue Ready');
-  t.equal(condition(answers.get(sk)!, 'Ready')?.status, 'True', `Subscription Ready in the same round: ${JSON.stringify(condition(answers.get(sk)!, 'Ready'))}`);
+  t.equal(
+    condition(answers.get(sk)!, 'Ready')?.status,
+    'True',
+    `Subscription Ready in the same round: ${JSON.stringify(condition(answers.get(sk)!, 'Ready'))}`,
+  );
 
   const topicArn = answers.get(tk)!.status.topicArn as string;
   const queueArn = answers.get(qk)!.status.queueArn as string;
@@ -48,11 +67,15 @@ t.test('a Queue subscribed to a Topic receives what is published, with the queue
   t.same([sub.topicArn, sub.protocol, sub.endpoint, sub.pendingConfirmation], [topicArn, 'sqs', queueArn, false]);
 
   const policy = JSON.parse((await sqs().send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['Policy'] }))).Attributes!.Policy!);
-  t.same(policy.Statement.map((s: Record<string, unknown>) => [s.Effect, s.Principal, s.Action, s.Resource, s.Condition]), [
-    ['Allow', { Service: 'sns.amazonaws.com' }, 'sqs:SendMessage', queueArn, { ArnEquals: { 'aws:SourceArn': topicArn } }],
-  ], 'one statement: the topic may send to this queue, nothing more');
+  t.same(
+    policy.Statement.map((s: Record<string, unknown>) => [s.Effect, s.Principal, s.Action, s.Resource, s.Condition]),
+    [['Allow', { Service: 'sns.amazonaws.com' }, 'sqs:SendMessage', queueArn, { ArnEquals: { 'aws:SourceArn': topicArn } }]],
+    'one statement: the topic may send to this queue, nothing more',
+  );
 
-  await sns().send(new PublishCommand({ TopicArn: topicArn, Message: 'order 42 placed', MessageAttributes: { type: { DataType: 'String', StringValue: 'placed' } } }));
+  await sns().send(
+    new PublishCommand({ TopicArn: topicArn, Message: 'order 42 placed', MessageAttributes: { type: { DataType: 'String', StringValue: 'placed' } } }),
+  );
   const messages = await receive(queueUrl);
   t.equal(messages.length, 1, 'the message arrived in the queue');
   const envelope = JSON.parse(messages[0]!.Body!);
@@ -63,7 +86,7 @@ t.test('a Queue subscribed to a Topic receives what is published, with the queue
   // Converged: another round is answered from status, with no AWS call at all.
   const before = await app.awsCalls();
   const again = await cluster.syncAll(1);
-  t.equal(await app.awsCalls() - before, 0, 'zero AWS calls for three converged parents');
+  t.equal((await app.awsCalls()) - before, 0, 'zero AWS calls for three converged parents');
   t.same(again.get(sk)!.status, answers.get(sk)!.status, 'status unchanged');
 });
 
@@ -80,7 +103,11 @@ t.test('the Subscription waits (no Subscribe) until the Queue has added the stat
   t.match(condition(waiting, 'Ready')?.message, /access policy of Queue "worker" lets topic .*awshooks-shop-orders send/);
   t.equal(waiting.resyncAfterSeconds, 10, 'looks again soon');
   const topicArn = cluster.status(tk).topicArn as string;
-  t.same((await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions, [], 'nothing subscribed while delivery would be refused');
+  t.same(
+    (await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions,
+    [],
+    'nothing subscribed while delivery would be refused',
+  );
 
   const q = await cluster.sync(qk);
   t.equal(condition(q, 'Ready')?.status, 'True', 'the Queue sees the new Subscription and adds the statement');
@@ -107,7 +134,13 @@ t.test('raw delivery and a filter policy on the message body', async (t) => {
   const tk = cluster.apply(topic('orders'));
   const qk = cluster.apply(queue('big-orders'));
   const sk = cluster.apply(
-    subscription('big-orders', { topicRef: 'orders', queueRef: 'big-orders', rawMessageDelivery: true, filterPolicyScope: 'MessageBody', filterPolicy: { order: { size: ['big'] } } }),
+    subscription('big-orders', {
+      topicRef: 'orders',
+      queueRef: 'big-orders',
+      rawMessageDelivery: true,
+      filterPolicyScope: 'MessageBody',
+      filterPolicy: { order: { size: ['big'] } },
+    }),
   );
   const answers = await cluster.syncAll(1);
   t.equal(condition(answers.get(sk)!, 'Ready')?.status, 'True', JSON.stringify(condition(answers.get(sk)!, 'Ready')));
@@ -115,7 +148,11 @@ t.test('raw delivery and a filter policy on the message body', async (t) => {
   await sns().send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ order: { size: 'small' } }) }));
   await sns().send(new PublishCommand({ TopicArn: topicArn, Message: JSON.stringify({ order: { size: 'big' } }) }));
   const messages = await receive(answers.get(qk)!.status.queueUrl as string);
-  t.same(messages.map((m) => m.Body), [JSON.stringify({ order: { size: 'big' } })], 'only the matching message, raw (no SNS envelope)');
+  t.same(
+    messages.map((m) => m.Body),
+    [JSON.stringify({ order: { size: 'big' } })],
+    'only the matching message, raw (no SNS envelope)',
+  );
 });
 
 t.test('FIFO: a FIFO queue on a FIFO topic keeps order and deduplicates by content', async (t) => {
@@ -133,5 +170,9 @@ t.test('FIFO: a FIFO queue on a FIFO topic keeps order and deduplicates by conte
   t.match(topicArn, /awshooks-shop-events\.fifo$/);
   for (const body of ['one', 'two', 'two', 'three']) await sns().send(new PublishCommand({ TopicArn: topicArn, Message: body, MessageGroupId: 'g' }));
   const messages = await receive(answers.get(qk)!.status.queueUrl as string);
-  t.same(messages.map((m) => m.Body), ['one', 'two', 'three'], 'in order, the duplicate dropped');
+  t.same(
+    messages.map((m) => m.Body),
+    ['one', 'two', 'three'],
+    'in order, the duplicate dropped',
+  );
 });

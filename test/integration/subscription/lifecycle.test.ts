@@ -18,15 +18,32 @@ const sns = () => new SNSClient({ region, endpoint: motoEndpoint() });
 const sqs = () => new SQSClient({ region, endpoint: motoEndpoint() });
 const ACCOUNT = '123456789012';
 
-const topic = (name: string, spec: Record<string, unknown> = {}, namespace = 'shop') => ({ apiVersion: 'sns.awshooks.dev/v1alpha1', kind: 'Topic', metadata: { name, namespace }, spec: { region, ...spec } });
-const queue = (name: string, spec: Record<string, unknown> = {}, namespace = 'shop') => ({ apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name, namespace }, spec: { region, ...spec } });
-const subscription = (name: string, spec: Record<string, unknown>, namespace = 'shop') => ({ apiVersion: 'sns.awshooks.dev/v1alpha1', kind: 'Subscription', metadata: { name, namespace }, spec });
+const topic = (name: string, spec: Record<string, unknown> = {}, namespace = 'shop') => ({
+  apiVersion: 'sns.awshooks.dev/v1alpha1',
+  kind: 'Topic',
+  metadata: { name, namespace },
+  spec: { region, ...spec },
+});
+const queue = (name: string, spec: Record<string, unknown> = {}, namespace = 'shop') => ({
+  apiVersion: 'sqs.awshooks.dev/v1alpha1',
+  kind: 'Queue',
+  metadata: { name, namespace },
+  spec: { region, ...spec },
+});
+const subscription = (name: string, spec: Record<string, unknown>, namespace = 'shop') => ({
+  apiVersion: 'sns.awshooks.dev/v1alpha1',
+  kind: 'Subscription',
+  metadata: { name, namespace },
+  spec,
+});
 
 const subscriptionsOf = async (topicArn: string) => (await sns().send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions ?? [];
 const attributesOf = async (arn: string) => (await sns().send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn }))).Attributes!;
 
 async function writes(app: TestApp): Promise<number> {
-  const values = (await app.metrics.awsCalls.get()).values.filter((v) => /^(Set|Tag|Untag|Create|Delete|Subscribe|Unsubscribe)/.test(String(v.labels.operation)));
+  const values = (await app.metrics.awsCalls.get()).values.filter((v) =>
+    /^(Set|Tag|Untag|Create|Delete|Subscribe|Unsubscribe)/.test(String(v.labels.operation)),
+  );
   return values.reduce((n, v) => n + v.value, 0);
 }
 
@@ -49,7 +66,15 @@ t.test('https, email and lambda endpoints; drift checks cost 2 reads (3 with a Q
   const cluster = new MiniCluster(app);
   const tk = cluster.apply(topic('orders'));
   const qk = cluster.apply(queue('worker'));
-  const hk = cluster.apply(subscription('hook', { topicRef: 'orders', protocol: 'https', endpoint: 'https://example.com/hook', rawMessageDelivery: true, filterPolicy: { type: ['placed'] } }));
+  const hk = cluster.apply(
+    subscription('hook', {
+      topicRef: 'orders',
+      protocol: 'https',
+      endpoint: 'https://example.com/hook',
+      rawMessageDelivery: true,
+      filterPolicy: { type: ['placed'] },
+    }),
+  );
   const ek = cluster.apply(subscription('mail', { topicRef: 'orders', protocol: 'email', endpoint: 'ops@example.com' }));
   const lk = cluster.apply(subscription('fn', { topicRef: 'orders', protocol: 'lambda', endpoint: `arn:aws:lambda:${region}:${ACCOUNT}:function:on-order` }));
   const sk = cluster.apply(subscription('worker', { topicRef: 'orders', queueRef: 'worker' }));
@@ -57,7 +82,10 @@ t.test('https, email and lambda endpoints; drift checks cost 2 reads (3 with a Q
   for (const k of [tk, qk, hk, ek, lk, sk]) t.equal(condition(answers.get(k)!, 'Ready')?.status, 'True', `${k} Ready`);
   const topicArn = cluster.status(tk).topicArn as string;
   t.same((await subscriptionsOf(topicArn)).map((s) => `${s.Protocol}:${s.Endpoint}`).sort(), [
-    'email:ops@example.com', 'https:https://example.com/hook', `lambda:arn:aws:lambda:${region}:${ACCOUNT}:function:on-order`, `sqs:arn:aws:sqs:${region}:${ACCOUNT}:awshooks-shop-worker`,
+    'email:ops@example.com',
+    'https:https://example.com/hook',
+    `lambda:arn:aws:lambda:${region}:${ACCOUNT}:function:on-order`,
+    `sqs:arn:aws:sqs:${region}:${ACCOUNT}:awshooks-shop-worker`,
   ]);
   const hookArn = cluster.status(hk).subscriptionArn as string;
   const a = await attributesOf(hookArn);
@@ -77,7 +105,7 @@ t.test('https, email and lambda endpoints; drift checks cost 2 reads (3 with a Q
   t.same(JSON.parse(fixed.FilterPolicy!), { type: ['placed'] }, 'filter set back');
   const w = await writes(app);
   await driftCheck(app, cluster, hk);
-  t.equal(await writes(app) - w, 0, 'converged: no write');
+  t.equal((await writes(app)) - w, 0, 'converged: no write');
 
   // The spec is the whole truth: the filter removed from the spec is removed in SNS.
   cluster.apply(subscription('hook', { topicRef: 'orders', protocol: 'https', endpoint: 'https://example.com/hook', rawMessageDelivery: true }));
@@ -97,8 +125,14 @@ t.test('a dead-letter Queue: the redrive policy points at it and its policy lets
   t.equal(condition(answers.get(sk)!, 'Ready')?.status, 'True', JSON.stringify(condition(answers.get(sk)!, 'Ready')));
   const dlqArn = cluster.status(dk).queueArn as string;
   t.same(JSON.parse((await attributesOf(cluster.status(sk).subscriptionArn as string)).RedrivePolicy!), { deadLetterTargetArn: dlqArn });
-  const policy = JSON.parse((await sqs().send(new GetQueueAttributesCommand({ QueueUrl: cluster.status(dk).queueUrl as string, AttributeNames: ['Policy'] }))).Attributes!.Policy!);
-  t.same(policy.Statement[0].Condition, { ArnEquals: { 'aws:SourceArn': `arn:aws:sns:${region}:${ACCOUNT}:awshooks-shop-orders` } }, 'the dead-letter queue accepts the topic too');
+  const policy = JSON.parse(
+    (await sqs().send(new GetQueueAttributesCommand({ QueueUrl: cluster.status(dk).queueUrl as string, AttributeNames: ['Policy'] }))).Attributes!.Policy!,
+  );
+  t.same(
+    policy.Statement[0].Condition,
+    { ArnEquals: { 'aws:SourceArn': `arn:aws:sns:${region}:${ACCOUNT}:awshooks-shop-orders` } },
+    'the dead-letter queue accepts the topic too',
+  );
   cluster.apply(subscription('worker', { topicRef: 'orders', queueRef: 'worker' }));
   await cluster.sync(sk);
   t.notOk((await attributesOf(cluster.status(sk).subscriptionArn as string)).RedrivePolicy, 'dead-letter queue removed from the spec: removed in SNS');
@@ -109,9 +143,19 @@ t.test('ownership: a topic of another namespace is a Conflict, never subscribed;
   t.teardown(() => app.close());
   const client = sns();
   // A topic whose name looks like this namespace's but whose owner tags say otherwise.
-  const foreign = (await client.send(new CreateTopicCommand({ Name: 'awshooks-shop-x', Tags: [
-    { Key: 'awshooks.dev/cluster', Value: 'default' }, { Key: 'awshooks.dev/namespace', Value: 'shop-x' }, { Key: 'awshooks.dev/name', Value: 'y' }, { Key: 'awshooks.dev/kind', Value: 'Topic' },
-  ] }))).TopicArn!;
+  const foreign = (
+    await client.send(
+      new CreateTopicCommand({
+        Name: 'awshooks-shop-x',
+        Tags: [
+          { Key: 'awshooks.dev/cluster', Value: 'default' },
+          { Key: 'awshooks.dev/namespace', Value: 'shop-x' },
+          { Key: 'awshooks.dev/name', Value: 'y' },
+          { Key: 'awshooks.dev/kind', Value: 'Topic' },
+        ],
+      }),
+    )
+  ).TopicArn!;
   const cluster = new MiniCluster(app);
   cluster.apply(queue('worker'));
   const fk = cluster.apply(subscription('steal', { topicArn: foreign, protocol: 'https', endpoint: 'https://evil.example/x' }));
@@ -139,16 +183,29 @@ t.test('ownership: a topic of another namespace is a Conflict, never subscribed;
   t.equal(condition(await cluster.sync(uk), 'Ready')?.status, 'True', 'adopt: created and managed');
 });
 
-t.test('a topic shared by the administrator\'s allow-list: the namespace\'s Queue proves ownership (4 reads per drift check)', async (t) => {
+t.test("a topic shared by the administrator's allow-list: the namespace's Queue proves ownership (4 reads per drift check)", async (t) => {
   const app = await testApp({ allowedSnsTopicArns: [`arn:aws:sns:${region}:${ACCOUNT}:platform-*`] });
   t.teardown(() => app.close());
-  const shared = (await sns().send(new CreateTopicCommand({ Name: 'platform-events', Tags: [{ Key: 'awshooks.dev/cluster', Value: 'default' }, { Key: 'awshooks.dev/namespace', Value: 'platform' }, { Key: 'awshooks.dev/name', Value: 'events' }] }))).TopicArn!;
+  const shared = (
+    await sns().send(
+      new CreateTopicCommand({
+        Name: 'platform-events',
+        Tags: [
+          { Key: 'awshooks.dev/cluster', Value: 'default' },
+          { Key: 'awshooks.dev/namespace', Value: 'platform' },
+          { Key: 'awshooks.dev/name', Value: 'events' },
+        ],
+      }),
+    )
+  ).TopicArn!;
   const cluster = new MiniCluster(app);
   const qk = cluster.apply(queue('inbox'));
   const sk = cluster.apply(subscription('events', { topicArn: shared, queueRef: 'inbox' }));
   const answers = await cluster.syncAll(2);
   t.equal(condition(answers.get(sk)!, 'Ready')?.status, 'True', JSON.stringify(condition(answers.get(sk)!, 'Ready')));
-  const policy = JSON.parse((await sqs().send(new GetQueueAttributesCommand({ QueueUrl: cluster.status(qk).queueUrl as string, AttributeNames: ['Policy'] }))).Attributes!.Policy!);
+  const policy = JSON.parse(
+    (await sqs().send(new GetQueueAttributesCommand({ QueueUrl: cluster.status(qk).queueUrl as string, AttributeNames: ['Policy'] }))).Attributes!.Policy!,
+  );
   t.same(policy.Statement[0].Condition.ArnEquals['aws:SourceArn'], shared, 'the allowed ARN, as the spec gives it');
   t.equal(await driftCheck(app, cluster, sk), 4, 'GetSubscriptionAttributes, ListTagsForResource, GetQueueAttributes, ListQueueTags');
   const other = cluster.apply(subscription('mail', { topicArn: shared, protocol: 'email', endpoint: 'a@example.com' }));
@@ -157,7 +214,7 @@ t.test('a topic shared by the administrator\'s allow-list: the namespace\'s Queu
   t.equal((await subscriptionsOf(shared)).length, 1, 'and nothing was created');
 });
 
-t.test('a Queue whose queue is someone else\'s: never subscribed, its policy never allows the topic', async (t) => {
+t.test("a Queue whose queue is someone else's: never subscribed, its policy never allows the topic", async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
   // The Queue object's queue exists without owner tags (the Queue is in Conflict), the topic is ours.
@@ -188,12 +245,15 @@ t.test('finalize: unsubscribe confirmed by a re-read; Retain; hand-over between 
   const fin = await cluster.sync(a);
   t.equal(fin.finalized, true);
   t.equal(condition(fin, 'Ready')?.reason, 'Deleted');
-  t.same((await subscriptionsOf(topicArn)).map((s) => s.Endpoint), ['https://example.com/keep']);
+  t.same(
+    (await subscriptionsOf(topicArn)).map((s) => s.Endpoint),
+    ['https://example.com/keep'],
+  );
 
   cluster.markDeleted(keep);
   const calls = await app.awsCalls();
   t.equal((await cluster.sync(keep)).finalized, true);
-  t.equal(await app.awsCalls() - calls, 0, 'Retain: no AWS call');
+  t.equal((await app.awsCalls()) - calls, 0, 'Retain: no AWS call');
   t.equal((await subscriptionsOf(topicArn)).length, 1, 'left in place');
 
   // Two objects naming one AWS subscription: the younger is refused; deleting the older hands over.
@@ -238,7 +298,11 @@ t.test('the Topic waits for the Subscriptions deleted with it, then goes', async
   t.equal(condition(held, 'Ready')?.reason, 'TopicHasSubscriptions');
   t.equal((await cluster.sync(qk)).finalized, true, 'the queue goes');
   const sub = await cluster.sync(sk);
-  t.equal(sub.finalized, true, 'the Subscription finds its topic and queue objects being deleted and still unsubscribes (status hints, proven by the topic\'s tags)');
+  t.equal(
+    sub.finalized,
+    true,
+    "the Subscription finds its topic and queue objects being deleted and still unsubscribes (status hints, proven by the topic's tags)",
+  );
   t.same(await subscriptionsOf(topicArn), []);
   t.equal((await cluster.sync(tk)).finalized, true, 'then the topic goes');
 });
@@ -259,6 +323,6 @@ t.test('status is a lookup hint only: a forged subscription ARN is checked and i
   cluster.markDeleted(b);
   t.equal((await cluster.sync(b)).finalized, true);
   const left = (await subscriptionsOf(cluster.status(tk).topicArn as string)).map((s) => s.SubscriptionArn);
-  t.same(left, [arnA], 'a\'s subscription untouched; b\'s own (found by its endpoint) removed');
+  t.same(left, [arnA], "a's subscription untouched; b's own (found by its endpoint) removed");
   t.not(arnA, arnB);
 });

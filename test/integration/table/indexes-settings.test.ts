@@ -18,11 +18,22 @@ t.test('indexes: created at CreateTable; added one UpdateTable per sync with a w
   const app = await testApp();
   t.teardown(() => app.close());
   const ready = await syncUntilReady(app, tableParent({ ...SEED_004_SPEC, globalSecondaryIndexes: [gsi('by-email', 'email')] }));
-  t.same((await describe()).GlobalSecondaryIndexes?.map((g) => g.IndexName), ['by-email'], 'created with the table');
+  t.same(
+    (await describe()).GlobalSecondaryIndexes?.map((g) => g.IndexName),
+    ['by-email'],
+    'created with the table',
+  );
   t.same(ready.answer.status.managedIndexNames, ['by-email']);
 
   // Two more: two syncs, one Create each; the first answers Ready=False with a short requeue.
-  const spec = { ...SEED_004_SPEC, globalSecondaryIndexes: [gsi('by-email', 'email'), gsi('by-score', 'score', 'N'), { ...gsi('by-team', 'team'), rangeAttribute: { name: 'created_at', type: 'S' }, projection: { type: 'INCLUDE', nonKeyAttributes: ['email'] } }] };
+  const spec = {
+    ...SEED_004_SPEC,
+    globalSecondaryIndexes: [
+      gsi('by-email', 'email'),
+      gsi('by-score', 'score', 'N'),
+      { ...gsi('by-team', 'team'), rangeAttribute: { name: 'created_at', type: 'S' }, projection: { type: 'INCLUDE', nonKeyAttributes: ['email'] } },
+    ],
+  };
   let before = await callsByOperation(app);
   const first = await app.sync('tables', { parent: withSpec(ready.parent, spec), children: ready.children });
   t.same(diffCalls(await callsByOperation(app), before), { DescribeTable: 1, ListTagsOfResource: 1, UpdateTable: 1 }, 'one UpdateTable');
@@ -40,18 +51,29 @@ t.test('indexes: created at CreateTable; added one UpdateTable per sync with a w
   t.same(diffCalls(await callsByOperation(app), before), { DescribeTable: 1, ListTagsOfResource: 1, UpdateTable: 1 });
   const table = await describe();
   const team = table.GlobalSecondaryIndexes?.find((g) => g.IndexName === 'by-team');
-  t.same(team?.KeySchema, [{ AttributeName: 'team', KeyType: 'HASH' }, { AttributeName: 'created_at', KeyType: 'RANGE' }]);
+  t.same(team?.KeySchema, [
+    { AttributeName: 'team', KeyType: 'HASH' },
+    { AttributeName: 'created_at', KeyType: 'RANGE' },
+  ]);
   t.same(team?.Projection, { ProjectionType: 'INCLUDE', NonKeyAttributes: ['email'] });
   t.same(table.AttributeDefinitions?.map((a) => `${a.AttributeName}:${a.AttributeType}`).sort(), ['created_at:S', 'email:S', 'name:S', 'score:N', 'team:S']);
   t.same(second.answer.status.managedIndexNames, ['by-email', 'by-score', 'by-team']);
 
   // Index capacity drift is repaired in place (one Update, no replacement).
-  await dynamo().send(new UpdateTableCommand({ TableName: NAME, GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'by-score', ProvisionedThroughput: { ReadCapacityUnits: 9, WriteCapacityUnits: 9 } } }] }));
+  await dynamo().send(
+    new UpdateTableCommand({
+      TableName: NAME,
+      GlobalSecondaryIndexUpdates: [{ Update: { IndexName: 'by-score', ProvisionedThroughput: { ReadCapacityUnits: 9, WriteCapacityUnits: 9 } } }],
+    }),
+  );
   app.clock.advance(31);
   before = await callsByOperation(app);
   const repaired = await syncUntilReady(app, second.parent, 2, second.children);
   t.same(diffCalls(await callsByOperation(app), before), { DescribeTable: 1, ListTagsOfResource: 1, UpdateTable: 1 });
-  t.same((await describe()).GlobalSecondaryIndexes?.find((g) => g.IndexName === 'by-score')?.ProvisionedThroughput, { ReadCapacityUnits: 1, WriteCapacityUnits: 1 });
+  t.same((await describe()).GlobalSecondaryIndexes?.find((g) => g.IndexName === 'by-score')?.ProvisionedThroughput, {
+    ReadCapacityUnits: 1,
+    WriteCapacityUnits: 1,
+  });
 
   // Remove all three: three syncs, one Delete each.
   let state = { parent: withSpec(repaired.parent, SEED_004_SPEC), children: repaired.children };
@@ -73,20 +95,41 @@ t.test('TTL and point-in-time recovery: on, off, back on; unset in the spec mean
   const app = await testApp();
   t.teardown(() => app.close());
   const ttl = async () => (await dynamo().send(new DescribeTimeToLiveCommand({ TableName: NAME }))).TimeToLiveDescription;
-  const pitr = async () => (await dynamo().send(new DescribeContinuousBackupsCommand({ TableName: NAME }))).ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
-  const on = await syncUntilReady(app, tableParent({ ...SEED_004_SPEC, timeToLive: { attributeName: 'expires_at' }, pointInTimeRecovery: { recoveryPeriodInDays: 10 } }));
+  const pitr = async () =>
+    (await dynamo().send(new DescribeContinuousBackupsCommand({ TableName: NAME }))).ContinuousBackupsDescription?.PointInTimeRecoveryDescription;
+  const on = await syncUntilReady(
+    app,
+    tableParent({ ...SEED_004_SPEC, timeToLive: { attributeName: 'expires_at' }, pointInTimeRecovery: { recoveryPeriodInDays: 10 } }),
+  );
   t.equal(on.syncs, 2, 'created, then TTL and PITR on the next sync (CreateTable cannot set them)');
   t.match(await ttl(), { TimeToLiveStatus: 'ENABLED', AttributeName: 'expires_at' });
   t.match(await pitr(), { PointInTimeRecoveryStatus: 'ENABLED', RecoveryPeriodInDays: 10 });
 
   let before = await callsByOperation(app);
-  const off = await syncUntilReady(app, withSpec(on.parent, { ...SEED_004_SPEC, timeToLive: { attributeName: 'expires_at', enabled: false }, pointInTimeRecovery: { enabled: false } }), 2, on.children);
-  t.same(diffCalls(await callsByOperation(app), before), { DescribeTable: 1, ListTagsOfResource: 1, DescribeTimeToLive: 1, DescribeContinuousBackups: 1, UpdateTimeToLive: 1, UpdateContinuousBackups: 1 });
+  const off = await syncUntilReady(
+    app,
+    withSpec(on.parent, { ...SEED_004_SPEC, timeToLive: { attributeName: 'expires_at', enabled: false }, pointInTimeRecovery: { enabled: false } }),
+    2,
+    on.children,
+  );
+  t.same(diffCalls(await callsByOperation(app), before), {
+    DescribeTable: 1,
+    ListTagsOfResource: 1,
+    DescribeTimeToLive: 1,
+    DescribeContinuousBackups: 1,
+    UpdateTimeToLive: 1,
+    UpdateContinuousBackups: 1,
+  });
   t.equal((await ttl())?.TimeToLiveStatus, 'DISABLED');
   t.equal((await pitr())?.PointInTimeRecoveryStatus, 'DISABLED');
   t.equal(off.answer.status.pointInTimeRecoveryStatus, 'DISABLED');
 
-  const back = await syncUntilReady(app, withSpec(off.parent, { ...SEED_004_SPEC, timeToLive: { attributeName: 'expires_at' }, pointInTimeRecovery: {} }), 2, off.children);
+  const back = await syncUntilReady(
+    app,
+    withSpec(off.parent, { ...SEED_004_SPEC, timeToLive: { attributeName: 'expires_at' }, pointInTimeRecovery: {} }),
+    2,
+    off.children,
+  );
   t.equal((await ttl())?.TimeToLiveStatus, 'ENABLED');
   t.equal((await pitr())?.PointInTimeRecoveryStatus, 'ENABLED');
 

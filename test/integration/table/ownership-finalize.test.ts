@@ -19,8 +19,14 @@ async function createOutside(name: string, tags: Record<string, string> = {}, ex
   await dynamo().send(
     new CreateTableCommand({
       TableName: name,
-      KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }, { AttributeName: 'created_at', KeyType: 'RANGE' }],
-      AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }, { AttributeName: 'created_at', AttributeType: 'S' }],
+      KeySchema: [
+        { AttributeName: 'name', KeyType: 'HASH' },
+        { AttributeName: 'created_at', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'name', AttributeType: 'S' },
+        { AttributeName: 'created_at', AttributeType: 'S' },
+      ],
       ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
       Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
       ...extra,
@@ -32,10 +38,15 @@ t.beforeEach(async () => {
   await resetMoto();
 });
 
-t.test("a table owned by another Table is a Conflict, never touched, even with adopt; finalize leaves it", async (t) => {
+t.test('a table owned by another Table is a Conflict, never touched, even with adopt; finalize leaves it', async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
-  await createOutside('awshooks-shop-orders', { 'awshooks.dev/cluster': 'default', 'awshooks.dev/namespace': 'other', 'awshooks.dev/name': 'orders', 'awshooks.dev/kind': 'Table' });
+  await createOutside('awshooks-shop-orders', {
+    'awshooks.dev/cluster': 'default',
+    'awshooks.dev/namespace': 'other',
+    'awshooks.dev/name': 'orders',
+    'awshooks.dev/kind': 'Table',
+  });
   const parent = tableParent({ ...SEED_004_SPEC, adopt: true });
   const before = await callsByOperation(app);
   const conflict = await app.sync('tables', { parent, children: { [CM]: {} } });
@@ -61,7 +72,9 @@ t.test('a table without owner tags: Conflict until adopt, then tagged, set to th
   const adopted = await syncUntilReady(app, withSpec(parent, { ...SEED_004_SPEC, tags: { team: 'payments' }, adopt: true }));
   const table = (await exists('awshooks-shop-legacy'))!;
   t.same([table.ProvisionedThroughput?.ReadCapacityUnits, table.ProvisionedThroughput?.WriteCapacityUnits], [5, 5], 'capacity set to the spec');
-  const tags = Object.fromEntries(((await dynamo().send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn! }))).Tags ?? []).map((x) => [x.Key, x.Value]));
+  const tags = Object.fromEntries(
+    ((await dynamo().send(new ListTagsOfResourceCommand({ ResourceArn: table.TableArn! }))).Tags ?? []).map((x) => [x.Key, x.Value]),
+  );
   t.match(tags, { team: 'payments', 'awshooks.dev/name': 'legacy', 'awshooks.dev/namespace': 'shop', 'awshooks.dev/kind': 'Table' });
   t.equal(adopted.answer.status.tableArn, table.TableArn);
 });
@@ -69,7 +82,14 @@ t.test('a table without owner tags: Conflict until adopt, then tagged, set to th
 t.test('an adopted table with another key schema is refused (KeySchemaMismatch), unchanged', async (t) => {
   const app = await testApp();
   t.teardown(() => app.close());
-  await dynamo().send(new CreateTableCommand({ TableName: 'awshooks-shop-orders', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }], BillingMode: 'PAY_PER_REQUEST' }));
+  await dynamo().send(
+    new CreateTableCommand({
+      TableName: 'awshooks-shop-orders',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'N' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   const answer = await app.sync('tables', { parent: tableParent({ ...SEED_004_SPEC, adopt: true }), children: { [CM]: {} } });
   t.equal(cond(answer, 'Ready').reason, 'KeySchemaMismatch');
   t.match(cond(answer, 'Ready').message, /key schema is id \(N\) but the spec says name \(S\), created_at \(S\)/);
@@ -95,7 +115,7 @@ t.test('finalize Delete: deleted, confirmed by a read, idempotent; Retain: no AW
   const kept = await app.sync('tables', { parent: keep.parent, children: keep.children, finalizing: true }, 'finalize');
   t.equal(kept.finalized, true);
   t.equal(cond(kept, 'Ready').reason, 'Retained');
-  t.equal(await app.awsCalls() - calls, 0, 'Retain makes no AWS call');
+  t.equal((await app.awsCalls()) - calls, 0, 'Retain makes no AWS call');
   t.ok(await exists('awshooks-shop-audit'), 'still there');
 });
 
@@ -118,7 +138,11 @@ t.test('finalize with deletion protection on: waits with DeletionProtected; dele
   t.equal(cond(silent, 'Ready').reason, 'DeletionProtected');
 
   before = await callsByOperation(app);
-  const done = await app.sync('tables', { parent: withSpec(ready.parent, { ...SEED_004_SPEC, deletionProtection: false }), children: ready.children, finalizing: true }, 'finalize');
+  const done = await app.sync(
+    'tables',
+    { parent: withSpec(ready.parent, { ...SEED_004_SPEC, deletionProtection: false }), children: ready.children, finalizing: true },
+    'finalize',
+  );
   t.same(diffCalls(await callsByOperation(app), before), { DescribeTable: 2, ListTagsOfResource: 1, UpdateTable: 1, DeleteTable: 1 });
   t.equal(done.finalized, true);
   t.equal(await exists('awshooks-shop-orders'), undefined);
@@ -133,6 +157,10 @@ t.test('finalize of a table deleted outside, or never created: finalized', async
   await dynamo().send(new DeleteTableCommand({ TableName: 'awshooks-shop-orders' }));
   const fin = await app.sync('tables', { parent: ready.parent, children: ready.children, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true);
-  const never = await app.sync('tables', { parent: tableParent({ hashAttribute: { name: 'id', type: 'S' } }, undefined, 'broken'), children: { [CM]: {} }, finalizing: true }, 'finalize');
+  const never = await app.sync(
+    'tables',
+    { parent: tableParent({ hashAttribute: { name: 'id', type: 'S' } }, undefined, 'broken'), children: { [CM]: {} }, finalizing: true },
+    'finalize',
+  );
   t.equal(never.finalized, true, 'an invalid spec that never created anything finalizes');
 });

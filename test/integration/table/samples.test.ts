@@ -27,9 +27,17 @@ t.beforeEach(async () => {
 t.test("seed 004's story: the table, a Role that may use only that table, a Deployment wired to both", async (t) => {
   const app = await testApp({ oidcProviderArn: `arn:aws:iam::${MOTO_ACCOUNT}:oidc-provider/${ISSUER}`, oidcIssuer: ISSUER });
   t.teardown(() => app.close());
-  const [table, role, deployment] = docs('table-dynamo-app.yaml') as [KubeObject, KubeObject, KubeObject & { spec: { template: { spec: { serviceAccountName: string; containers: { envFrom: { configMapRef: { name: string } }[] }[] } } } }];
+  const [table, role, deployment] = docs('table-dynamo-app.yaml') as [
+    KubeObject,
+    KubeObject,
+    KubeObject & { spec: { template: { spec: { serviceAccountName: string; containers: { envFrom: { configMapRef: { name: string } }[] }[] } } } },
+  ];
   t.same([table.kind, role.kind, deployment.kind], ['Table', 'Role', 'Deployment']);
-  t.same((table as Parent).spec, { hashAttribute: { name: 'name', type: 'S' }, rangeAttribute: { name: 'created_at', type: 'S' }, readCapacityUnits: 5, writeCapacityUnits: 5 }, "seed 004's spec, as written");
+  t.same(
+    (table as Parent).spec,
+    { hashAttribute: { name: 'name', type: 'S' }, rangeAttribute: { name: 'created_at', type: 'S' }, readCapacityUnits: 5, writeCapacityUnits: 5 },
+    "seed 004's spec, as written",
+  );
 
   const ready = await syncUntilReady(app, withUid(table));
   const tableArn = ready.answer.status.tableArn as string;
@@ -51,8 +59,15 @@ t.test("seed 004's story: the table, a Role that may use only that table, a Depl
   const doc = JSON.parse(decodeURIComponent(inline.PolicyDocument!)) as { Statement: { Effect: string; Action: string[]; Resource: string | string[] }[] };
   t.equal(doc.Statement.length, 1);
   const resources = ([] as string[]).concat(doc.Statement[0]!.Resource);
-  t.same(resources.map((r) => r.replace(':111122223333:', `:${MOTO_ACCOUNT}:`)), [tableArn], 'least privilege: this table only');
-  t.notOk(doc.Statement[0]!.Action.some((a) => a.includes('*') || /Create|Delete(Table|Backup)|Update(Table|TimeToLive)/.test(a)), 'item actions only, no wildcard, no table management');
+  t.same(
+    resources.map((r) => r.replace(':111122223333:', `:${MOTO_ACCOUNT}:`)),
+    [tableArn],
+    'least privilege: this table only',
+  );
+  t.notOk(
+    doc.Statement[0]!.Action.some((a) => a.includes('*') || /Create|Delete(Table|Backup)|Update(Table|TimeToLive)/.test(a)),
+    'item actions only, no wildcard, no table management',
+  );
 });
 
 t.test('the inventory sample: on demand, two indexes, TTL, PITR, stream, AWS managed key', async (t) => {
@@ -65,7 +80,10 @@ t.test('the inventory sample: on demand, two indexes, TTL, PITR, stream, AWS man
   t.same(described.GlobalSecondaryIndexes?.map((g) => g.IndexName).sort(), ['by-category', 'by-warehouse']);
   t.equal(described.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
   t.match(described.SSEDescription, { Status: 'ENABLED', SSEType: 'KMS' });
-  t.equal((await dynamo('eu-west-1').send(new DescribeTimeToLiveCommand({ TableName: 'awshooks-inventory-items' }))).TimeToLiveDescription?.AttributeName, 'expires_at');
+  t.equal(
+    (await dynamo('eu-west-1').send(new DescribeTimeToLiveCommand({ TableName: 'awshooks-inventory-items' }))).TimeToLiveDescription?.AttributeName,
+    'expires_at',
+  );
   t.equal(configMapData(ready.answer).STREAM_ARN, described.LatestStreamArn);
   t.equal(configMapData(ready.answer).AWS_REGION, 'eu-west-1');
 
@@ -73,7 +91,7 @@ t.test('the inventory sample: on demand, two indexes, TTL, PITR, stream, AWS man
   app.clock.advance(31);
   const before = await app.awsCalls();
   const again = await app.sync('tables', { parent: ready.parent, children: ready.children });
-  t.equal(await app.awsCalls() - before, 4, 'DescribeTable, ListTagsOfResource, DescribeTimeToLive, DescribeContinuousBackups');
+  t.equal((await app.awsCalls()) - before, 4, 'DescribeTable, ListTagsOfResource, DescribeTimeToLive, DescribeContinuousBackups');
   const fed = applyAnswer(ready.parent, again, [CM]);
   const fin = await app.sync('tables', { parent: fed.parent, children: fed.children, finalizing: true }, 'finalize');
   t.equal(fin.finalized, true);

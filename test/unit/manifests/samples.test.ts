@@ -14,7 +14,11 @@ const BUILT_IN_NAMESPACES = new Set(['default']);
 
 t.test('the samples folder holds only YAML Kubernetes objects', async (t) => {
   const files = readdirSync(samplesDir);
-  t.same(files.filter((f) => !f.endsWith('.yaml')), [], 'no hook request or other file kubectl cannot apply');
+  t.same(
+    files.filter((f) => !f.endsWith('.yaml')),
+    [],
+    'no hook request or other file kubectl cannot apply',
+  );
   for (const file of files) {
     for (const doc of parseAllDocuments(readFileSync(join(samplesDir, file), 'utf8'))) {
       t.same(doc.errors, [], `${file}: parses`);

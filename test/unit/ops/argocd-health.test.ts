@@ -25,7 +25,9 @@ function toLua(value: unknown): string {
     return `"${[...Buffer.from(value, 'utf8')].map((b) => (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\${b}`)).join('')}"`;
   }
   if (Array.isArray(value)) return `{${value.map(toLua).join(', ')}}`;
-  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `[${toLua(k)}] = ${toLua(v)}`).join(', ')}}`;
+  return `{${Object.entries(value as Record<string, unknown>)
+    .map(([k, v]) => `[${toLua(k)}] = ${toLua(v)}`)
+    .join(', ')}}`;
 }
 
 /** Argo CD's verdict on an object: the check's `status` and `message`. */
@@ -54,18 +56,53 @@ const object = (generation: number, status?: Record<string, unknown>, extra: Rec
 t.test('sample statuses', async (t) => {
   const cases: [string, unknown, string, RegExp][] = [
     ['no status yet', object(1), 'Progressing', /Waiting for awshooks/],
-    ['Ready for the current generation', object(3, { observedGeneration: 3, conditions: [ready('True', 'Available', 'Queue is ready')] }), 'Healthy', /Available: Queue is ready/],
-    ['Ready, but for an older generation', object(4, { observedGeneration: 3, conditions: [ready('True', 'Available')] }), 'Progressing', /observe generation 4/],
-    ['an invalid spec', object(2, { observedGeneration: 2, conditions: [ready('False', 'InvalidSpec', 'spec.region: must be a region')] }), 'Degraded', /InvalidSpec: spec.region/],
+    [
+      'Ready for the current generation',
+      object(3, { observedGeneration: 3, conditions: [ready('True', 'Available', 'Queue is ready')] }),
+      'Healthy',
+      /Available: Queue is ready/,
+    ],
+    [
+      'Ready, but for an older generation',
+      object(4, { observedGeneration: 3, conditions: [ready('True', 'Available')] }),
+      'Progressing',
+      /observe generation 4/,
+    ],
+    [
+      'an invalid spec',
+      object(2, { observedGeneration: 2, conditions: [ready('False', 'InvalidSpec', 'spec.region: must be a region')] }),
+      'Degraded',
+      /InvalidSpec: spec.region/,
+    ],
     ['a resource owned by someone else', object(2, { observedGeneration: 2, conditions: [ready('False', 'Conflict')] }), 'Degraded', /Conflict/],
     ['AWS refuses (terminal code)', object(2, { observedGeneration: 2, conditions: [ready('False', 'AccessDenied')] }), 'Degraded', /AccessDenied/],
     ['throttled (retried with backoff)', object(2, { observedGeneration: 2, conditions: [ready('False', 'Throttling')] }), 'Progressing', /Throttling/],
     ['RDS still creating', object(2, { observedGeneration: 2, conditions: [ready('False', 'Creating')] }), 'Progressing', /Creating/],
     ['RDS storage full (a person must act)', object(2, { observedGeneration: 2, conditions: [ready('False', 'StorageFull')] }), 'Degraded', /StorageFull/],
-    ['a dependency not Ready yet', object(2, { observedGeneration: 2, conditions: [ready('False', 'DependencyNotReady')] }), 'Progressing', /DependencyNotReady/],
-    ['being deleted', object(2, { observedGeneration: 2, conditions: [ready('True', 'Available')] }, { deletionTimestamp: '2026-11-22T10:05:00Z' }), 'Progressing', /deleted/],
-    ['conditions without Ready', object(2, { observedGeneration: 2, conditions: [{ type: 'Synced', status: 'True', reason: 'Synced', message: '' }] }), 'Progressing', /Waiting/],
-    ['a message with quotes and non-ASCII', object(2, { observedGeneration: 2, conditions: [ready('False', 'InvalidSpec', 'spec.tags["é"]: \\ too long')] }), 'Degraded', /spec\.tags\["é"\]: \\ too long/],
+    [
+      'a dependency not Ready yet',
+      object(2, { observedGeneration: 2, conditions: [ready('False', 'DependencyNotReady')] }),
+      'Progressing',
+      /DependencyNotReady/,
+    ],
+    [
+      'being deleted',
+      object(2, { observedGeneration: 2, conditions: [ready('True', 'Available')] }, { deletionTimestamp: '2026-11-22T10:05:00Z' }),
+      'Progressing',
+      /deleted/,
+    ],
+    [
+      'conditions without Ready',
+      object(2, { observedGeneration: 2, conditions: [{ type: 'Synced', status: 'True', reason: 'Synced', message: '' }] }),
+      'Progressing',
+      /Waiting/,
+    ],
+    [
+      'a message with quotes and non-ASCII',
+      object(2, { observedGeneration: 2, conditions: [ready('False', 'InvalidSpec', 'spec.tags["é"]: \\ too long')] }),
+      'Degraded',
+      /spec\.tags\["é"\]: \\ too long/,
+    ],
   ];
   for (const [what, obj, status, message] of cases) {
     const got = health(obj);
@@ -76,7 +113,12 @@ t.test('sample statuses', async (t) => {
 
 t.test('statuses the service answers follow kstatus, and Argo CD reads them right', async (t) => {
   // AWS clients pointed at a closed port: every call fails at once with ECONNREFUSED (transient).
-  const app = await buildApp({ config: testConfig(), aws: new AwsClients({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }), logger: false, defaultMetrics: false });
+  const app = await buildApp({
+    config: testConfig(),
+    aws: new AwsClients({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }),
+    logger: false,
+    defaultMetrics: false,
+  });
   t.teardown(() => app.close());
   const sync = async (spec: Record<string, unknown>, generation: number) => {
     const parent = object(generation) as Record<string, unknown>;
@@ -98,7 +140,10 @@ t.test('statuses the service answers follow kstatus, and Argo CD reads them righ
   ];
   for (const [what, spec, verdict] of cases) {
     const parent = await sync(spec, 7);
-    const status = parent.status as { observedGeneration?: number; conditions?: { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[] };
+    const status = parent.status as {
+      observedGeneration?: number;
+      conditions?: { type: string; status: string; reason: string; message: string; lastTransitionTime: string }[];
+    };
     t.equal(status.observedGeneration, 7, `${what}: status.observedGeneration is metadata.generation`);
     const readyCondition = status.conditions?.find((c) => c.type === 'Ready');
     t.ok(readyCondition, `${what}: a Ready condition`);

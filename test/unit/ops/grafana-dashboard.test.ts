@@ -40,7 +40,10 @@ t.test('the dashboard is well formed', async (t) => {
   t.equal(dashboard.uid, 'awshooks', 'a stable uid');
   t.ok(panels.length >= 8, `${panels.length} panels`);
   t.equal(new Set(dashboard.panels.map((p) => p.id)).size, dashboard.panels.length, 'panel ids are unique');
-  t.ok(dashboard.templating.list.some((v) => v.type === 'datasource' && v.name === 'datasource'), 'a data source variable (no hard-coded data source)');
+  t.ok(
+    dashboard.templating.list.some((v) => v.type === 'datasource' && v.name === 'datasource'),
+    'a data source variable (no hard-coded data source)',
+  );
   for (const p of panels) {
     t.ok(p.description, `${p.title}: described`);
     t.ok(p.targets && p.targets.length > 0, `${p.title}: queries something`);
@@ -71,7 +74,10 @@ t.test('every metric the dashboard queries is one the service exports', async (t
 
 t.test('it shows what the issue asks for', async (t) => {
   const has = (pattern: RegExp, what: string): void => {
-    t.ok(exprs.some(({ expr }) => pattern.test(expr)), what);
+    t.ok(
+      exprs.some(({ expr }) => pattern.test(expr)),
+      what,
+    );
   };
   has(/sum by \(kind, outcome\) \(rate\(awshooks_hook_duration_seconds_count/, 'hook rate by kind and outcome');
   has(/histogram_quantile\(0\.99, sum by \(le, kind\) \(rate\(awshooks_hook_duration_seconds_bucket/, 'hook latency by kind');

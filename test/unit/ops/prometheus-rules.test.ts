@@ -31,7 +31,9 @@ const rule = renderChart({ set: ['prometheusRule.enabled=true'] }).find((o) => o
 const rules = rule.spec.groups.flatMap((g) => g.rules);
 
 const dir = mkdtempSync(join(tmpdir(), 'awshooks-promtool-'));
-t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
+t.teardown(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: rule.spec.groups }));
 copyFileSync(join(here, 'prometheus-rules.promtool.yaml'), join(dir, 'tests.yaml'));
 
@@ -47,7 +49,15 @@ const run = (args: string[]): { ok: boolean; out: string } => {
 t.test('the issue’s alerts are all there', async (t) => {
   t.same(
     rules.map((r) => r.alert).sort(),
-    ['AwshooksAwsErrors', 'AwshooksDown', 'AwshooksHookErrors', 'AwshooksHookLatencyHigh', 'AwshooksHookRejected', 'AwshooksHookUnauthorized', 'AwshooksResourcesNotReady'],
+    [
+      'AwshooksAwsErrors',
+      'AwshooksDown',
+      'AwshooksHookErrors',
+      'AwshooksHookLatencyHigh',
+      'AwshooksHookRejected',
+      'AwshooksHookUnauthorized',
+      'AwshooksResourcesNotReady',
+    ],
     'hook errors, AWS errors, not Ready, latency, rejected calls (and down)',
   );
   for (const r of rules) {

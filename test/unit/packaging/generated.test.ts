@@ -32,8 +32,16 @@ const values = parseYaml(read(CHART_DIR, 'values.yaml')) as Record<string, unkno
 t.test('the chart’s generated sources are up to date (run `npm run generate`)', async (t) => {
   const expected = chartKindFiles(KINDS);
   for (const sub of ['files/crds', 'files/compositecontrollers']) {
-    const committed = readdirSync(join(CHART_DIR, sub)).map((f) => `${sub}/${f}`).sort();
-    t.same(committed, Object.keys(expected).filter((p) => p.startsWith(`${sub}/`)).sort(), `${sub}: one file per kind, no stale file`);
+    const committed = readdirSync(join(CHART_DIR, sub))
+      .map((f) => `${sub}/${f}`)
+      .sort();
+    t.same(
+      committed,
+      Object.keys(expected)
+        .filter((p) => p.startsWith(`${sub}/`))
+        .sort(),
+      `${sub}: one file per kind, no stale file`,
+    );
   }
   for (const [path, text] of Object.entries(expected)) {
     t.equal(read(CHART_DIR, path), text, `${path} is up to date`);
@@ -58,9 +66,21 @@ t.test('one version: package.json, Chart.yaml version and appVersion', async (t)
 t.test('the chart covers every setting the service reads', async (t) => {
   const settings = Object.keys(ENV_SCHEMA.properties);
   const config = Object.keys(values.config);
-  t.same(settings.filter((s) => !config.includes(s) && !(s in LAYOUT_ENV)), [], 'every variable is a config value or set from the pod layout');
-  t.same(config.filter((c) => !settings.includes(c)), [], 'config holds nothing the service does not read');
-  t.same(config.filter((c) => c in LAYOUT_ENV), [], 'no pod-layout variable in config (it would disagree with the mounts)');
+  t.same(
+    settings.filter((s) => !config.includes(s) && !(s in LAYOUT_ENV)),
+    [],
+    'every variable is a config value or set from the pod layout',
+  );
+  t.same(
+    config.filter((c) => !settings.includes(c)),
+    [],
+    'config holds nothing the service does not read',
+  );
+  t.same(
+    config.filter((c) => c in LAYOUT_ENV),
+    [],
+    'no pod-layout variable in config (it would disagree with the mounts)',
+  );
   for (const [name, prop] of Object.entries(ENV_SCHEMA.properties as Record<string, { default?: unknown }>)) {
     if (!(name in values.config)) continue;
     const want = prop.default === undefined ? '' : prop.default;
@@ -74,18 +94,64 @@ t.test('values.schema.json accepts the chart’s values and the example, and ref
   t.ok(validate(values), `values.yaml: ${ajv.errorsText(validate.errors)}`);
   const example = parseYaml(read(CHART_DIR, 'ci', 'production-values.yaml')) as Record<string, unknown>;
   const merged = structuredClone(values) as Record<string, Record<string, unknown>>;
-  for (const [k, v] of Object.entries(example)) merged[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...merged[k], ...v } : (v as Record<string, unknown>);
+  for (const [k, v] of Object.entries(example))
+    merged[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...merged[k], ...v } : (v as Record<string, unknown>);
   t.ok(validate(merged), `values.yaml + ci/production-values.yaml: ${ajv.errorsText(validate.errors)}`);
   const bad: [string, (v: Record<string, Record<string, unknown>>) => void][] = [
-    ['a misspelt top-level key', (v) => { v.replicas = {}; }],
-    ['a misspelt setting', (v) => { v.config!.CLUSTERNAME = 'x'; }],
-    ['a malformed CLUSTER_NAME', (v) => { v.config!.CLUSTER_NAME = 'has spaces'; }],
-    ['a drift interval below the minimum', (v) => { v.config!.DRIFT_CHECK_INTERVAL_SECONDS = 1; }],
-    ['a number as a string', (v) => { v.config!.MAX_CONCURRENT_HOOKS = '64'; }],
-    ['an unknown DB_TLS', (v) => { v.config!.DB_TLS = 'prefer'; }],
-    ['a role ARN that is not one', (v) => { v.serviceAccount!.irsaRoleArn = 'awshooks-controller'; }],
-    ['a latency threshold past the hook timeout', (v) => { v.prometheusRule!.hookLatencySeconds = 12; }],
-    ['zero replicas', (v) => { v.replicaCount = 0 as never; }],
+    [
+      'a misspelt top-level key',
+      (v) => {
+        v.replicas = {};
+      },
+    ],
+    [
+      'a misspelt setting',
+      (v) => {
+        v.config!.CLUSTERNAME = 'x';
+      },
+    ],
+    [
+      'a malformed CLUSTER_NAME',
+      (v) => {
+        v.config!.CLUSTER_NAME = 'has spaces';
+      },
+    ],
+    [
+      'a drift interval below the minimum',
+      (v) => {
+        v.config!.DRIFT_CHECK_INTERVAL_SECONDS = 1;
+      },
+    ],
+    [
+      'a number as a string',
+      (v) => {
+        v.config!.MAX_CONCURRENT_HOOKS = '64';
+      },
+    ],
+    [
+      'an unknown DB_TLS',
+      (v) => {
+        v.config!.DB_TLS = 'prefer';
+      },
+    ],
+    [
+      'a role ARN that is not one',
+      (v) => {
+        v.serviceAccount!.irsaRoleArn = 'awshooks-controller';
+      },
+    ],
+    [
+      'a latency threshold past the hook timeout',
+      (v) => {
+        v.prometheusRule!.hookLatencySeconds = 12;
+      },
+    ],
+    [
+      'zero replicas',
+      (v) => {
+        v.replicaCount = 0 as never;
+      },
+    ],
   ];
   for (const [what, mutate] of bad) {
     const v = structuredClone(values) as Record<string, Record<string, unknown>>;
@@ -103,7 +169,10 @@ t.test('Metacontroller’s least-privilege RBAC is up to date and covers the kin
   const rules = metacontrollerRules(KINDS);
   const allows = (group: string, resource: string, verb: string): boolean =>
     rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
-  t.notOk(rules.some((r) => r.apiGroups.includes('*') || r.resources.includes('*') || r.verbs.includes('*')), 'no wildcard');
+  t.notOk(
+    rules.some((r) => r.apiGroups.includes('*') || r.resources.includes('*') || r.verbs.includes('*')),
+    'no wildcard',
+  );
   for (const kind of KINDS) {
     const { group, plural } = kind.names;
     for (const v of ['get', 'list', 'watch', 'update', 'patch']) t.ok(allows(group, plural, v), `${plural}: ${v}`);
@@ -124,7 +193,11 @@ t.test('Metacontroller’s least-privilege RBAC is up to date and covers the kin
   t.notOk(allows('', 'namespaces', 'delete'), 'but never changes them');
   const childResources = new Set(KINDS.flatMap((k) => k.childResources.map((c) => c.resource)));
   const coreWrite = rules.filter((r) => r.apiGroups.includes('') && r.verbs.includes('create')).flatMap((r) => r.resources);
-  t.same(coreWrite.filter((r) => r !== 'events' && !childResources.has(r)), [], 'creates no core resource that is not a child');
+  t.same(
+    coreWrite.filter((r) => r !== 'events' && !childResources.has(r)),
+    [],
+    'creates no core resource that is not a child',
+  );
 });
 
 t.test('the Argo CD health check is up to date and sorts every reason', async (t) => {
@@ -142,12 +215,20 @@ t.test('the Argo CD health check is up to date and sorts every reason', async (t
   const degraded = new Set(degradedReasons(KINDS));
   const terminal = [...new Set(['InvalidSpec', ...raised('TerminalError')])];
   t.ok(terminal.length >= 5, `found the terminal reasons in hooks/ (${terminal.join(', ')})`);
-  t.same(terminal.filter((r) => !degraded.has(r)), [], 'every TerminalError reason is Degraded');
+  t.same(
+    terminal.filter((r) => !degraded.has(r)),
+    [],
+    'every TerminalError reason is Degraded',
+  );
   const waits = [...new Set(raised('WaitError'))];
   t.ok(waits.length >= 2, `found the wait reasons in hooks/ (${waits.join(', ')})`);
   // A wait that only a person ends (DeletionProtected: set spec.deletionProtection false) is listed on purpose.
   const personWaits = waits.filter((r) => (PERSON_NEEDED_REASONS as readonly string[]).includes(r));
-  t.same(waits.filter((r) => degraded.has(r) && !personWaits.includes(r)), [], `no other WaitError reason is Degraded (person-ended waits: ${personWaits.join(', ')})`);
+  t.same(
+    waits.filter((r) => degraded.has(r) && !personWaits.includes(r)),
+    [],
+    `no other WaitError reason is Degraded (person-ended waits: ${personWaits.join(', ')})`,
+  );
   for (const transient of ['Throttling', 'ECONNREFUSED', 'Creating', 'Modifying', 'DependencyNotReady']) {
     t.notOk(degraded.has(transient), `${transient} is Progressing`);
   }

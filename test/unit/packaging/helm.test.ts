@@ -57,15 +57,19 @@ const MODELS: Record<string, ModelClass> = {
   'apiextensions.k8s.io/v1/CustomResourceDefinition': CustomResourceDefinition,
 };
 /** Custom kinds (Metacontroller, Prometheus Operator) have no model: the tests check them by hand. */
-const CUSTOM = new Set(['metacontroller.k8s.io/v1alpha1/CompositeController', 'monitoring.coreos.com/v1/ServiceMonitor', 'monitoring.coreos.com/v1/PrometheusRule']);
+const CUSTOM = new Set([
+  'metacontroller.k8s.io/v1alpha1/CompositeController',
+  'monitoring.coreos.com/v1/ServiceMonitor',
+  'monitoring.coreos.com/v1/PrometheusRule',
+]);
 
 function find(objects: KubeObject[], kind: string, name?: string): KubeObject | undefined {
   return objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 }
-const podSpecOf = (objects: KubeObject[]): IPodSpec => (find(objects, 'Deployment') as unknown as { spec: { template: { spec: IPodSpec } } }).spec.template.spec;
+const podSpecOf = (objects: KubeObject[]): IPodSpec =>
+  (find(objects, 'Deployment') as unknown as { spec: { template: { spec: IPodSpec } } }).spec.template.spec;
 const containerOf = (objects: KubeObject[]): IContainer => podSpecOf(objects).containers[0]!;
-const envOf = (objects: KubeObject[]): Record<string, string | undefined> =>
-  Object.fromEntries((containerOf(objects).env ?? []).map((e) => [e.name, e.value]));
+const envOf = (objects: KubeObject[]): Record<string, string | undefined> => Object.fromEntries((containerOf(objects).env ?? []).map((e) => [e.name, e.value]));
 type Hooks = Record<string, { webhook: { url: string; authorization?: { secretRef: { name: string; namespace: string } }; caBundle?: unknown } }>;
 const hooksOf = (objects: KubeObject[]): Hooks[] =>
   objects.filter((o) => o.kind === 'CompositeController').map((o) => (o as unknown as { spec: { hooks: Hooks } }).spec.hooks);
@@ -84,7 +88,10 @@ function render(t: Checker, what: string, options: RenderOptions): KubeObject[] 
     if (CUSTOM.has(key)) continue;
     const Model = MODELS[key];
     if (!Model) t.fail(`${what}: ${o.kind}/${o.metadata.name}: no schema known for ${key}`);
-    else t.doesNotThrow(() => { new Model(o as never).validate(); }, `${what}: ${o.kind}/${o.metadata.name} matches the ${key} schema`);
+    else
+      t.doesNotThrow(() => {
+        new Model(o as never).validate();
+      }, `${what}: ${o.kind}/${o.metadata.name} matches the ${key} schema`);
   }
   return objects;
 }
@@ -102,7 +109,11 @@ t.test('the committed renderings are what the chart renders (run `npm run genera
   for (const c of COMPONENTS) {
     t.equal(readFileSync(join(ROOT, 'manifests', 'components', c.dir, `${c.dir}.yaml`), 'utf8'), componentObjectYaml(c), `components/${c.dir}`);
   }
-  t.equal(readFileSync(join(ROOT, 'manifests', 'kustomize-namespace.yaml'), 'utf8'), kustomizeNamespaceTransformers(parseObjects(install)), 'kustomize-namespace.yaml');
+  t.equal(
+    readFileSync(join(ROOT, 'manifests', 'kustomize-namespace.yaml'), 'utf8'),
+    kustomizeNamespaceTransformers(parseObjects(install)),
+    'kustomize-namespace.yaml',
+  );
 });
 
 t.test('defaults: a generated hook token kept across upgrades, CRDs kept on uninstall, no optional objects', async (t) => {
@@ -119,10 +130,15 @@ t.test('defaults: a generated hook token kept across upgrades, CRDs kept on unin
   for (const crd of objects.filter((o) => o.kind === 'CustomResourceDefinition')) {
     t.equal(crd.metadata.annotations?.['helm.sh/resource-policy'], 'keep', `${crd.metadata.name}: kept on helm uninstall`);
   }
-  t.same(objects.filter((o) => ['ServiceMonitor', 'PrometheusRule', 'Namespace'].includes(o.kind)), [], 'no ServiceMonitor, PrometheusRule or Namespace by default');
+  t.same(
+    objects.filter((o) => ['ServiceMonitor', 'PrometheusRule', 'Namespace'].includes(o.kind)),
+    [],
+    'no ServiceMonitor, PrometheusRule or Namespace by default',
+  );
   t.notOk(find(objects, 'ConfigMap', 'awshooks-dashboard'), 'no dashboard ConfigMap by default');
   for (const hooks of hooksOf(objects)) {
-    for (const h of Object.values(hooks)) t.same(h.webhook.authorization?.secretRef, { name: 'awshooks-hook-token', namespace: 'awshooks', key: 'token' }, 'hooks send the generated token');
+    for (const h of Object.values(hooks))
+      t.same(h.webhook.authorization?.secretRef, { name: 'awshooks-hook-token', namespace: 'awshooks', key: 'token' }, 'hooks send the generated token');
   }
 });
 
@@ -130,16 +146,26 @@ t.test('another release and namespace: names and references follow, controller n
   const objects = render(t, 'release platform', { release: 'platform', namespace: 'infra' });
   const deployment = find(objects, 'Deployment');
   t.equal(deployment?.metadata.name, 'platform-awshooks', 'namespaced objects are named after the release');
-  t.ok(objects.filter((o) => !['CustomResourceDefinition', 'CompositeController'].includes(o.kind)).every((o) => o.metadata.namespace === 'infra'), 'in the release namespace');
+  t.ok(
+    objects.filter((o) => !['CustomResourceDefinition', 'CompositeController'].includes(o.kind)).every((o) => o.metadata.namespace === 'infra'),
+    'in the release namespace',
+  );
   t.same(
-    objects.filter((o) => o.kind === 'CompositeController').map((o) => o.metadata.name).sort(),
+    objects
+      .filter((o) => o.kind === 'CompositeController')
+      .map((o) => o.metadata.name)
+      .sort(),
     KINDS.map((k) => `awshooks-${k.names.plural}`).sort(),
     'CompositeController names stay fixed (the parents’ finalizers are named after them)',
   );
   for (const hooks of hooksOf(objects)) {
     for (const [name, h] of Object.entries(hooks)) {
       t.match(h.webhook.url, new RegExp(`^http://platform-awshooks\\.infra\\.svc:80/hooks/[a-z]+/${name}$`), `${name}: the release's Service`);
-      t.same(h.webhook.authorization?.secretRef, { name: 'platform-awshooks-hook-token', namespace: 'infra', key: 'token' }, `${name}: the release's token Secret`);
+      t.same(
+        h.webhook.authorization?.secretRef,
+        { name: 'platform-awshooks-hook-token', namespace: 'infra', key: 'token' },
+        `${name}: the release's token Secret`,
+      );
     }
   }
   const volume = podSpecOf(objects).volumes?.find((v) => v.name === 'hook-token');
@@ -148,16 +174,23 @@ t.test('another release and namespace: names and references follow, controller n
 
 t.test('hookToken.existingSecret: no Secret created, everything points at it', async (t) => {
   const objects = render(t, 'existing token', { set: ['hookToken.existingSecret=my-token'] });
-  t.notOk(objects.some((o) => o.kind === 'Secret'), 'no Secret');
+  t.notOk(
+    objects.some((o) => o.kind === 'Secret'),
+    'no Secret',
+  );
   t.equal(podSpecOf(objects).volumes?.find((v) => v.name === 'hook-token')?.secret?.secretName, 'my-token', 'mounted');
-  for (const hooks of hooksOf(objects)) for (const h of Object.values(hooks)) t.equal(h.webhook.authorization?.secretRef.name, 'my-token', 'sent by Metacontroller');
+  for (const hooks of hooksOf(objects))
+    for (const h of Object.values(hooks)) t.equal(h.webhook.authorization?.secretRef.name, 'my-token', 'sent by Metacontroller');
 });
 
 t.test('hookAuth.disabled: no token anywhere, and the service is told so', async (t) => {
   const objects = render(t, 'auth disabled', { set: ['hookAuth.disabled=true'] });
   t.equal(envOf(objects).HOOK_AUTH_DISABLED, 'true', 'HOOK_AUTH_DISABLED=true');
   t.equal(envOf(objects).HOOK_TOKEN_FILE, undefined, 'no HOOK_TOKEN_FILE');
-  t.notOk(objects.some((o) => o.kind === 'Secret'), 'no token Secret');
+  t.notOk(
+    objects.some((o) => o.kind === 'Secret'),
+    'no token Secret',
+  );
   for (const hooks of hooksOf(objects)) for (const h of Object.values(hooks)) t.equal(h.webhook.authorization, undefined, 'no authorization in the hooks');
 });
 
@@ -180,15 +213,26 @@ t.test('tls: HTTPS hook URLs, the certificate mounted, Metacontroller given the 
 });
 
 t.test('awsCredentials (not for production): a Secret loaded into the environment', async (t) => {
-  const created = render(t, 'credentials', { set: ['awsCredentials.create=true', 'awsCredentials.accessKeyId=AKIAEXAMPLE', 'awsCredentials.secretAccessKey=secret'] });
+  const created = render(t, 'credentials', {
+    set: ['awsCredentials.create=true', 'awsCredentials.accessKeyId=AKIAEXAMPLE', 'awsCredentials.secretAccessKey=secret'],
+  });
   const secret = find(created, 'Secret', 'awshooks-aws-credentials') as unknown as { stringData: Record<string, string> };
   t.same(Object.keys(secret.stringData).sort(), ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], 'the two keys the SDK reads');
-  t.ok(containerOf(created).envFrom?.some((e) => e.secretRef?.name === 'awshooks-aws-credentials'), 'loaded with envFrom');
+  t.ok(
+    containerOf(created).envFrom?.some((e) => e.secretRef?.name === 'awshooks-aws-credentials'),
+    'loaded with envFrom',
+  );
   const existing = render(t, 'existing credentials', { set: ['awsCredentials.existingSecret=aws-keys'] });
   t.notOk(find(existing, 'Secret', 'awshooks-aws-credentials'), 'an existing Secret is not created');
-  t.ok(containerOf(existing).envFrom?.some((e) => e.secretRef?.name === 'aws-keys'), 'the existing Secret is loaded');
+  t.ok(
+    containerOf(existing).envFrom?.some((e) => e.secretRef?.name === 'aws-keys'),
+    'the existing Secret is loaded',
+  );
   t.throws(() => renderChartText({ set: ['awsCredentials.create=true'] }), /awsCredentials\.accessKeyId is required/, 'create without keys is refused');
-  t.notOk(containerOf(renderChart({})).envFrom?.some((e) => e.secretRef), 'by default no credentials Secret (IRSA or Pod Identity)');
+  t.notOk(
+    containerOf(renderChart({})).envFrom?.some((e) => e.secretRef),
+    'by default no credentials Secret (IRSA or Pod Identity)',
+  );
   const values = readFileSync(join(CHART_DIR, 'values.yaml'), 'utf8');
   t.match(values, /NOT FOR PRODUCTION/, 'values.yaml marks it not for production');
 });
@@ -205,7 +249,9 @@ t.test('the production example: IRSA, settings the service accepts, the operatio
   t.equal(sa?.metadata.annotations?.['eks.amazonaws.com/role-arn'], 'arn:aws:iam::111122223333:role/awshooks-controller', 'the IRSA role annotation');
   const cm = find(objects, 'ConfigMap', 'awshooks-config') as unknown as { data: Record<string, string> };
   const dir = mkdtempSync(join(tmpdir(), 'awshooks-helm-'));
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   writeFileSync(join(dir, 'token'), 'b'.repeat(64));
   const env: Record<string, string> = { ...cm.data };
   for (const [k, v] of Object.entries(envOf(objects))) if (v !== undefined) env[k] = v;
@@ -217,11 +263,20 @@ t.test('the production example: IRSA, settings the service accepts, the operatio
   t.equal(containerOf(objects).image, 'registry.example.com/platform/awshooks:0.1.0', 'the image from the registry, tagged with the chart appVersion');
   t.equal(find(objects, 'ServiceMonitor')?.metadata.labels?.release, 'kube-prometheus-stack', 'ServiceMonitor with the selecting label');
   t.equal(find(objects, 'PrometheusRule')?.metadata.labels?.release, 'kube-prometheus-stack', 'PrometheusRule with the selecting label');
-  const dashboard = find(objects, 'ConfigMap', 'awshooks-dashboard') as unknown as { data: Record<string, string>; metadata: { labels: Record<string, string> } };
+  const dashboard = find(objects, 'ConfigMap', 'awshooks-dashboard') as unknown as {
+    data: Record<string, string>;
+    metadata: { labels: Record<string, string> };
+  };
   t.equal(dashboard.metadata.labels.grafana_dashboard, '1', 'dashboard ConfigMap for the Grafana sidecar');
-  t.same(JSON.parse(dashboard.data['awshooks.json']!), JSON.parse(readFileSync(join(CHART_DIR, 'files', 'grafana-dashboard.json'), 'utf8')), 'carrying the dashboard JSON');
+  t.same(
+    JSON.parse(dashboard.data['awshooks.json']!),
+    JSON.parse(readFileSync(join(CHART_DIR, 'files', 'grafana-dashboard.json'), 'utf8')),
+    'carrying the dashboard JSON',
+  );
   const checksum = (o: KubeObject[]): string | undefined =>
-    (find(o, 'Deployment') as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata.annotations['checksum/config'];
+    (find(o, 'Deployment') as unknown as { spec: { template: { metadata: { annotations: Record<string, string> } } } }).spec.template.metadata.annotations[
+      'checksum/config'
+    ];
   t.not(checksum(objects), checksum(renderChart({})), 'other settings, another config checksum: the pods roll');
 });
 
@@ -235,13 +290,23 @@ t.test('values.schema.json refuses mistakes before anything is applied', async (
     ['an unknown log level', { setString: ['config.LOG_LEVEL=verbose'] }],
   ];
   for (const [what, options] of refused) {
-    t.throws(() => renderChartText(options), /values don't meet the specifications of the schema|additional properties|does not match pattern|value must be one of/i, `refuses ${what}`);
+    t.throws(
+      () => renderChartText(options),
+      /values don't meet the specifications of the schema|additional properties|does not match pattern|value must be one of/i,
+      `refuses ${what}`,
+    );
   }
 });
 
 t.test('crds.install=false leaves the CRDs out; crds.keep=false lets uninstall remove them', async (t) => {
-  t.notOk(renderChart({ set: ['crds.install=false'] }).some((o) => o.kind === 'CustomResourceDefinition'), 'no CRDs');
+  t.notOk(
+    renderChart({ set: ['crds.install=false'] }).some((o) => o.kind === 'CustomResourceDefinition'),
+    'no CRDs',
+  );
   const unkept = renderChart({ set: ['crds.keep=false'] }).filter((o) => o.kind === 'CustomResourceDefinition');
   t.equal(unkept.length, KINDS.length, 'one CRD per kind');
-  t.ok(unkept.every((o) => o.metadata.annotations?.['helm.sh/resource-policy'] === undefined), 'without the keep policy');
+  t.ok(
+    unkept.every((o) => o.metadata.annotations?.['helm.sh/resource-policy'] === undefined),
+    'without the keep policy',
+  );
 });

@@ -48,22 +48,33 @@ t.test('kubectl apply -k manifests/ applies what helm installs', async (t) => {
 
 t.test('the namespace is one setting: change it and everything follows, as with helm --namespace', async (t) => {
   const dir = manifestsCopy((k) => k.replace(/^namespace: awshooks$/m, 'namespace: platform-aws'));
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
+  t.teardown(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   const objects = kustomize(dir);
   sameObjects(t, objects, renderChart({ namespace: 'platform-aws', valuesFiles: [INSTALL_VALUES_FILE] }), 'namespace platform-aws');
   const text = JSON.stringify(objects);
   t.notMatch(text, /awshooks\.awshooks\.svc|"namespace":"awshooks"/, 'nothing points at the old namespace any more');
-  t.ok(objects.filter((o) => o.kind === 'CompositeController').every((o) => o.metadata.namespace === undefined), 'the cluster-scoped CompositeControllers get no namespace');
+  t.ok(
+    objects.filter((o) => o.kind === 'CompositeController').every((o) => o.metadata.namespace === undefined),
+    'the cluster-scoped CompositeControllers get no namespace',
+  );
 });
 
 t.test('each optional component adds what the chart’s toggle adds', async (t) => {
   for (const c of COMPONENTS) {
-    const dir = manifestsCopy((k) => k.replace(/^# components:$/m, 'components:').replace(new RegExp(`^#\\s+- components/${c.dir}$`, 'm'), `  - components/${c.dir}`));
-    t.teardown(() => { rmSync(dir, { recursive: true, force: true }); });
+    const dir = manifestsCopy((k) =>
+      k.replace(/^# components:$/m, 'components:').replace(new RegExp(`^#\\s+- components/${c.dir}$`, 'm'), `  - components/${c.dir}`),
+    );
+    t.teardown(() => {
+      rmSync(dir, { recursive: true, force: true });
+    });
     sameObjects(t, kustomize(dir), renderChart({ valuesFiles: [INSTALL_VALUES_FILE], set: [c.set] }), `components/${c.dir}`);
   }
   const all = manifestsCopy((k) => k.replace(/^# components:$/m, 'components:').replace(/^#(\s+- components\/)/gm, ' $1'));
-  t.teardown(() => { rmSync(all, { recursive: true, force: true }); });
+  t.teardown(() => {
+    rmSync(all, { recursive: true, force: true });
+  });
   const objects = kustomize(all);
   sameObjects(t, objects, renderChart({ namespace: 'awshooks', valuesFiles: [INSTALL_VALUES_FILE], set: COMPONENTS.map((c) => c.set) }), 'all components');
 });

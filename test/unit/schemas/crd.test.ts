@@ -19,7 +19,28 @@ const yaml11Retyping = new Document(null, { version: '1.1' }).schema.tags.filter
 const retypedBy11 = (s: string) => yaml11Retyping.some((tag) => tag.test!.test(s));
 
 t.test('toYaml quotes every string YAML 1.1 would read as another type, and nothing else', async (t) => {
-  const retyped = ['2012-10-17', '2008-10-17', '2001-12-14t21:59:43.10-05:00', 'yes', 'No', 'on', 'OFF', 'y', 'n', 'True', '0755', '0x1F', '1_000', '12:30', '1e3', '.5', '.inf', '~', 'null', ''];
+  const retyped = [
+    '2012-10-17',
+    '2008-10-17',
+    '2001-12-14t21:59:43.10-05:00',
+    'yes',
+    'No',
+    'on',
+    'OFF',
+    'y',
+    'n',
+    'True',
+    '0755',
+    '0x1F',
+    '1_000',
+    '12:30',
+    '1e3',
+    '.5',
+    '.inf',
+    '~',
+    'null',
+    '',
+  ];
   const plain = ['x', 'eu-west-1', 's3:GetObject', 'arn:aws:s3:::b/*', 'Allow', 'v1alpha1', '10s', 'db.t3.micro'];
   for (const s of retyped) t.equal(toYaml({ v: s }), `v: "${s}"\n`, `${JSON.stringify(s)} is quoted`);
   for (const s of plain) t.equal(toYaml({ v: s }), `v: ${s}\n`, `${JSON.stringify(s)} stays plain`);
@@ -98,13 +119,18 @@ t.test('immutable fields refuse being set, changed or removed: one rule on the s
     const rules = (spec['x-kubernetes-validations'] as { rule: string; message: string; fieldPath?: string }[] | undefined) ?? [];
     for (const f of described) {
       const rule = rules.find((r) => r.fieldPath === `.${f}`);
-      t.equal(rule?.rule, `has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`, `${kind.names.plural}.${f}: set, change and removal refused`);
+      t.equal(
+        rule?.rule,
+        `has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`,
+        `${kind.names.plural}.${f}: set, change and removal refused`,
+      );
       t.match(rule?.message, new RegExp(`^${f} is immutable`), 'the message names the field');
     }
     // A field-level `self == oldSelf` would be a second, weaker copy (it misses adding and removing).
     for (const [path, n] of nodes(spec, kind.names.plural)) {
       if (n === spec) continue;
-      for (const v of (n['x-kubernetes-validations'] as { rule: string }[] | undefined) ?? []) t.not(v.rule, 'self == oldSelf', `${path}: no field-level immutability rule`);
+      for (const v of (n['x-kubernetes-validations'] as { rule: string }[] | undefined) ?? [])
+        t.not(v.rule, 'self == oldSelf', `${path}: no field-level immutability rule`);
     }
   }
 });

@@ -6,8 +6,18 @@ import { validateSpec } from '../../../hooks/core/spec-validation.js';
 import { TableSpecSchema } from '../../../schemas/table.js';
 import { SEED_004_SPEC } from '../../helpers/table.js';
 
-interface Node { properties?: Record<string, Node>; items?: Node; 'x-kubernetes-validations'?: { rule: string; message: string }[]; [k: string]: unknown }
-const crd = crdFor(tableKind) as unknown as { spec: { names: Record<string, unknown>; versions: { additionalPrinterColumns: { name: string; jsonPath: string; priority?: number }[]; schema: { openAPIV3Schema: Node } }[] } };
+interface Node {
+  properties?: Record<string, Node>;
+  items?: Node;
+  'x-kubernetes-validations'?: { rule: string; message: string }[];
+  [k: string]: unknown;
+}
+const crd = crdFor(tableKind) as unknown as {
+  spec: {
+    names: Record<string, unknown>;
+    versions: { additionalPrinterColumns: { name: string; jsonPath: string; priority?: number }[]; schema: { openAPIV3Schema: Node } }[];
+  };
+};
 const spec = crd.spec.versions[0]!.schema.openAPIV3Schema.properties!.spec!;
 const rules = (n: Node | undefined) => (n?.['x-kubernetes-validations'] ?? []).map((v) => v.rule);
 
@@ -17,28 +27,37 @@ t.test('names: group, short name ddbtable, the aws category', async (t) => {
 });
 
 t.test('printer columns: table status, billing mode, then READY / REASON / AGE', async (t) => {
-  t.same(crd.spec.versions[0]!.additionalPrinterColumns.map((c) => [c.name, c.jsonPath, c.priority ?? 0]), [
-    ['Status', '.status.tableStatus', 0],
-    ['Billing', '.status.billingMode', 0],
-    ['Table', '.status.tableName', 1],
-    ['Ready', '.status.conditions[?(@.type=="Ready")].status', 0],
-    ['Reason', '.status.conditions[?(@.type=="Ready")].reason', 1],
-    ['Age', '.metadata.creationTimestamp', 0],
-  ]);
+  t.same(
+    crd.spec.versions[0]!.additionalPrinterColumns.map((c) => [c.name, c.jsonPath, c.priority ?? 0]),
+    [
+      ['Status', '.status.tableStatus', 0],
+      ['Billing', '.status.billingMode', 0],
+      ['Table', '.status.tableName', 1],
+      ['Ready', '.status.conditions[?(@.type=="Ready")].status', 0],
+      ['Reason', '.status.conditions[?(@.type=="Ready")].reason', 1],
+      ['Age', '.metadata.creationTimestamp', 0],
+    ],
+  );
 });
 
 t.test('CEL: the key schema, name and region are immutable, including optional fields added or removed', async (t) => {
   const top = rules(spec);
   for (const f of ['hashAttribute', 'rangeAttribute', 'tableName', 'region']) {
     t.same(rules(spec.properties![f]), [], `${f}: no field-level rule (it would miss the field being added or removed)`);
-    t.ok(top.includes(`has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`), `${f}: set, change and removal refused on the spec`);
+    t.ok(
+      top.includes(`has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`),
+      `${f}: set, change and removal refused on the spec`,
+    );
   }
 });
 
 t.test('CEL: capacities go with the billing mode; one-of rules of the nested objects', async (t) => {
   const top = rules(spec);
   t.ok(top.some((r) => r.startsWith("self.billingMode == 'PROVISIONED' ? (has(self.readCapacityUnits) && has(self.writeCapacityUnits))")));
-  t.ok(top.some((r) => r.includes('self.globalSecondaryIndexes.all(i,')), 'index capacities too');
+  t.ok(
+    top.some((r) => r.includes('self.globalSecondaryIndexes.all(i,')),
+    'index capacities too',
+  );
   const gsi = spec.properties!.globalSecondaryIndexes!;
   t.equal(gsi['x-kubernetes-list-type'], 'map');
   t.same(gsi['x-kubernetes-list-map-keys'], ['name'], 'index names are unique');

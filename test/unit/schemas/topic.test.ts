@@ -17,15 +17,30 @@ t.test('schema bounds: refused at kubectl apply and by the hook, naming the fiel
     [{ region: 'eu-west-1', topicName: 'custom' }, /unknown field "topicName"/],
   ];
   for (const [spec, message] of bad) t.throws(() => validateSpec(TopicSpecSchema, spec), { reason: 'InvalidSpec', message }, JSON.stringify(spec).slice(0, 80));
-  t.same(validateSpec(TopicSpecSchema, { region: 'eu-west-1', displayName: 'Tabs\tare fine' }), { region: 'eu-west-1', displayName: 'Tabs\tare fine', fifo: false, deletionPolicy: 'Delete', force: false, adopt: false }, 'defaults');
+  t.same(
+    validateSpec(TopicSpecSchema, { region: 'eu-west-1', displayName: 'Tabs\tare fine' }),
+    { region: 'eu-west-1', displayName: 'Tabs\tare fine', fifo: false, deletionPolicy: 'Delete', force: false, adopt: false },
+    'defaults',
+  );
 });
 
 t.test('CEL rules in the CRD: FIFO-ness and region immutable, dedup only for FIFO', async (t) => {
-  const crd = crdFor(topicKind) as { spec: { names: { shortNames: string[]; categories: string[] }; versions: { schema: { openAPIV3Schema: { properties: { spec: Record<string, unknown> & { properties: Record<string, { 'x-kubernetes-validations'?: unknown }> } } } } }[] } };
+  const crd = crdFor(topicKind) as {
+    spec: {
+      names: { shortNames: string[]; categories: string[] };
+      versions: {
+        schema: {
+          openAPIV3Schema: { properties: { spec: Record<string, unknown> & { properties: Record<string, { 'x-kubernetes-validations'?: unknown }> } } };
+        };
+      }[];
+    };
+  };
   t.same(crd.spec.names.shortNames, ['snstopic']);
   t.ok(crd.spec.names.categories.includes('aws'));
   const spec = crd.spec.versions[0]!.schema.openAPIV3Schema.properties.spec;
   t.same(spec.properties.fifo!['x-kubernetes-validations'], [{ rule: 'self == oldSelf', message: 'fifo is immutable' }]);
   t.same(spec.properties.region!['x-kubernetes-validations'], [{ rule: 'self == oldSelf', message: 'region is immutable' }]);
-  t.same(spec['x-kubernetes-validations'], [{ rule: '!has(self.contentBasedDeduplication) || (has(self.fifo) && self.fifo)', message: 'contentBasedDeduplication needs fifo: true' }]);
+  t.same(spec['x-kubernetes-validations'], [
+    { rule: '!has(self.contentBasedDeduplication) || (has(self.fifo) && self.fifo)', message: 'contentBasedDeduplication needs fifo: true' },
+  ]);
 });

@@ -14,16 +14,22 @@ t.test('hookOfUrl: the hook label of a path', async (t) => {
     ['/hooks/queues', 'unknown'],
     ['/metrics', 'unknown'],
     ['/hooks//sync', 'unknown'],
-  ] as const) t.equal(hookOfUrl(url), hook, url);
+  ] as const)
+    t.equal(hookOfUrl(url), hook, url);
 });
 
 t.test('namedParent: identity fields only, strings only', async (t) => {
-  t.same(namedParent({ parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { namespace: 'shop', name: 'orders', uid: 'u' }, spec: { secret: 'x' } } }), {
-    apiVersion: 'sqs.awshooks.dev/v1alpha1',
-    kind: 'Queue',
-    namespace: 'shop',
-    name: 'orders',
-  });
+  t.same(
+    namedParent({
+      parent: { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { namespace: 'shop', name: 'orders', uid: 'u' }, spec: { secret: 'x' } },
+    }),
+    {
+      apiVersion: 'sqs.awshooks.dev/v1alpha1',
+      kind: 'Queue',
+      namespace: 'shop',
+      name: 'orders',
+    },
+  );
   t.same(namedParent({ parent: { metadata: { name: 5 } } }), undefined, 'no string field: nothing');
   t.equal(namedParent(null), undefined);
   t.equal(namedParent('x'), undefined);
@@ -42,7 +48,12 @@ t.test('a refused call is logged with path and parent (never the token) and coun
   t.teardown(() => app.close());
   await app.hooks.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.hooks.server.address() as { port: number }).port}`;
-  const parent = { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'shop', uid: 'u1', generation: 1 }, spec: { region: 'eu-west-1' } };
+  const parent = {
+    apiVersion: 'sqs.awshooks.dev/v1alpha1',
+    kind: 'Queue',
+    metadata: { name: 'orders', namespace: 'shop', uid: 'u1', generation: 1 },
+    spec: { region: 'eu-west-1' },
+  };
   const body = JSON.stringify({ controller: {}, parent, children: {} });
   const post = (path: string, headers: Record<string, string>, payload = body) =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
@@ -64,7 +75,13 @@ t.test('a refused call is logged with path and parent (never the token) and coun
   const entries = rejected();
   t.equal(entries.length, 3, 'one line per refused call');
   const byPath = Object.fromEntries(entries.map((e) => [e.path, e]));
-  t.match(byPath['/hooks/queues/sync'], { level: 40, hook: 'sync', reason: 'unauthorized', detail: 'invalid authorization header', parent: { kind: 'Queue', namespace: 'shop', name: 'orders' } });
+  t.match(byPath['/hooks/queues/sync'], {
+    level: 40,
+    hook: 'sync',
+    reason: 'unauthorized',
+    detail: 'invalid authorization header',
+    parent: { kind: 'Queue', namespace: 'shop', name: 'orders' },
+  });
   t.match(byPath['/hooks/roles/finalize'], { hook: 'finalize', detail: 'missing authorization header', parent: { name: 'orders' } });
   t.match(byPath['/hooks/queues/customize'], { hook: 'customize' });
   t.notOk(byPath['/hooks/queues/customize']?.parent, 'a body over 1 MiB is not parsed');
@@ -80,7 +97,12 @@ t.test('a refused call is logged with path and parent (never the token) and coun
 t.test('a malformed request with the right token is counted as bad_request under its hook', async (t) => {
   const app = await buildApp({ config: testConfig(), logger: false, defaultMetrics: false });
   t.teardown(() => app.close());
-  const res = await app.hooks.inject({ method: 'POST', url: '/hooks/queues/sync', headers: { authorization: `Bearer ${TEST_TOKEN}` }, payload: { controller: {} } });
+  const res = await app.hooks.inject({
+    method: 'POST',
+    url: '/hooks/queues/sync',
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    payload: { controller: {} },
+  });
   t.equal(res.statusCode, 400);
   t.match((await app.ops.inject({ url: '/metrics' })).body, /awshooks_hook_rejected_total\{hook="sync",reason="bad_request"\} 1/);
 });

@@ -18,7 +18,12 @@ const owner = { cluster: 'default', namespace: 'shop', name: 'data', uid: 'uid-1
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function awsError(name: string, status = 400): Error {
-  return Object.assign(new Error(`${name}: simulated`), { name, Code: name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+  return Object.assign(new Error(`${name}: simulated`), {
+    name,
+    Code: name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
 }
 
 /** An S3 client holding one bucket's sub-resources; records every call. */
@@ -78,16 +83,26 @@ function setup(spec: Record<string, unknown> = {}) {
   const fake = new FakeS3();
   const kind = makeBucketKind({ s3: () => fake });
   const deps = { config: { ...DEFAULT_HOOKS_CONFIG, accountId: ACCOUNT }, aws: new AwsClients(), log: silent, now: () => new Date('2026-11-22T10:00:00Z') };
-  let parent = { apiVersion: 's3.awshooks.dev/v1alpha1', kind: 'Bucket', metadata: { name: 'data', namespace: 'shop', uid: 'uid-1', generation: 1 }, spec: { region: 'eu-west-1', ...spec } } as Parent;
+  let parent = {
+    apiVersion: 's3.awshooks.dev/v1alpha1',
+    kind: 'Bucket',
+    metadata: { name: 'data', namespace: 'shop', uid: 'uid-1', generation: 1 },
+    spec: { region: 'eu-west-1', ...spec },
+  } as Parent;
   const run = async (finalizing = false): Promise<SyncResponse> => {
-    const { response } = await reconcile(kind, { controller: { apiVersion: 'x', kind: 'y', metadata: { name: 'c' } }, parent, children: { 'ConfigMap.v1': {} }, finalizing }, deps);
-    parent = { ...parent, status: response.status } as Parent;
+    const { response } = await reconcile(
+      kind,
+      { controller: { apiVersion: 'x', kind: 'y', metadata: { name: 'c' } }, parent, children: { 'ConfigMap.v1': {} }, finalizing },
+      deps,
+    );
+    parent = { ...parent, status: response.status };
     return response;
   };
   return { fake, run, setSpec: (s: Record<string, unknown>) => (parent = { ...parent, spec: { region: 'eu-west-1', ...s } } as Parent) };
 }
 
-const ready = (r: SyncResponse) => (r.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
+const ready = (r: SyncResponse) =>
+  (r.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
 const ourTags = Object.entries(ownerTags(owner)).map(([Key, Value]) => ({ Key, Value }));
 
 t.test('create: tags at creation and again (moto ignores them), the public access block, our account on every call', async (t) => {
@@ -98,14 +113,26 @@ t.test('create: tags at creation and again (moto ignores them), the public acces
   const create = fake.calls[1]!.input as { CreateBucketConfiguration: { LocationConstraint?: string; Tags: { Key: string }[] } };
   t.equal(create.CreateBucketConfiguration.LocationConstraint, 'eu-west-1');
   t.same(create.CreateBucketConfiguration.Tags.map((x) => x.Key).sort(), [...ourTags.map((x) => x.Key), 'team'].sort(), 'owner tags at creation');
-  t.ok(fake.calls.filter((c) => c.op !== 'CreateBucket').every((c) => c.input.ExpectedBucketOwner === ACCOUNT), 'ExpectedBucketOwner on every call');
+  t.ok(
+    fake.calls.filter((c) => c.op !== 'CreateBucket').every((c) => c.input.ExpectedBucketOwner === ACCOUNT),
+    'ExpectedBucketOwner on every call',
+  );
 });
 
 t.test('us-east-1 gets no LocationConstraint', async (t) => {
   const fake = new FakeS3();
   const kind = makeBucketKind({ s3: () => fake });
-  const parent = { apiVersion: 's3.awshooks.dev/v1alpha1', kind: 'Bucket', metadata: { name: 'data', namespace: 'shop', uid: 'uid-1' }, spec: { region: 'us-east-1' } } as Parent;
-  await reconcile(kind, { controller: { apiVersion: 'x', kind: 'y', metadata: { name: 'c' } }, parent, children: {} }, { config: { ...DEFAULT_HOOKS_CONFIG, accountId: ACCOUNT }, aws: new AwsClients(), log: silent });
+  const parent = {
+    apiVersion: 's3.awshooks.dev/v1alpha1',
+    kind: 'Bucket',
+    metadata: { name: 'data', namespace: 'shop', uid: 'uid-1' },
+    spec: { region: 'us-east-1' },
+  } as Parent;
+  await reconcile(
+    kind,
+    { controller: { apiVersion: 'x', kind: 'y', metadata: { name: 'c' } }, parent, children: {} },
+    { config: { ...DEFAULT_HOOKS_CONFIG, accountId: ACCOUNT }, aws: new AwsClients(), log: silent },
+  );
   const config = fake.calls.find((c) => c.op === 'CreateBucket')!.input.CreateBucketConfiguration as Record<string, unknown>;
   t.notOk('LocationConstraint' in config, 'us-east-1 refuses a LocationConstraint naming itself');
   t.ok(Array.isArray(config.Tags), 'tags still at creation');
@@ -209,5 +236,9 @@ t.test('the public access block is relaxed before a public policy, tightened aft
   setSpec({});
   fake.calls = [];
   t.equal(ready(await run()).status, 'True');
-  t.same(fake.ops().filter((op) => op.startsWith('Put') || op.startsWith('Delete')), ['DeleteBucketPolicy', 'PutPublicAccessBlock'], 'remove the policy, then block again');
+  t.same(
+    fake.ops().filter((op) => op.startsWith('Put') || op.startsWith('Delete')),
+    ['DeleteBucketPolicy', 'PutPublicAccessBlock'],
+    'remove the policy, then block again',
+  );
 });

@@ -63,7 +63,10 @@ t.test('hook deadline: with an AWS call hanging, every kind answers within the d
       t.equal(res.statusCode, 200, `${what}: 200`);
       // The deadline bounds the AWS work; building the answer after it fires takes a little more on a
       // loaded 2-core machine, still far below Metacontroller's 10 s.
-      t.ok(elapsed <= DEADLINE_S * 1000 + ANSWER_SLACK_MS, `${what}: answered in ${elapsed} ms, within the ${DEADLINE_S} s deadline (+${ANSWER_SLACK_MS} ms to answer)`);
+      t.ok(
+        elapsed <= DEADLINE_S * 1000 + ANSWER_SLACK_MS,
+        `${what}: answered in ${elapsed} ms, within the ${DEADLINE_S} s deadline (+${ANSWER_SLACK_MS} ms to answer)`,
+      );
       const answer = res.json<SyncResponse>();
       const ready = (answer.status.conditions as Condition[]).find((c) => c.type === 'Ready');
       t.equal(ready?.status, 'False', `${what}: not Ready`);
@@ -73,7 +76,11 @@ t.test('hook deadline: with an AWS call hanging, every kind answers within the d
       t.ok(answer.resyncAfterSeconds !== undefined && answer.resyncAfterSeconds <= 10, `${what}: a short resync`);
       if (hook === 'finalize') t.equal(answer.finalized, false, `${what}: not finalized`);
       const observed = Object.values(sample.children).flatMap((byName) => Object.values(byName).map((c) => c.metadata.name));
-      for (const name of observed) t.ok(answer.children.some((c) => c.metadata.name === name), `${what}: child ${name} kept`);
+      for (const name of observed)
+        t.ok(
+          answer.children.some((c) => c.metadata.name === name),
+          `${what}: child ${name} kept`,
+        );
     }
   }
 });
@@ -92,19 +99,43 @@ t.test('hook deadline: a database that accepts and never answers does not hold t
   });
   const owner = { cluster: 'default', namespace: 'team-a', name: 'sample', uid: 'uid-dbinstance-sample', kind: 'DBInstance' };
   const instance = {
-    DBInstanceIdentifier: 'awshooks-team-a-sample', DBInstanceStatus: 'available', Engine: 'postgres', EngineVersion: '16.3', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 20,
-    BackupRetentionPeriod: 7, MultiAZ: false, PubliclyAccessible: false, DeletionProtection: false, StorageEncrypted: true, DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:awshooks-team-a-sample',
-    Endpoint: { Address: 'awshooks-team-a-sample.x.rds.amazonaws.com', Port: 5432 }, TagList: Object.entries(ownerTags(owner)).map(([Key, Value]) => ({ Key, Value })),
+    DBInstanceIdentifier: 'awshooks-team-a-sample',
+    DBInstanceStatus: 'available',
+    Engine: 'postgres',
+    EngineVersion: '16.3',
+    DBInstanceClass: 'db.t3.micro',
+    AllocatedStorage: 20,
+    BackupRetentionPeriod: 7,
+    MultiAZ: false,
+    PubliclyAccessible: false,
+    DeletionProtection: false,
+    StorageEncrypted: true,
+    DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:awshooks-team-a-sample',
+    Endpoint: { Address: 'awshooks-team-a-sample.x.rds.amazonaws.com', Port: 5432 },
+    TagList: Object.entries(ownerTags(owner)).map(([Key, Value]) => ({ Key, Value })),
   };
   // RDS answers at once (a fake); the in-database work goes to the silent server.
   const kind = makeDBInstanceKind({ rds: () => ({ send: async () => ({ DBInstances: [instance] }) }) as never });
   const parent = sampleParent(kind, 'sample', {});
-  const config = { ...DEFAULT_HOOKS_CONFIG, hookDeadlineSeconds: DEADLINE_S, dbConnectTimeoutMs: 5000, dbTls: 'disable' as const, rdsEndpointMap: { '*': `127.0.0.1:${port}` } };
+  const config = {
+    ...DEFAULT_HOOKS_CONFIG,
+    hookDeadlineSeconds: DEADLINE_S,
+    dbConnectTimeoutMs: 5000,
+    dbTls: 'disable' as const,
+    rdsEndpointMap: { '*': `127.0.0.1:${port}` },
+  };
   const started = Date.now();
-  const { response } = await reconcileWithDeadline(kind, { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children: masterSecretChild('team-a', 'sample') }, { config, aws: new AwsClients(), log: silent });
+  const { response } = await reconcileWithDeadline(
+    kind,
+    { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children: masterSecretChild('team-a', 'sample') },
+    { config, aws: new AwsClients(), log: silent },
+  );
   const elapsed = Date.now() - started;
   t.ok(elapsed <= DEADLINE_S * 1000, `answered in ${elapsed} ms, within the ${DEADLINE_S} s deadline (the connect timeout alone is 5 s)`);
   const ready = (response.status.conditions as Condition[]).find((c) => c.type === 'Ready');
   t.equal(ready?.reason, 'DeadlineExceeded');
-  t.ok(response.children.some((c) => c.metadata.name === 'sample-master'), 'the master Secret is kept');
+  t.ok(
+    response.children.some((c) => c.metadata.name === 'sample-master'),
+    'the master Secret is kept',
+  );
 });

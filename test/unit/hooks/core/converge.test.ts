@@ -28,7 +28,11 @@ function racedAws(owner: Parameters<FakeAws['put']>[1], code = 'WidgetAlreadyExi
 }
 
 async function sync(aws: FakeAws, parent: Parent = widgetParent({})): Promise<SyncResponse> {
-  const { response } = await reconcile(widgetKind(aws), { controller, parent, children: { 'ConfigMap.v1': {} } }, { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent });
+  const { response } = await reconcile(
+    widgetKind(aws),
+    { controller, parent, children: { 'ConfigMap.v1': {} } },
+    { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent },
+  );
   return response;
 }
 

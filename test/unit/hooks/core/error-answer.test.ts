@@ -62,7 +62,11 @@ t.test('a DBInstance whose spec turned invalid keeps its Secrets, unchanged', as
   t.same(names, ['Secret/shop-master', 'Secret/shop-user-app-rw'], 'both Secrets are in the answer');
   for (const child of response.children) {
     const was = observed['Secret.v1']![`team-a/${child.metadata.name}`]!;
-    t.equal((child.data as Record<string, string>).password, (was.data as Record<string, string>).password, `${child.metadata.name}: the password is the observed one`);
+    t.equal(
+      (child.data as Record<string, string>).password,
+      (was.data as Record<string, string>).password,
+      `${child.metadata.name}: the password is the observed one`,
+    );
   }
 });
 
@@ -71,13 +75,23 @@ t.test('a spec that does not even match the schema keeps the Secrets too', async
   const parent = dbParent({ storageGB: 'lots' });
   const { response } = await reconcile(kind, { controller, parent, children: observed }, { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent });
   t.same(response.children.map((c) => c.metadata.name).sort(), ['shop-master', 'shop-user-app-rw']);
-  for (const child of response.children) t.same(child.data, observed['Secret.v1']![`team-a/${child.metadata.name}`]!.data, `${child.metadata.name}: kept as observed`);
+  for (const child of response.children)
+    t.same(child.data, observed['Secret.v1']![`team-a/${child.metadata.name}`]!.data, `${child.metadata.name}: kept as observed`);
 });
 
 t.test('finalize of a DBInstance whose spec turned invalid keeps its Secrets while it is not finalized', async (t) => {
-  const kind = makeDBInstanceKind({ rds: () => ({ send: () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 } })) }) as never });
+  const kind = makeDBInstanceKind({
+    rds: () =>
+      ({
+        send: () => Promise.reject(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client', $metadata: { httpStatusCode: 400 } })),
+      }) as never,
+  });
   const parent = dbParent({ storageGB: 'lots' });
-  const { response } = await reconcile(kind, { controller, parent, children: observed, finalizing: true }, { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent });
+  const { response } = await reconcile(
+    kind,
+    { controller, parent, children: observed, finalizing: true },
+    { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent },
+  );
   t.equal(response.finalized, false, 'AWS did not confirm anything');
   t.same(response.children.map((c) => c.metadata.name).sort(), ['shop-master', 'shop-user-app-rw'], 'both Secrets kept');
 });
@@ -89,7 +103,12 @@ t.test('an AWS error keeps every observed child, those the kind would compute an
       'team-a/left-over': { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'left-over', namespace: 'team-a' }, data: { A: 'b' } },
     },
   };
-  const parent: Parent = { apiVersion: 'sqs.awshooks.dev/v1alpha1', kind: 'Queue', metadata: { name: 'orders', namespace: 'team-a', uid: 'u' }, spec: { region: 'us-east-1' } };
+  const parent: Parent = {
+    apiVersion: 'sqs.awshooks.dev/v1alpha1',
+    kind: 'Queue',
+    metadata: { name: 'orders', namespace: 'team-a', uid: 'u' },
+    spec: { region: 'us-east-1' },
+  };
   const aws = new AwsClients({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
   t.teardown(() => {
     aws.destroy();

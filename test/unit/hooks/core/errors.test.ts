@@ -61,21 +61,39 @@ t.test('truncated answers and reset connections are recoverable on every service
     t.ok(reset instanceof RecoverableError, `${service}: a reset connection is recoverable`);
   }
   // A body cut short (the status line said 200): what the SDK throws when it cannot read it.
-  const cut = Object.assign(new SyntaxError('Unterminated string in JSON at position 23\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.'), {
-    $metadata: { httpStatusCode: 200, attempts: 1 },
-    $response: { statusCode: 200 },
-  });
+  const cut = Object.assign(
+    new SyntaxError(
+      'Unterminated string in JSON at position 23\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+    ),
+    {
+      $metadata: { httpStatusCode: 200, attempts: 1 },
+      $response: { statusCode: 200 },
+    },
+  );
   const e = classifyError(cut);
   t.ok(e instanceof RecoverableError, 'an unreadable 200 answer is recoverable');
   t.match((e as RecoverableError).message, 'AWS endpoint answered HTTP 200 with a body that could not be read');
   t.equal(outcomeOf(cut), 'network_error');
-  const timeout = Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 3472 ms requestTimeout.'), { name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: {} });
-  t.equal((classifyError(timeout) as RecoverableError).message, 'the AWS endpoint did not answer in time', 'a timeout says so without the varying number (status stays the same)');
+  const timeout = Object.assign(new Error('@smithy/node-http-handler - [ERROR] a request has exceeded the configured 3472 ms requestTimeout.'), {
+    name: 'TimeoutError',
+    code: 'ETIMEDOUT',
+    $metadata: {},
+  });
+  t.equal(
+    (classifyError(timeout) as RecoverableError).message,
+    'the AWS endpoint did not answer in time',
+    'a timeout says so without the varying number (status stays the same)',
+  );
 });
 
 t.test('HTML error pages: every kind answers 200 with Ready=False and the children kept, on sync and finalize', async (t) => {
   const proxy = await startFaultProxy(DEAD, [{ operation: '*', failures: 1e9, status: 502, code: 'X', mode: 'html' }]);
-  const app = await buildApp({ config: testConfig(KINDS_HOOKS_CONFIG), aws: new AwsClients({ endpoint: proxy.url, maxAttempts: 2 }), logger: false, defaultMetrics: false });
+  const app = await buildApp({
+    config: testConfig(KINDS_HOOKS_CONFIG),
+    aws: new AwsClients({ endpoint: proxy.url, maxAttempts: 2 }),
+    logger: false,
+    defaultMetrics: false,
+  });
   t.teardown(async () => {
     await app.close();
     await proxy.close();
@@ -97,7 +115,11 @@ t.test('HTML error pages: every kind answers 200 with Ready=False and the childr
       t.match(ready?.message, /AWS endpoint answered HTTP 502 with a non-AWS body/, `${what}: message`);
       if (hook === 'finalize') t.equal(answer.finalized, false, `${what}: not finalized`);
       const observed = Object.values(sample.children).flatMap((byName) => Object.values(byName).map((c) => c.metadata.name));
-      for (const name of observed) t.ok(answer.children.some((c) => c.metadata.name === name), `${what}: child ${name} kept`);
+      for (const name of observed)
+        t.ok(
+          answer.children.some((c) => c.metadata.name === name),
+          `${what}: child ${name} kept`,
+        );
     }
   }
 });

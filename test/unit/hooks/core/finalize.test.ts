@@ -26,7 +26,11 @@ const observedChildren = (): ObjectMap => ({
 const DERIVED = 'awshooks-team-a-w';
 
 async function finalize(kind: AnyKind, parent: Parent): Promise<SyncResponse> {
-  const { response } = await reconcile(kind, { controller, parent, children: observedChildren(), finalizing: true }, { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent });
+  const { response } = await reconcile(
+    kind,
+    { controller, parent, children: observedChildren(), finalizing: true },
+    { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent },
+  );
   // Nothing observed is ever dropped while finalizing.
   const names = response.children.map((c) => c.metadata.name).sort();
   if (names.join() !== 'w-extra,w-widget') throw new Error(`children dropped while finalizing: ${names.join()}`);
@@ -97,7 +101,10 @@ t.test('valid spec: a resource of another owner, or of none, is left in place', 
     const answer = await finalize(widgetKind(aws), widgetParent({}));
     t.equal(answer.finalized, true, `${label}: finalized`);
     t.equal(ready(answer)?.reason, 'NotOwned', `${label}: says so`);
-    t.notOk(aws.calls.some((c) => c.startsWith('delete')), `${label}: not deleted`);
+    t.notOk(
+      aws.calls.some((c) => c.startsWith('delete')),
+      `${label}: not deleted`,
+    );
     t.ok(aws.store.has(DERIVED), `${label}: still there`);
   }
 });
@@ -133,13 +140,16 @@ t.test('invalid spec: what this parent may own is found and deleted, then finali
   }
 });
 
-t.test('invalid spec: nothing of ours in AWS is finalized; another owner\'s is untouched', async (t) => {
+t.test("invalid spec: nothing of ours in AWS is finalized; another owner's is untouched", async (t) => {
   const aws = new FakeAws();
   aws.put(DERIVED, widgetOwner('w', 'team-b'));
   aws.put('awshooks-team-a-custom', undefined);
   const answer = await finalize(widgetKind(aws), widgetParent({ size: 7, widgetName: 'awshooks-team-a-custom' }));
   t.equal(answer.finalized, true);
-  t.notOk(aws.calls.some((c) => c.startsWith('delete')), 'nothing deleted');
+  t.notOk(
+    aws.calls.some((c) => c.startsWith('delete')),
+    'nothing deleted',
+  );
   t.same(aws.calls, ['readOne awshooks-team-a-custom', `readOne ${DERIVED}`], 'each candidate read once');
 });
 
@@ -178,7 +188,10 @@ t.test('invalid spec: deletionPolicy as written; the safe default when unreadabl
 
   const schemaDefault = await finalize(widgetKind(aws), widgetParent({ size: 7, deletionPolicy: 42 }));
   t.equal(schemaDefault.finalized, true, "unreadable, no safe default: the schema's default (Delete)");
-  t.same(aws.calls.filter((c) => c.startsWith('delete')), [`delete ${DERIVED} Delete`]);
+  t.same(
+    aws.calls.filter((c) => c.startsWith('delete')),
+    [`delete ${DERIVED} Delete`],
+  );
 });
 
 t.test('invalid spec: a kind that cannot name its candidates only finalizes under Retain', async (t) => {
@@ -193,11 +206,15 @@ t.test('invalid spec: a kind that cannot name its candidates only finalizes unde
 t.test('deletionPolicyAsWritten reads the plain value, or the safe default', async (t) => {
   t.equal(deletionPolicyAsWritten(queueKind, { deletionPolicy: 'Retain' }), 'Retain');
   t.equal(deletionPolicyAsWritten(queueKind, {}), 'Delete', 'absent: the schema default the API server applies');
-  t.equal(deletionPolicyAsWritten(queueKind, { deletionPolicy: 'Snapshot' }), 'Delete', 'not one of the kind\'s values: its default');
+  t.equal(deletionPolicyAsWritten(queueKind, { deletionPolicy: 'Snapshot' }), 'Delete', "not one of the kind's values: its default");
   t.equal(deletionPolicyAsWritten(dbInstanceKind, { deletionPolicy: 'Delete' }), 'Delete');
   t.equal(deletionPolicyAsWritten(dbInstanceKind, {}), 'Snapshot');
   t.equal(deletionPolicyAsWritten(dbInstanceKind, { deletionPolicy: 42 }), 'Snapshot', 'RDS: Snapshot when unreadable');
   t.equal(deletionPolicyAsWritten(dbInstanceKind, { deletionPolicy: ['Delete'] }), 'Snapshot');
   const aws = new FakeAws();
-  t.equal(deletionPolicyAsWritten(widgetKind(aws, { specSchema: { type: 'object', properties: {} } as never }), {}), 'Retain', 'no deletionPolicy in the schema: Retain');
+  t.equal(
+    deletionPolicyAsWritten(widgetKind(aws, { specSchema: { type: 'object', properties: {} } as never }), {}),
+    'Retain',
+    'no deletionPolicy in the schema: Retain',
+  );
 });

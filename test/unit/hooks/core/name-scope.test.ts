@@ -8,12 +8,16 @@ const base = { derived: 'awshooks-team_a-orders', legacy: 'awshooks-team-a-order
 
 t.test('chooseName: own names are claimable, any other only kept while ours', async (t) => {
   t.same(chooseName(base), { name: 'awshooks-team_a-orders', claimable: true, legacy: 'awshooks-team-a-orders', ownPrefix: 'awshooks-team_a-' });
-  t.same(chooseName({ ...base, legacy: base.derived }), { name: base.derived, claimable: true, ownPrefix: 'awshooks-team_a-' }, 'same legacy name: no second read');
+  t.same(
+    chooseName({ ...base, legacy: base.derived }),
+    { name: base.derived, claimable: true, ownPrefix: 'awshooks-team_a-' },
+    'same legacy name: no second read',
+  );
   const cases: [string, boolean, string][] = [
     ['awshooks-team_a-orders', true, 'the derived name'],
-    ['awshooks-team_a-custom', true, 'in the namespace\'s names'],
+    ['awshooks-team_a-custom', true, "in the namespace's names"],
     ['awshooks-team_a-', false, 'the bare prefix is no name'],
-    ['awshooks-team_b-orders', false, 'another namespace\'s names'],
+    ['awshooks-team_b-orders', false, "another namespace's names"],
     ['awshooks-team-d-ledger', false, 'a pre-token name (ambiguous)'],
     ['awshooks-team_ab-x', false, 'a namespace that only starts alike'],
   ];
@@ -42,25 +46,71 @@ t.test('readChosen: a claimable name whatever its tags, legacy and other names o
   const untagged = { tags: {} };
   const run = async (store: Record<string, { tags: Record<string, string> }>, choice: Parameters<typeof readChosen>[0], previous?: string) => {
     const reads: string[] = [];
-    const got = await readChosen(choice, previous, async (n) => (reads.push(n), store[n]), (o) => o.tags, owner);
+    const got = await readChosen(
+      choice,
+      previous,
+      async (n) => (reads.push(n), store[n]),
+      (o) => o.tags,
+      owner,
+    );
     return { got: got === undefined ? undefined : Object.entries(store).find(([, v]) => v === got)![0], reads };
   };
   const choice = chooseName(base);
-  t.same(await run({ 'awshooks-team_a-orders': untagged }, choice), { got: 'awshooks-team_a-orders', reads: ['awshooks-team_a-orders'] }, 'the derived name: the core judges (adoption)');
-  t.same(await run({ 'awshooks-team-a-orders': ours }, choice), { got: 'awshooks-team-a-orders', reads: ['awshooks-team_a-orders', 'awshooks-team-a-orders'] }, 'a pre-upgrade resource keeps its name');
-  t.same(await run({ 'awshooks-team-a-orders': foreign }, choice), { got: undefined, reads: ['awshooks-team_a-orders', 'awshooks-team-a-orders'] }, 'team/a-orders\'s queue is not taken');
-  t.same(await run({ 'awshooks-team-a-orders': untagged }, choice), { got: undefined, reads: ['awshooks-team_a-orders', 'awshooks-team-a-orders'] }, 'an untagged legacy name is never adopted');
-  t.same(await run({ 'awshooks-team-a-orders': ours }, choice, 'awshooks-team-a-orders'), { got: 'awshooks-team-a-orders', reads: ['awshooks-team-a-orders'] }, 'status names the legacy name: one read, as before');
+  t.same(
+    await run({ 'awshooks-team_a-orders': untagged }, choice),
+    { got: 'awshooks-team_a-orders', reads: ['awshooks-team_a-orders'] },
+    'the derived name: the core judges (adoption)',
+  );
+  t.same(
+    await run({ 'awshooks-team-a-orders': ours }, choice),
+    { got: 'awshooks-team-a-orders', reads: ['awshooks-team_a-orders', 'awshooks-team-a-orders'] },
+    'a pre-upgrade resource keeps its name',
+  );
+  t.same(
+    await run({ 'awshooks-team-a-orders': foreign }, choice),
+    { got: undefined, reads: ['awshooks-team_a-orders', 'awshooks-team-a-orders'] },
+    "team/a-orders's queue is not taken",
+  );
+  t.same(
+    await run({ 'awshooks-team-a-orders': untagged }, choice),
+    { got: undefined, reads: ['awshooks-team_a-orders', 'awshooks-team-a-orders'] },
+    'an untagged legacy name is never adopted',
+  );
+  t.same(
+    await run({ 'awshooks-team-a-orders': ours }, choice, 'awshooks-team-a-orders'),
+    { got: 'awshooks-team-a-orders', reads: ['awshooks-team-a-orders'] },
+    'status names the legacy name: one read, as before',
+  );
   const kept = chooseName({ ...base, explicit: 'awshooks-team-d-ledger' });
-  t.same(await run({ 'awshooks-team-d-ledger': untagged }, kept), { got: undefined, reads: ['awshooks-team-d-ledger'] }, 'another namespace\'s name: never adopted');
-  t.same(await run({ 'awshooks-team-d-ledger': ours }, kept), { got: 'awshooks-team-d-ledger', reads: ['awshooks-team-d-ledger'] }, 'kept while its tags name this parent');
+  t.same(
+    await run({ 'awshooks-team-d-ledger': untagged }, kept),
+    { got: undefined, reads: ['awshooks-team-d-ledger'] },
+    "another namespace's name: never adopted",
+  );
+  t.same(
+    await run({ 'awshooks-team-d-ledger': ours }, kept),
+    { got: 'awshooks-team-d-ledger', reads: ['awshooks-team-d-ledger'] },
+    'kept while its tags name this parent',
+  );
 });
 
 t.test('nameNotAllowed and parseArn', async (t) => {
   const err = nameNotAllowed('spec.queueName', 'awshooks-x', 'awshooks-team_a-', 'queue');
   t.equal(err.reason, 'NameNotAllowed');
   t.match(err.message, /spec\.queueName: "awshooks-x" is outside this namespace's names \(names starting with "awshooks-team_a-"\)/);
-  t.same(parseArn('arn:aws:sqs:eu-west-1:123456789012:q.fifo'), { partition: 'aws', service: 'sqs', region: 'eu-west-1', account: '123456789012', resource: 'q.fifo' });
-  t.same(parseArn('arn:aws:iam::aws:policy/ReadOnlyAccess'), { partition: 'aws', service: 'iam', region: '', account: 'aws', resource: 'policy/ReadOnlyAccess' });
+  t.same(parseArn('arn:aws:sqs:eu-west-1:123456789012:q.fifo'), {
+    partition: 'aws',
+    service: 'sqs',
+    region: 'eu-west-1',
+    account: '123456789012',
+    resource: 'q.fifo',
+  });
+  t.same(parseArn('arn:aws:iam::aws:policy/ReadOnlyAccess'), {
+    partition: 'aws',
+    service: 'iam',
+    region: '',
+    account: 'aws',
+    resource: 'policy/ReadOnlyAccess',
+  });
   t.equal(parseArn('not-an-arn'), undefined);
 });

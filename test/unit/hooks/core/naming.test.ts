@@ -36,7 +36,11 @@ t.test('the new encoding: readable, and unchanged for namespaces without hyphens
   t.equal(defaultInstanceIdentifier('awshooks', 'shop', 'orders'), 'awshooks-shop-orders');
   t.match(defaultInstanceIdentifier('awshooks', 'shop', 'orders.db'), /^awshooks-shop-orders-db-[0-9a-f]{8}$/, 'a rewritten name gets a hash');
   // Namespaces without hyphens (and, for RDS, without zeros) keep the pre-token names.
-  for (const [ns, name] of [['shop', 'orders'], ['default', 'fff'], ['payments', 'a-b-c']]) {
+  for (const [ns, name] of [
+    ['shop', 'orders'],
+    ['default', 'fff'],
+    ['payments', 'a-b-c'],
+  ]) {
     t.equal(defaultQueueName('awshooks', ns!, name!, false), legacyQueueName('awshooks', ns!, name!, false));
     t.equal(policyNameFor('awshooks', ns!, name!), legacyPolicyName('awshooks', ns!, name!));
     t.equal(roleNameFor('awshooks', ns!, name!), legacyRoleName('awshooks', ns!, name!));
@@ -53,7 +57,7 @@ function rng(seed: number): () => number {
   };
 }
 
-t.test('no collision across namespaces, and every name only in its own namespace\'s names (generated cases)', async (t) => {
+t.test("no collision across namespaces, and every name only in its own namespace's names (generated cases)", async (t) => {
   const rand = rng(8);
   const pick = (chars: string, min: number, max: number) => {
     const n = min + Math.floor(rand() * (max - min + 1));

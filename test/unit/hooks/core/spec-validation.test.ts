@@ -29,9 +29,38 @@ t.test('a Queue policy nested 1,000 levels is InvalidSpec', async (t) => {
 });
 
 t.test('depth and size bounds, without recursion', async (t) => {
-  t.doesNotThrow(() => { checkBounds(nested(31, 1, (v) => [v]), 'spec'); }, '31 levels are fine');
-  t.throws(() => { checkBounds(nested(33, 1, (v) => [v]), 'spec'); }, { message: /nested more than 32 levels/ });
-  t.throws(() => { checkBounds(nested(200_000, 1, (v) => [v]), 'spec'); }, { reason: 'InvalidSpec', message: /nested more than 32 levels/ }, 'very deep: still no stack overflow');
-  t.throws(() => { checkBounds({ tags: Object.fromEntries(Array.from({ length: 100_001 }, (_, i) => [`k${i}`, 'v'])) }, 'spec'); }, { message: /more than 100000 values/ });
-  t.doesNotThrow(() => { checkBounds({ a: [1, 2, { b: 'c' }], d: null }, 'spec'); });
+  t.doesNotThrow(() => {
+    checkBounds(
+      nested(31, 1, (v) => [v]),
+      'spec',
+    );
+  }, '31 levels are fine');
+  t.throws(
+    () => {
+      checkBounds(
+        nested(33, 1, (v) => [v]),
+        'spec',
+      );
+    },
+    { message: /nested more than 32 levels/ },
+  );
+  t.throws(
+    () => {
+      checkBounds(
+        nested(200_000, 1, (v) => [v]),
+        'spec',
+      );
+    },
+    { reason: 'InvalidSpec', message: /nested more than 32 levels/ },
+    'very deep: still no stack overflow',
+  );
+  t.throws(
+    () => {
+      checkBounds({ tags: Object.fromEntries(Array.from({ length: 100_001 }, (_, i) => [`k${i}`, 'v'])) }, 'spec');
+    },
+    { message: /more than 100000 values/ },
+  );
+  t.doesNotThrow(() => {
+    checkBounds({ a: [1, 2, { b: 'c' }], d: null }, 'spec');
+  });
 });

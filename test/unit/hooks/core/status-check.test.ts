@@ -45,7 +45,10 @@ t.test('status of an unexpected shape never answers 500: treated as no status, a
         if (res.statusCode !== 200) continue;
         const answer = res.json<SyncResponse>();
         const conditions = answer.status.conditions as Condition[];
-        t.ok(Array.isArray(conditions) && conditions.every((c) => typeof c.type === 'string' && !Number.isNaN(Date.parse(c.lastTransitionTime))), `${what}: the answer's conditions are well-formed`);
+        t.ok(
+          Array.isArray(conditions) && conditions.every((c) => typeof c.type === 'string' && !Number.isNaN(Date.parse(c.lastTransitionTime))),
+          `${what}: the answer's conditions are well-formed`,
+        );
         const said = conditions.find((c) => c.type === 'StatusReadable');
         t.equal(said?.status, 'False', `${what}: a condition says the status was unreadable`);
         t.match(said?.message, /status\./, `${what}: naming the field`);
@@ -55,7 +58,10 @@ t.test('status of an unexpected shape never answers 500: treated as no status, a
 });
 
 t.test('readableStatus: a readable status is kept as is, an unreadable one is none', async (t) => {
-  const good = { queueUrl: 'http://q', conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }] };
+  const good = {
+    queueUrl: 'http://q',
+    conditions: [{ type: 'Ready', status: 'True', reason: 'Available', message: '', lastTransitionTime: '2026-01-01T00:00:00Z' }],
+  };
   t.same(readableStatus(queueKind, good), { status: good });
   t.same(readableStatus(queueKind, undefined), {}, 'no status');
   t.same(readableStatus(queueKind, null), {}, 'null is no status');
@@ -63,6 +69,16 @@ t.test('readableStatus: a readable status is kept as is, an unreadable one is no
   const bad = readableStatus(queueKind, { conditions: 'x' });
   t.equal(bad.status, undefined);
   t.match(bad.problem, 'status.conditions');
-  const healed = readableStatus(queueKind, { ...good, conditions: [...good.conditions, { type: 'StatusReadable', status: 'False', reason: 'UnreadableStatus', message: 'm', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
-  t.same(healed.status?.conditions?.map((c) => c.type), ['Ready'], 'once readable again, the old StatusReadable condition goes');
+  const healed = readableStatus(queueKind, {
+    ...good,
+    conditions: [
+      ...good.conditions,
+      { type: 'StatusReadable', status: 'False', reason: 'UnreadableStatus', message: 'm', lastTransitionTime: '2026-01-01T00:00:00Z' },
+    ],
+  });
+  t.same(
+    healed.status?.conditions?.map((c) => c.type),
+    ['Ready'],
+    'once readable again, the old StatusReadable condition goes',
+  );
 });

@@ -23,7 +23,10 @@ t.test('child Secret names are unambiguous across DBInstances once the risky use
   }
   const accepted = [...users].filter((u) => !sqlUserProblem(u, 'postgres') && !userSecretNameProblem(u));
   const refused = [...users].filter((u) => userSecretNameProblem(u));
-  t.ok(refused.includes('app_master') && refused.includes('master') && refused.includes('user_app') && refused.includes('app_user_shop'), 'the risky names are refused');
+  t.ok(
+    refused.includes('app_master') && refused.includes('master') && refused.includes('user_app') && refused.includes('app_user_shop'),
+    'the risky names are refused',
+  );
   t.ok(accepted.includes('app') && accepted.includes('app_shop'), 'ordinary names are not');
   const owner = new Map<string, string>();
   let clashes = 0;

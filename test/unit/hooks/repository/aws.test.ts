@@ -15,7 +15,12 @@ const ARN = `arn:aws:ecr:eu-west-1:123456789012:repository/${NAME}`;
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function awsError(name: string, status = 400): Error {
-  return Object.assign(new Error(`${name}: simulated`), { name, Code: name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status } });
+  return Object.assign(new Error(`${name}: simulated`), {
+    name,
+    Code: name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status },
+  });
 }
 
 class FakeEcr {
@@ -33,7 +38,14 @@ class FakeEcr {
     if (op === 'CreateRepository' && this.repo) throw awsError('RepositoryAlreadyExistsException');
     switch (op) {
       case 'CreateRepository':
-        this.repo = { repositoryArn: ARN, repositoryName: NAME, repositoryUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${NAME}`, imageTagMutability: cmd.input.imageTagMutability, imageScanningConfiguration: cmd.input.imageScanningConfiguration, encryptionConfiguration: { encryptionType: 'AES256' } };
+        this.repo = {
+          repositoryArn: ARN,
+          repositoryName: NAME,
+          repositoryUri: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${NAME}`,
+          imageTagMutability: cmd.input.imageTagMutability,
+          imageScanningConfiguration: cmd.input.imageScanningConfiguration,
+          encryptionConfiguration: { encryptionType: 'AES256' },
+        };
         this.tags = cmd.input.tags as { Key: string; Value: string }[];
         return { repository: this.repo };
       case 'DescribeRepositories':
@@ -60,27 +72,53 @@ class FakeEcr {
 function setup(spec: Record<string, unknown> = {}) {
   const fake = new FakeEcr();
   const kind = makeRepositoryKind({ ecr: () => fake });
-  let parent = { apiVersion: 'ecr.awshooks.dev/v1alpha1', kind: 'Repository', metadata: { name: 'api', namespace: 'shop', uid: 'uid-1', generation: 1 }, spec: { region: 'eu-west-1', ...spec } } as Parent;
+  let parent = {
+    apiVersion: 'ecr.awshooks.dev/v1alpha1',
+    kind: 'Repository',
+    metadata: { name: 'api', namespace: 'shop', uid: 'uid-1', generation: 1 },
+    spec: { region: 'eu-west-1', ...spec },
+  } as Parent;
   let now = Date.parse('2026-11-22T10:00:00Z');
   const deps = { config: DEFAULT_HOOKS_CONFIG, aws: new AwsClients(), log: silent, now: () => new Date(now) };
   const run = async (finalizing = false): Promise<SyncResponse> => {
-    const { response } = await reconcile(kind, { controller: { apiVersion: 'x', kind: 'y', metadata: { name: 'c' } }, parent, children: { 'ConfigMap.v1': {} }, finalizing }, deps);
-    parent = { ...parent, status: response.status } as Parent;
+    const { response } = await reconcile(
+      kind,
+      { controller: { apiVersion: 'x', kind: 'y', metadata: { name: 'c' } }, parent, children: { 'ConfigMap.v1': {} }, finalizing },
+      deps,
+    );
+    parent = { ...parent, status: response.status };
     return response;
   };
-  return { fake, run, advance: (s: number) => (now += s * 1000), setSpec: (s: Record<string, unknown>) => (parent = { ...parent, spec: { region: 'eu-west-1', ...s } } as Parent) };
+  return {
+    fake,
+    run,
+    advance: (s: number) => (now += s * 1000),
+    setSpec: (s: Record<string, unknown>) => (parent = { ...parent, spec: { region: 'eu-west-1', ...s } } as Parent),
+  };
 }
-const ready = (r: SyncResponse) => (r.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
+const ready = (r: SyncResponse) =>
+  (r.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === 'Ready')!;
 
 t.test('create with tags; a drift check is DescribeRepositories + ListTagsForResource (+ each managed policy)', async (t) => {
-  const { fake, run, advance } = setup({ lifecyclePolicy: { rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } }] } });
+  const { fake, run, advance } = setup({
+    lifecyclePolicy: {
+      rules: [{ rulePriority: 1, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 50 }, action: { type: 'expire' } }],
+    },
+  });
   t.equal(ready(await run()).status, 'True');
   t.same(fake.ops(), ['DescribeRepositories', 'CreateRepository', 'PutLifecyclePolicy']);
-  t.ok((fake.calls[1]!.input.tags as { Key: string }[]).some((x) => x.Key === 'awshooks.dev/uid'), 'owner tags at creation');
+  t.ok(
+    (fake.calls[1]!.input.tags as { Key: string }[]).some((x) => x.Key === 'awshooks.dev/uid'),
+    'owner tags at creation',
+  );
   fake.calls = [];
   advance(31);
   await run();
-  t.same(fake.ops().sort(), ['DescribeRepositories', 'GetLifecyclePolicy', 'ListTagsForResource', 'PutLifecyclePolicy'].sort(), 'a lifecycle policy removed behind our back is put back');
+  t.same(
+    fake.ops().sort(),
+    ['DescribeRepositories', 'GetLifecyclePolicy', 'ListTagsForResource', 'PutLifecyclePolicy'].sort(),
+    'a lifecycle policy removed behind our back is put back',
+  );
 });
 
 t.test('RepositoryAlreadyExists at create: ours (an SDK retry after a timeout) carries on; anything else is read again', async (t) => {
@@ -114,13 +152,17 @@ t.test('RepositoryAlreadyExists at create: ours (an SDK retry after a timeout) c
     fake.send = async (cmd) => {
       if (cmd.constructor.name === 'CreateRepositoryCommand') {
         await send(cmd);
-        fake.tags = [{ Key: 'awshooks.dev/namespace', Value: 'other' }, { Key: 'awshooks.dev/name', Value: 'x' }, { Key: 'awshooks.dev/cluster', Value: 'default' }];
+        fake.tags = [
+          { Key: 'awshooks.dev/namespace', Value: 'other' },
+          { Key: 'awshooks.dev/name', Value: 'x' },
+          { Key: 'awshooks.dev/cluster', Value: 'default' },
+        ];
         throw awsError('RepositoryAlreadyExistsException');
       }
       return send(cmd);
     };
     const answer = await run();
-    t.equal(ready(answer).reason, 'RepositoryAlreadyExistsException', 'someone else\'s: nothing written');
+    t.equal(ready(answer).reason, 'RepositoryAlreadyExistsException', "someone else's: nothing written");
     t.notOk(fake.ops().some((op) => /^(Put|Set|Tag|Untag)/.test(op)));
   }
 });

@@ -11,7 +11,12 @@ const owner: Owner = { cluster: 'default', namespace: 'shop', name: 'api', uid: 
 
 function input(spec: Record<string, unknown>, finalizing = false): DesiredInput<RepositorySpec, RepositoryStatus> {
   const full = validateSpec<RepositorySpec>(RepositorySpecSchema, { region: 'eu-west-1', ...spec });
-  const parent = { apiVersion: 'ecr.awshooks.dev/v1alpha1', kind: 'Repository', metadata: { name: 'api', namespace: 'shop', uid: 'uid-1' }, spec: full } as Parent<RepositorySpec, RepositoryStatus>;
+  const parent = {
+    apiVersion: 'ecr.awshooks.dev/v1alpha1',
+    kind: 'Repository',
+    metadata: { name: 'api', namespace: 'shop', uid: 'uid-1' },
+    spec: full,
+  } as Parent<RepositorySpec, RepositoryStatus>;
   return { parent, spec: full, children: {}, related: {}, config: DEFAULT_HOOKS_CONFIG, owner, finalizing, now: new Date() };
 }
 
@@ -39,9 +44,19 @@ t.test('bad input is InvalidSpec naming the field', async (t) => {
     [{ tags: { 'aws:x': 'y' } }, /reserved by AWS/],
     [{ tags: { 'awshooks.dev/x': 'y' } }, /reserved for awshooks/],
     [{ repositoryName: 'awshooks/other/api' }, /spec\.repositoryName/],
-    [{ policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 's3:GetObject' }] } }, /spec\.policy\.Statement\[0\]\.Action: "s3:GetObject" is not a ecr: action/],
+    [
+      { policy: { Statement: [{ Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 's3:GetObject' }] } },
+      /spec\.policy\.Statement\[0\]\.Action: "s3:GetObject" is not a ecr: action/,
+    ],
     [{ policy: { Statement: [{ Effect: 'Allow', Action: 'ecr:BatchGetImage' }] } }, /exactly one of Principal and NotPrincipal/],
-    [{ lifecyclePolicy: { rules: [{ rulePriority: 1, selection: { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } }] } }, /spec\.lifecyclePolicy\.rules\[0\]\.selection/],
+    [
+      {
+        lifecyclePolicy: {
+          rules: [{ rulePriority: 1, selection: { tagStatus: 'tagged', countType: 'imageCountMoreThan', countNumber: 1 }, action: { type: 'expire' } }],
+        },
+      },
+      /spec\.lifecyclePolicy\.rules\[0\]\.selection/,
+    ],
   ];
   for (const [spec, message] of invalid) t.throws(() => desiredRepository(input(spec)), { reason: 'InvalidSpec', message }, JSON.stringify(spec));
   const schema: [Record<string, unknown>, RegExp][] = [

@@ -39,7 +39,14 @@ t.test('derived names: <prefix>/<namespace>/<name>, valid, unique', async (t) =>
 t.test('custom names stay in the namespace', async (t) => {
   t.equal(repositoryNameFor({ repositoryName: 'awshooks/shop/base/node' }, DEFAULT_HOOKS_CONFIG, owner), 'awshooks/shop/base/node');
   t.equal(repositoryNameFor({}, DEFAULT_HOOKS_CONFIG, owner), 'awshooks/shop/api');
-  t.throws(() => repositoryNameFor({ repositoryName: 'awshooks/other/api' }, DEFAULT_HOOKS_CONFIG, owner), { reason: 'InvalidSpec', message: /must start with "awshooks\/shop\/"/ });
-  t.throws(() => repositoryNameFor({ repositoryName: 'awshooks/shopping/api' }, DEFAULT_HOOKS_CONFIG, owner), { message: /must start with "awshooks\/shop\/"/ }, 'a namespace sharing a beginning');
+  t.throws(() => repositoryNameFor({ repositoryName: 'awshooks/other/api' }, DEFAULT_HOOKS_CONFIG, owner), {
+    reason: 'InvalidSpec',
+    message: /must start with "awshooks\/shop\/"/,
+  });
+  t.throws(
+    () => repositoryNameFor({ repositoryName: 'awshooks/shopping/api' }, DEFAULT_HOOKS_CONFIG, owner),
+    { message: /must start with "awshooks\/shop\/"/ },
+    'a namespace sharing a beginning',
+  );
   t.throws(() => repositoryNameFor({ repositoryName: 'awshooks/shop/a--b' }, DEFAULT_HOOKS_CONFIG, owner), { message: /single/ });
 });

@@ -16,7 +16,14 @@ import { candidateRegions, isRegion, underPrefix } from '../../../../hooks/share
 const owner: Owner = { cluster: 'default', namespace: 'team-a', name: 'orders', uid: 'abcdef12-0000', kind: 'Queue' };
 /** The input of an orphanCandidates call; status is as untyped as Metacontroller sends it. */
 function input(rawSpec: Record<string, unknown>, status?: Record<string, unknown>, deletionPolicy = 'Delete'): OrphanInput<never> {
-  return { parent: { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'orders', namespace: 'team-a' }, spec: rawSpec }, rawSpec, status: status as never, config: DEFAULT_HOOKS_CONFIG, owner, deletionPolicy };
+  return {
+    parent: { apiVersion: 'x/v1', kind: 'X', metadata: { name: 'orders', namespace: 'team-a' }, spec: rawSpec },
+    rawSpec,
+    status: status as never,
+    config: DEFAULT_HOOKS_CONFIG,
+    owner,
+    deletionPolicy,
+  };
 }
 
 t.test('shared helpers', async (t) => {
@@ -36,12 +43,36 @@ t.test('shared helpers', async (t) => {
 
 t.test('Queue: the status name first; else the custom and derived names; never outside the prefix', async (t) => {
   const names = (c: { region: string; queueName: string }[]) => c.map((q) => `${q.region}/${q.queueName}`);
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'other' }, { queueName: 'awshooks-team-a-orders', region: 'eu-west-1' }))), ['eu-west-1/awshooks-team-a-orders'], 'status names it');
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1' }))), ['eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'], 'no status: derived, standard (and the pre-token name)');
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', fifo: true }))), ['eu-west-1/awshooks-team_a-orders.fifo', 'eu-west-1/awshooks-team-a-orders.fifo'], 'FIFO');
-  t.same(names(queueOrphanCandidates(input({ fifo: 'yes' }))), ['us-east-1/awshooks-team_a-orders', 'us-east-1/awshooks-team-a-orders', 'us-east-1/awshooks-team_a-orders.fifo', 'us-east-1/awshooks-team-a-orders.fifo'], 'fifo unreadable: both');
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'awshooks-custom' }))), ['eu-west-1/awshooks-custom', 'eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'], 'a custom name under the prefix');
-  t.same(names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'other' }, { queueName: 'not-ours' }))), ['eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'], 'names outside the prefix are never looked up');
+  t.same(
+    names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'other' }, { queueName: 'awshooks-team-a-orders', region: 'eu-west-1' }))),
+    ['eu-west-1/awshooks-team-a-orders'],
+    'status names it',
+  );
+  t.same(
+    names(queueOrphanCandidates(input({ region: 'eu-west-1' }))),
+    ['eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'],
+    'no status: derived, standard (and the pre-token name)',
+  );
+  t.same(
+    names(queueOrphanCandidates(input({ region: 'eu-west-1', fifo: true }))),
+    ['eu-west-1/awshooks-team_a-orders.fifo', 'eu-west-1/awshooks-team-a-orders.fifo'],
+    'FIFO',
+  );
+  t.same(
+    names(queueOrphanCandidates(input({ fifo: 'yes' }))),
+    ['us-east-1/awshooks-team_a-orders', 'us-east-1/awshooks-team-a-orders', 'us-east-1/awshooks-team_a-orders.fifo', 'us-east-1/awshooks-team-a-orders.fifo'],
+    'fifo unreadable: both',
+  );
+  t.same(
+    names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'awshooks-custom' }))),
+    ['eu-west-1/awshooks-custom', 'eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'],
+    'a custom name under the prefix',
+  );
+  t.same(
+    names(queueOrphanCandidates(input({ region: 'eu-west-1', queueName: 'other' }, { queueName: 'not-ours' }))),
+    ['eu-west-1/awshooks-team_a-orders', 'eu-west-1/awshooks-team-a-orders'],
+    'names outside the prefix are never looked up',
+  );
   const [q] = queueOrphanCandidates(input({}, undefined, 'Retain'));
   t.equal(q?.deletionPolicy, 'Retain');
   t.same(q?.ownerTags['awshooks.dev/namespace'], 'team-a');
@@ -49,9 +80,19 @@ t.test('Queue: the status name first; else the custom and derived names; never o
 
 t.test('DBInstance: status identifier, else custom and derived; Snapshot unless written; protection lifted only when the spec says so', async (t) => {
   const ids = (c: { region: string; identifier: string }[]) => c.map((d) => `${d.region}/${d.identifier}`);
-  t.same(ids(dbInstanceOrphanCandidates(input({}, { dbInstanceIdentifier: 'awshooks-team-a-orders', region: 'eu-west-1' }, 'Snapshot'))), ['eu-west-1/awshooks-team-a-orders']);
-  t.same(ids(dbInstanceOrphanCandidates(input({ instanceIdentifier: 'awshooks-x', region: 'eu-west-2' }, undefined, 'Snapshot'))), ['eu-west-2/awshooks-x', 'eu-west-2/awshooks-team01a-orders', 'eu-west-2/awshooks-team-a-orders']);
-  t.same(ids(dbInstanceOrphanCandidates(input({ instanceIdentifier: 'Bad_Id' }, { dbInstanceIdentifier: 'other-db' }, 'Snapshot'))), ['us-east-1/awshooks-team01a-orders', 'us-east-1/awshooks-team-a-orders'], 'invalid or foreign identifiers are never looked up');
+  t.same(ids(dbInstanceOrphanCandidates(input({}, { dbInstanceIdentifier: 'awshooks-team-a-orders', region: 'eu-west-1' }, 'Snapshot'))), [
+    'eu-west-1/awshooks-team-a-orders',
+  ]);
+  t.same(ids(dbInstanceOrphanCandidates(input({ instanceIdentifier: 'awshooks-x', region: 'eu-west-2' }, undefined, 'Snapshot'))), [
+    'eu-west-2/awshooks-x',
+    'eu-west-2/awshooks-team01a-orders',
+    'eu-west-2/awshooks-team-a-orders',
+  ]);
+  t.same(
+    ids(dbInstanceOrphanCandidates(input({ instanceIdentifier: 'Bad_Id' }, { dbInstanceIdentifier: 'other-db' }, 'Snapshot'))),
+    ['us-east-1/awshooks-team01a-orders', 'us-east-1/awshooks-team-a-orders'],
+    'invalid or foreign identifiers are never looked up',
+  );
   const [snap] = dbInstanceOrphanCandidates(input({}, undefined, 'Snapshot'));
   t.equal(snap?.deletionPolicy, 'Snapshot');
   t.match(snap?.finalSnapshotIdentifier, /^awshooks-team01a-orders-final-abcdef12/);

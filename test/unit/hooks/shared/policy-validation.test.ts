@@ -14,7 +14,10 @@ t.test('resource policies (a Queue policy): what AWS would refuse or misread is 
     ['a condition', resource([{ ...allow, Condition: { ArnEquals: { 'aws:SourceArn': 'arn:aws:sns:*:*:t' }, Bool: { 'aws:SecureTransport': true } } }])],
     ['NotPrincipal and NotAction', resource([{ Effect: 'Deny', NotPrincipal: { Service: ['sns.amazonaws.com'] }, NotAction: 'sqs:Get*', Resource: '*' }])],
   ];
-  for (const [why, doc] of ok) t.doesNotThrow(() => { validatePolicyDocument(doc, 'spec.policy', { kind: 'resource' }); }, why);
+  for (const [why, doc] of ok)
+    t.doesNotThrow(() => {
+      validatePolicyDocument(doc, 'spec.policy', { kind: 'resource' });
+    }, why);
   const bad: [string, unknown, RegExp][] = [
     ['Effect "Maybe"', resource([{ ...allow, Effect: 'Maybe' }]), /spec\.policy\.Statement\[0\]\.Effect: must be "Allow" or "Deny"/],
     ['Action [[…]]', resource([{ ...allow, Action: [['sqs:SendMessage']] }]), /Statement\[0\]\.Action\[0\]: must be a non-empty string, not a list/],
@@ -36,18 +39,33 @@ t.test('resource policies (a Queue policy): what AWS would refuse or misread is 
     ['too large', resource([{ ...allow, Action: Array.from({ length: 600 }, (_, i) => `sqs:Action${i}`) }]), /characters; AWS allows 8192/],
   ];
   for (const [why, doc, message] of bad) {
-    t.throws(() => { validatePolicyDocument(doc, 'spec.policy', { kind: 'resource', maxChars: 8192, maxStatements: 20 }); }, { reason: 'InvalidSpec', message }, why);
+    t.throws(
+      () => {
+        validatePolicyDocument(doc, 'spec.policy', { kind: 'resource', maxChars: 8192, maxStatements: 20 });
+      },
+      { reason: 'InvalidSpec', message },
+      why,
+    );
   }
 });
 
 t.test('identity policies (Policy, Role inline): no Principal, Resource required, unique Sids', async (t) => {
   const stmt = { Sid: 'A', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' };
-  t.doesNotThrow(() => { validatePolicyDocument({ Version: '2012-10-17', Statement: [stmt] }, 'spec.document', { kind: 'identity' }); });
+  t.doesNotThrow(() => {
+    validatePolicyDocument({ Version: '2012-10-17', Statement: [stmt] }, 'spec.document', { kind: 'identity' });
+  });
   const bad: [string, unknown, RegExp][] = [
     ['a Principal', { Statement: [{ ...stmt, Principal: '*' }] }, /no Principal or NotPrincipal/],
     ['no Resource', { Statement: [{ Sid: 'A', Effect: 'Allow', Action: 'x' }] }, /exactly one of Resource and NotResource/],
     ['duplicate Sids', { Statement: [stmt, { ...stmt, Effect: 'Deny' }] }, /Sid: "A" is used by another statement/],
     ['a Sid with punctuation', { Statement: [{ ...stmt, Sid: 'a-b' }] }, /Sid: must be a string of letters and digits/],
   ];
-  for (const [why, doc, message] of bad) t.throws(() => { validatePolicyDocument(doc, 'spec.document', { kind: 'identity' }); }, { reason: 'InvalidSpec', message }, why);
+  for (const [why, doc, message] of bad)
+    t.throws(
+      () => {
+        validatePolicyDocument(doc, 'spec.document', { kind: 'identity' });
+      },
+      { reason: 'InvalidSpec', message },
+      why,
+    );
 });

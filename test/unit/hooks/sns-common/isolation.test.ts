@@ -2,7 +2,11 @@ import t from 'tap';
 import { DEFAULT_HOOKS_CONFIG } from '../../../../hooks/core/config.js';
 import { checkArnAccount, checkSpecArn } from '../../../../hooks/sns-common/isolation.js';
 
-const config = { ...DEFAULT_HOOKS_CONFIG, allowedSnsTopicArns: ['arn:aws:sns:*:999988887777:shared-*'], allowedSqsQueueArns: ['arn:aws:sqs:eu-west-1:*:dlq-shared'] };
+const config = {
+  ...DEFAULT_HOOKS_CONFIG,
+  allowedSnsTopicArns: ['arn:aws:sns:*:999988887777:shared-*'],
+  allowedSqsQueueArns: ['arn:aws:sqs:eu-west-1:*:dlq-shared'],
+};
 
 t.test('spec ARNs stay in the namespace unless the administrator allowed them', async (t) => {
   const cases: [string, 'sns' | 'sqs', { ownName: boolean; allowListed: boolean } | RegExp][] = [
@@ -24,11 +28,24 @@ t.test('spec ARNs stay in the namespace unless the administrator allowed them', 
     if (want instanceof RegExp) t.throws(() => checkSpecArn(arn, 'spec.topicArn', service, 'shop', config), { reason: 'InvalidSpec', message: want }, arn);
     else t.same(checkSpecArn(arn, 'spec.topicArn', service, 'shop', config), want, arn);
   }
-  t.throws(() => checkSpecArn('arn:aws:sns:us-east-1:999988887777:shared-events', 'f', 'sns', 'shop', DEFAULT_HOOKS_CONFIG), /nor ALLOWED_AWS_NAMES allows it/, 'no allow-list configured: nothing outside');
+  t.throws(
+    () => checkSpecArn('arn:aws:sns:us-east-1:999988887777:shared-events', 'f', 'sns', 'shop', DEFAULT_HOOKS_CONFIG),
+    /nor ALLOWED_AWS_NAMES allows it/,
+    'no allow-list configured: nothing outside',
+  );
 });
 
-t.test('an ARN allowed only by its name must be in awshooks\' own account', async (t) => {
-  t.doesNotThrow(() => checkArnAccount('arn:aws:sns:eu-west-1:123456789012:awshooks-shop-x', { ownName: true, allowListed: false }, '123456789012', 'f'));
-  t.throws(() => checkArnAccount('arn:aws:sns:eu-west-1:210987654321:awshooks-shop-x', { ownName: true, allowListed: false }, '123456789012', 'spec.topicArn'), { reason: 'InvalidSpec', message: /spec\.topicArn: .* is in account 210987654321, not in awshooks' account 123456789012/ });
-  t.doesNotThrow(() => checkArnAccount('arn:aws:sns:eu-west-1:210987654321:shared', { ownName: false, allowListed: true }, '123456789012', 'f'), 'allow-listed: any account');
+t.test("an ARN allowed only by its name must be in awshooks' own account", async (t) => {
+  t.doesNotThrow(() => {
+    checkArnAccount('arn:aws:sns:eu-west-1:123456789012:awshooks-shop-x', { ownName: true, allowListed: false }, '123456789012', 'f');
+  });
+  t.throws(
+    () => {
+      checkArnAccount('arn:aws:sns:eu-west-1:210987654321:awshooks-shop-x', { ownName: true, allowListed: false }, '123456789012', 'spec.topicArn');
+    },
+    { reason: 'InvalidSpec', message: /spec\.topicArn: .* is in account 210987654321, not in awshooks' account 123456789012/ },
+  );
+  t.doesNotThrow(() => {
+    checkArnAccount('arn:aws:sns:eu-west-1:210987654321:shared', { ownName: false, allowListed: true }, '123456789012', 'f');
+  }, 'allow-listed: any account');
 });

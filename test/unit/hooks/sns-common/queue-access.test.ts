@@ -8,7 +8,14 @@ const doc = (...Statement: unknown[]) => ({ Version: '2012-10-17', Statement });
 
 t.test('the generated statement lets exactly that topic send', async (t) => {
   const s = snsSendStatement(queue, topic);
-  t.same(s, { Sid: snsStatementSid(topic), Effect: 'Allow', Principal: { Service: 'sns.amazonaws.com' }, Action: 'sqs:SendMessage', Resource: queue, Condition: { ArnEquals: { 'aws:SourceArn': topic } } });
+  t.same(s, {
+    Sid: snsStatementSid(topic),
+    Effect: 'Allow',
+    Principal: { Service: 'sns.amazonaws.com' },
+    Action: 'sqs:SendMessage',
+    Resource: queue,
+    Condition: { ArnEquals: { 'aws:SourceArn': topic } },
+  });
   t.match(s.Sid, /^AwshooksSnsawshooksshoporders[0-9a-f]{8}$/, 'letters and digits only');
   t.not(snsStatementSid(topic), snsStatementSid(other), 'one Sid per topic');
   t.equal(snsStatementSid(topic), snsStatementSid(topic), 'stable');
@@ -20,7 +27,13 @@ t.test('the generated statement lets exactly that topic send', async (t) => {
 });
 
 t.test('reading policies written by people', async (t) => {
-  const allow = (extra: Record<string, unknown>) => ({ Effect: 'Allow', Principal: { Service: ['sns.amazonaws.com'] }, Action: ['sqs:SendMessage'], Resource: queue, ...extra });
+  const allow = (extra: Record<string, unknown>) => ({
+    Effect: 'Allow',
+    Principal: { Service: ['sns.amazonaws.com'] },
+    Action: ['sqs:SendMessage'],
+    Resource: queue,
+    ...extra,
+  });
   const cases: [string, unknown, boolean][] = [
     ['no policy', undefined, false],
     ['empty document', {}, false],
@@ -39,9 +52,21 @@ t.test('reading policies written by people', async (t) => {
     ['both keys, one fails', doc(allow({ Condition: { ArnEquals: { 'aws:SourceArn': topic }, StringEquals: { 'aws:SourceAccount': '9' } } })), false],
     ['an unknown condition key: not counted as allowing', doc(allow({ Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-1' } } })), false],
     ['NotPrincipal is not read as allowing', doc({ Effect: 'Allow', NotPrincipal: { AWS: 'x' }, Action: 'sqs:SendMessage', Resource: queue }), false],
-    ['an explicit Deny wins', doc(allow({}), { Effect: 'Deny', Principal: '*', Action: 'sqs:SendMessage', Resource: queue, Condition: { ArnEquals: { 'aws:SourceArn': topic } } }), false],
-    ['a Deny of other topics does not apply', doc(allow({}), { Effect: 'Deny', Principal: '*', Action: 'sqs:SendMessage', Resource: queue, Condition: { ArnNotEquals: { 'aws:SourceArn': topic } } }), true],
-    ['a TLS-only Deny does not apply (SNS uses TLS)', doc(allow({}), { Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: queue, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }), true],
+    [
+      'an explicit Deny wins',
+      doc(allow({}), { Effect: 'Deny', Principal: '*', Action: 'sqs:SendMessage', Resource: queue, Condition: { ArnEquals: { 'aws:SourceArn': topic } } }),
+      false,
+    ],
+    [
+      'a Deny of other topics does not apply',
+      doc(allow({}), { Effect: 'Deny', Principal: '*', Action: 'sqs:SendMessage', Resource: queue, Condition: { ArnNotEquals: { 'aws:SourceArn': topic } } }),
+      true,
+    ],
+    [
+      'a TLS-only Deny does not apply (SNS uses TLS)',
+      doc(allow({}), { Effect: 'Deny', Principal: '*', Action: 'sqs:*', Resource: queue, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      true,
+    ],
   ];
   for (const [name, d, want] of cases) t.equal(policyAllowsTopic(d, queue, topic), want, name);
 });

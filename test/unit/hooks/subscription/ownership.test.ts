@@ -11,8 +11,16 @@ t.test('ownership of a subscription is proven by owner tags in AWS, never by sta
     ['topic of this namespace (any Topic of it)', { topicTags: tagsOf('shop', 'Topic', 'some-other-topic'), topicAllowListed: false }, 'ours'],
     ['topic of this namespace in another cluster', { topicTags: tagsOf('shop', 'Topic', 'orders', 'staging'), topicAllowListed: false }, 'foreign'],
     ['topic of another namespace, not allow-listed', { topicTags: tagsOf('other'), topicAllowListed: false }, 'foreign'],
-    ['topic of another namespace, allow-listed, queue of this namespace', { topicTags: tagsOf('other'), queueTags: tagsOf('shop', 'Queue', 'worker'), topicAllowListed: true }, 'ours'],
-    ['topic of another namespace, not allow-listed, even with our queue', { topicTags: tagsOf('other'), queueTags: tagsOf('shop', 'Queue', 'worker'), topicAllowListed: false }, 'ours'],
+    [
+      'topic of another namespace, allow-listed, queue of this namespace',
+      { topicTags: tagsOf('other'), queueTags: tagsOf('shop', 'Queue', 'worker'), topicAllowListed: true },
+      'ours',
+    ],
+    [
+      'topic of another namespace, not allow-listed, even with our queue',
+      { topicTags: tagsOf('other'), queueTags: tagsOf('shop', 'Queue', 'worker'), topicAllowListed: false },
+      'ours',
+    ],
     ['allow-listed topic of another namespace, endpoint proves nothing', { topicTags: tagsOf('other'), topicAllowListed: true }, 'unowned'],
     ['untagged topic', { topicTags: {}, topicAllowListed: false }, 'unowned'],
     ['untagged topic, queue of another namespace', { topicTags: { team: 'x' }, queueTags: tagsOf('other', 'Queue'), topicAllowListed: false }, 'unowned'],

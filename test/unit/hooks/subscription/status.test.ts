@@ -16,16 +16,27 @@ const obs = (over: Partial<SubscriptionObserved> = {}, attributes: Record<string
 t.test('status', async (t) => {
   t.same(subscriptionStatus(obs()), { subscriptionArn: `${topicArn}:abc`, topicArn, protocol: 'sqs', endpoint: queueArn, pendingConfirmation: false });
   const { arn: _arn, ...noArn } = obs();
-  t.same(subscriptionStatus(noArn as SubscriptionObserved), { topicArn, protocol: 'sqs', endpoint: queueArn, pendingConfirmation: true }, 'listed unconfirmed: no ARN');
+  t.same(subscriptionStatus(noArn), { topicArn, protocol: 'sqs', endpoint: queueArn, pendingConfirmation: true }, 'listed unconfirmed: no ARN');
 });
 
 t.test('Ready means messages are delivered', async (t) => {
   t.same(subscriptionReadiness(obs()), { ready: true });
-  const pending = subscriptionReadiness(obs({ targets: { topicArn, protocol: 'email', endpoint: 'ops@example.com' }, queue: undefined }, { PendingConfirmation: 'true' }));
+  const pending = subscriptionReadiness(
+    obs({ targets: { topicArn, protocol: 'email', endpoint: 'ops@example.com' }, queue: undefined }, { PendingConfirmation: 'true' }),
+  );
   t.match(pending, { ready: false, reason: 'PendingConfirmation', message: /confirmation email/, requeueSeconds: 60 });
   t.notOk((pending as { acceptsUpdates?: boolean }).acceptsUpdates, 'SNS takes no attribute changes before confirmation');
   t.ok(isPending(obs({}, { PendingConfirmation: 'true' })));
-  t.match(subscriptionReadiness(obs({ targets: { topicArn, protocol: 'https', endpoint: 'https://x' }, queue: undefined }, { PendingConfirmation: 'true' })), { reason: 'PendingConfirmation', message: /SubscribeURL/ });
-  t.match(subscriptionReadiness(obs({ queue: { exists: true, allowsTopic: false } })), { ready: false, reason: 'QueuePolicyPending', message: /Queue "worker" does not let topic .*awshooks-shop-orders send/, requeueSeconds: 10, acceptsUpdates: true });
+  t.match(subscriptionReadiness(obs({ targets: { topicArn, protocol: 'https', endpoint: 'https://x' }, queue: undefined }, { PendingConfirmation: 'true' })), {
+    reason: 'PendingConfirmation',
+    message: /SubscribeURL/,
+  });
+  t.match(subscriptionReadiness(obs({ queue: { exists: true, allowsTopic: false } })), {
+    ready: false,
+    reason: 'QueuePolicyPending',
+    message: /Queue "worker" does not let topic .*awshooks-shop-orders send/,
+    requeueSeconds: 10,
+    acceptsUpdates: true,
+  });
   t.match(subscriptionReadiness(obs({ queue: { exists: false, allowsTopic: false } })), { ready: false, reason: 'QueueNotFound' });
 });

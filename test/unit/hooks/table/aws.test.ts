@@ -68,7 +68,9 @@ class FakeDynamo {
           AttributeDefinitions: input.AttributeDefinitions,
           ProvisionedThroughput: input.ProvisionedThroughput ?? { ReadCapacityUnits: 0, WriteCapacityUnits: 0 },
           ...(input.BillingMode === 'PAY_PER_REQUEST' ? { BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' } } : {}),
-          ...(input.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: input.GlobalSecondaryIndexes.map((g: GlobalSecondaryIndexDescription) => ({ ...g, IndexStatus: 'CREATING' })) } : {}),
+          ...(input.GlobalSecondaryIndexes
+            ? { GlobalSecondaryIndexes: input.GlobalSecondaryIndexes.map((g: GlobalSecondaryIndexDescription) => ({ ...g, IndexStatus: 'CREATING' })) }
+            : {}),
           ...(input.StreamSpecification ? { StreamSpecification: input.StreamSpecification, LatestStreamArn: `${ARN}/stream/1` } : {}),
           DeletionProtectionEnabled: input.DeletionProtectionEnabled ?? false,
         };
@@ -77,7 +79,8 @@ class FakeDynamo {
       }
       case 'UpdateTable': {
         const table = need();
-        if (table.TableStatus !== 'ACTIVE') throw awsError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being ${table.TableStatus?.toLowerCase()}`);
+        if (table.TableStatus !== 'ACTIVE')
+          throw awsError('ResourceInUseException', `Attempt to change a resource which is still in use: Table is being ${table.TableStatus?.toLowerCase()}`);
         const creates = (input.GlobalSecondaryIndexUpdates ?? []).filter((u: Input) => u.Create ?? u.Delete);
         if (creates.length > 1) throw awsError('ValidationException', 'Only one global secondary index can be created or deleted per UpdateTable');
         let busy = false;
@@ -95,18 +98,29 @@ class FakeDynamo {
           const list = (table.GlobalSecondaryIndexes ??= []);
           if (u.Create) list.push({ ...u.Create, IndexStatus: 'CREATING', Backfilling: true });
           if (u.Delete) list.find((g) => g.IndexName === u.Delete.IndexName)!.IndexStatus = 'DELETING';
-          if (u.Update) Object.assign(list.find((g) => g.IndexName === u.Update.IndexName)!, { ProvisionedThroughput: u.Update.ProvisionedThroughput, IndexStatus: 'UPDATING' });
+          if (u.Update)
+            Object.assign(
+              list.find((g) => g.IndexName === u.Update.IndexName)!,
+              { ProvisionedThroughput: u.Update.ProvisionedThroughput, IndexStatus: 'UPDATING' },
+            );
           busy = true;
         }
         if (input.StreamSpecification) {
-          if (input.StreamSpecification.StreamEnabled && table.StreamSpecification?.StreamEnabled) throw awsError('ValidationException', 'Table already has an enabled stream');
+          if (input.StreamSpecification.StreamEnabled && table.StreamSpecification?.StreamEnabled)
+            throw awsError('ValidationException', 'Table already has an enabled stream');
           table.StreamSpecification = input.StreamSpecification;
           if (input.StreamSpecification.StreamEnabled) table.LatestStreamArn = `${ARN}/stream/${this.calls.length}`;
           busy = true;
         }
         if (input.SSESpecification) {
           table.SSEDescription = input.SSESpecification.Enabled
-            ? { Status: 'UPDATING', SSEType: 'KMS', KMSMasterKeyArn: input.SSESpecification.KMSMasterKeyId ? `arn:aws:kms:us-east-1:123456789012:key/${input.SSESpecification.KMSMasterKeyId}` : 'arn:aws:kms:us-east-1:123456789012:key/aws-dynamodb-key' }
+            ? {
+                Status: 'UPDATING',
+                SSEType: 'KMS',
+                KMSMasterKeyArn: input.SSESpecification.KMSMasterKeyId
+                  ? `arn:aws:kms:us-east-1:123456789012:key/${input.SSESpecification.KMSMasterKeyId}`
+                  : 'arn:aws:kms:us-east-1:123456789012:key/aws-dynamodb-key',
+              }
             : { Status: 'DISABLING' };
           busy = true;
         }
@@ -128,16 +142,23 @@ class FakeDynamo {
       case 'UpdateTimeToLive': {
         need();
         const s = this.ttl.TimeToLiveStatus;
-        if (s === 'ENABLING' || s === 'DISABLING') throw awsError('ValidationException', 'Time to live has been modified multiple times within a fixed interval');
+        if (s === 'ENABLING' || s === 'DISABLING')
+          throw awsError('ValidationException', 'Time to live has been modified multiple times within a fixed interval');
         if (input.TimeToLiveSpecification.Enabled && s === 'ENABLED') throw awsError('ValidationException', 'TimeToLive is already enabled');
-        this.ttl = { TimeToLiveStatus: input.TimeToLiveSpecification.Enabled ? 'ENABLING' : 'DISABLING', AttributeName: input.TimeToLiveSpecification.AttributeName };
+        this.ttl = {
+          TimeToLiveStatus: input.TimeToLiveSpecification.Enabled ? 'ENABLING' : 'DISABLING',
+          AttributeName: input.TimeToLiveSpecification.AttributeName,
+        };
         return { TimeToLiveSpecification: input.TimeToLiveSpecification };
       }
       case 'UpdateContinuousBackups': {
         need();
         if (!this.backupsAvailable) throw awsError('ContinuousBackupsUnavailableException', 'Backups are being enabled for the table');
         const spec = input.PointInTimeRecoverySpecification;
-        this.pitr = { PointInTimeRecoveryStatus: spec.PointInTimeRecoveryEnabled ? 'ENABLED' : 'DISABLED', RecoveryPeriodInDays: spec.PointInTimeRecoveryEnabled ? (spec.RecoveryPeriodInDays ?? 35) : undefined };
+        this.pitr = {
+          PointInTimeRecoveryStatus: spec.PointInTimeRecoveryEnabled ? 'ENABLED' : 'DISABLED',
+          RecoveryPeriodInDays: spec.PointInTimeRecoveryEnabled ? (spec.RecoveryPeriodInDays ?? 35) : undefined,
+        };
         return { ContinuousBackupsDescription: { ContinuousBackupsStatus: 'ENABLED', PointInTimeRecoveryDescription: { ...this.pitr } } };
       }
       case 'DeleteTable': {
@@ -161,7 +182,9 @@ class FakeDynamo {
     }
     if (table) {
       table.TableStatus = 'ACTIVE';
-      table.GlobalSecondaryIndexes = (table.GlobalSecondaryIndexes ?? []).filter((g) => g.IndexStatus !== 'DELETING').map((g) => ({ ...g, IndexStatus: 'ACTIVE', Backfilling: false }));
+      table.GlobalSecondaryIndexes = (table.GlobalSecondaryIndexes ?? [])
+        .filter((g) => g.IndexStatus !== 'DELETING')
+        .map((g) => ({ ...g, IndexStatus: 'ACTIVE', Backfilling: false }));
       if (table.SSEDescription?.Status === 'UPDATING') table.SSEDescription.Status = 'ENABLED';
       if (table.SSEDescription?.Status === 'DISABLING') delete table.SSEDescription;
     }
@@ -179,7 +202,8 @@ class FakeDynamo {
 }
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const cond = (r: SyncResponse, type: string) => (r.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === type)!;
+const cond = (r: SyncResponse, type: string) =>
+  (r.status.conditions as { type: string; status: string; reason: string; message: string }[]).find((c) => c.type === type)!;
 
 /** A little Metacontroller: keeps the parent and observed children, feeds answers back. */
 function harness(spec: Record<string, unknown>) {
@@ -200,10 +224,15 @@ function harness(spec: Record<string, unknown>) {
       parent = { ...parent, spec: s, metadata: { ...parent.metadata, generation: (parent.metadata.generation ?? 1) + 1 } };
     },
     async sync(finalizing = false): Promise<SyncResponse> {
-      const { response } = await reconcile(tableKind, { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children, finalizing }, { config: DEFAULT_HOOKS_CONFIG, aws, log: silent, now: () => new Date(now) });
+      const { response } = await reconcile(
+        tableKind,
+        { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children, finalizing },
+        { config: DEFAULT_HOOKS_CONFIG, aws, log: silent, now: () => new Date(now) },
+      );
       parent = { ...parent, status: response.status };
       const next: ObjectMap = { 'ConfigMap.v1': {} };
-      for (const c of response.children) next[`${c.kind}.${c.apiVersion}`]![`shop/${c.metadata.name}`] = { ...c, metadata: { ...c.metadata, namespace: 'shop' } };
+      for (const c of response.children)
+        next[`${c.kind}.${c.apiVersion}`]![`shop/${c.metadata.name}`] = { ...c, metadata: { ...c.metadata, namespace: 'shop' } };
       children = next;
       return response;
     },
@@ -227,7 +256,11 @@ t.test('create: CREATING waits with a requeue and no write; TTL and backups foll
   t.same(h.ddb.ops(), ['DescribeTable', 'CreateTable']);
   t.equal(cond(first, 'Ready').reason, 'Creating');
   t.equal(first.resyncAfterSeconds, 10);
-  t.same(first.children.map((c) => c.metadata.name), ['orders-table'], 'the ConfigMap as soon as the ARN is known');
+  t.same(
+    first.children.map((c) => c.metadata.name),
+    ['orders-table'],
+    'the ConfigMap as soon as the ARN is known',
+  );
   h.ddb.calls = [];
   const waiting = await h.sync();
   t.equal(cond(waiting, 'Ready').reason, 'Creating');
@@ -236,7 +269,10 @@ t.test('create: CREATING waits with a requeue and no write; TTL and backups foll
   h.ddb.settle();
   h.ddb.calls = [];
   const ready = await h.sync();
-  t.same(h.ddb.writes().map((c) => c.op), ['UpdateTimeToLive', 'UpdateContinuousBackups']);
+  t.same(
+    h.ddb.writes().map((c) => c.op),
+    ['UpdateTimeToLive', 'UpdateContinuousBackups'],
+  );
   t.equal(cond(ready, 'Ready').status, 'True');
   t.equal(ready.status.timeToLiveStatus, 'ENABLING');
   t.equal(ready.status.pointInTimeRecoveryStatus, 'ENABLED');
@@ -262,7 +298,22 @@ t.test('indexes are created and deleted one UpdateTable at a time, never while U
   h.setSpec({ ...SEED_004_SPEC, globalSecondaryIndexes: [gsi('by-a', 'a'), gsi('by-b', 'b')] });
   h.ddb.calls = [];
   const first = await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.GlobalSecondaryIndexUpdates), [[{ Create: { IndexName: 'by-a', KeySchema: [{ AttributeName: 'a', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' }, ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }]], 'one creation');
+  t.same(
+    h.ddb.writes().map((c) => c.input.GlobalSecondaryIndexUpdates),
+    [
+      [
+        {
+          Create: {
+            IndexName: 'by-a',
+            KeySchema: [{ AttributeName: 'a', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'ALL' },
+            ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+          },
+        },
+      ],
+    ],
+    'one creation',
+  );
   t.equal(cond(first, 'Ready').reason, 'Updating');
   t.equal(cond(first, 'Ready').status, 'False');
   for (let i = 0; i < 2; i++) {
@@ -275,19 +326,35 @@ t.test('indexes are created and deleted one UpdateTable at a time, never while U
   h.ddb.settle();
   h.ddb.calls = [];
   await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.GlobalSecondaryIndexUpdates[0].Create.IndexName), ['by-b'], 'the second creation, on the next sync');
+  t.same(
+    h.ddb.writes().map((c) => c.input.GlobalSecondaryIndexUpdates[0].Create.IndexName),
+    ['by-b'],
+    'the second creation, on the next sync',
+  );
   h.ddb.settle();
   const done = await h.sync();
   t.equal(cond(done, 'Ready').status, 'True');
   t.same(done.status.managedIndexNames, ['by-a', 'by-b']);
-  t.same(done.status.globalSecondaryIndexes, [{ name: 'by-a', status: 'ACTIVE' }, { name: 'by-b', status: 'ACTIVE' }]);
+  t.same(done.status.globalSecondaryIndexes, [
+    { name: 'by-a', status: 'ACTIVE' },
+    { name: 'by-b', status: 'ACTIVE' },
+  ]);
 
   // An index someone else adds is never deleted; ours are, one per call.
-  h.ddb.table!.GlobalSecondaryIndexes!.push({ IndexName: 'theirs', KeySchema: [{ AttributeName: 'a', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' }, IndexStatus: 'ACTIVE', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } });
+  h.ddb.table!.GlobalSecondaryIndexes!.push({
+    IndexName: 'theirs',
+    KeySchema: [{ AttributeName: 'a', KeyType: 'HASH' }],
+    Projection: { ProjectionType: 'KEYS_ONLY' },
+    IndexStatus: 'ACTIVE',
+    ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+  });
   h.setSpec(SEED_004_SPEC);
   h.ddb.calls = [];
   const removing = await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.GlobalSecondaryIndexUpdates), [[{ Delete: { IndexName: 'by-a' } }]]);
+  t.same(
+    h.ddb.writes().map((c) => c.input.GlobalSecondaryIndexUpdates),
+    [[{ Delete: { IndexName: 'by-a' } }]],
+  );
   t.equal(cond(removing, 'Ready').status, 'False');
   h.ddb.table!.TableStatus = 'ACTIVE'; // the table is ACTIVE again while the index is still DELETING
   h.ddb.calls = [];
@@ -298,11 +365,18 @@ t.test('indexes are created and deleted one UpdateTable at a time, never while U
   h.ddb.settle();
   h.ddb.calls = [];
   await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.GlobalSecondaryIndexUpdates), [[{ Delete: { IndexName: 'by-b' } }]], 'then the next deletion');
+  t.same(
+    h.ddb.writes().map((c) => c.input.GlobalSecondaryIndexUpdates),
+    [[{ Delete: { IndexName: 'by-b' } }]],
+    'then the next deletion',
+  );
   h.ddb.settle();
   const gone = await h.sync();
   t.equal(cond(gone, 'Ready').status, 'True');
-  t.same(h.ddb.table!.GlobalSecondaryIndexes!.map((g) => g.IndexName), ['theirs']);
+  t.same(
+    h.ddb.table!.GlobalSecondaryIndexes!.map((g) => g.IndexName),
+    ['theirs'],
+  );
   t.same(gone.status.managedIndexNames, undefined, 'nothing managed any more');
 });
 
@@ -323,14 +397,27 @@ t.test('a capacity change is sent once, even while DynamoDB is still applying it
 
 t.test('several changes: one UpdateTable per sync, in order, Ready only at the end', async (t) => {
   const h = await converged(SEED_004_SPEC);
-  h.setSpec({ ...SEED_004_SPEC, readCapacityUnits: 6, deletionProtection: true, stream: { viewType: 'NEW_IMAGE' }, encryption: { keyType: 'AWS_MANAGED' }, tableClass: 'STANDARD_INFREQUENT_ACCESS' });
+  h.setSpec({
+    ...SEED_004_SPEC,
+    readCapacityUnits: 6,
+    deletionProtection: true,
+    stream: { viewType: 'NEW_IMAGE' },
+    encryption: { keyType: 'AWS_MANAGED' },
+    tableClass: 'STANDARD_INFREQUENT_ACCESS',
+  });
   const order: string[] = [];
   for (let i = 0; i < 10; i++) {
     h.ddb.calls = [];
     const r = await h.sync();
     const writes = h.ddb.writes();
     t.ok(writes.length <= 1, 'at most one write per sync');
-    order.push(...writes.map((w) => Object.keys(w.input).filter((k) => k !== 'TableName').join('+')));
+    order.push(
+      ...writes.map((w) =>
+        Object.keys(w.input)
+          .filter((k) => k !== 'TableName')
+          .join('+'),
+      ),
+    );
     if (cond(r, 'Ready').status === 'True') break;
     h.ddb.settle();
   }
@@ -345,13 +432,19 @@ t.test('the stream view type changes off, then on: a new stream ARN in the Confi
   h.setSpec({ ...SEED_004_SPEC, stream: { viewType: 'KEYS_ONLY' } });
   h.ddb.calls = [];
   const off = await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.StreamSpecification), [{ StreamEnabled: false }]);
+  t.same(
+    h.ddb.writes().map((c) => c.input.StreamSpecification),
+    [{ StreamEnabled: false }],
+  );
   t.equal(off.status.streamArn, undefined, 'no stream ARN while off');
   t.notOk((off.children[0] as unknown as { data: Record<string, string> }).data.STREAM_ARN, 'nor in the ConfigMap');
   h.ddb.settle();
   h.ddb.calls = [];
   const on = await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.StreamSpecification), [{ StreamEnabled: true, StreamViewType: 'KEYS_ONLY' }]);
+  t.same(
+    h.ddb.writes().map((c) => c.input.StreamSpecification),
+    [{ StreamEnabled: true, StreamViewType: 'KEYS_ONLY' }],
+  );
   h.ddb.settle();
   const ready = await h.sync();
   t.equal(cond(ready, 'Ready').status, 'True', JSON.stringify(on.status.conditions));
@@ -365,7 +458,10 @@ t.test('a TTL attribute change: off, wait for DynamoDB (no call), then on', asyn
   h.setSpec({ ...SEED_004_SPEC, timeToLive: { attributeName: 'expires' } });
   h.ddb.calls = [];
   const off = await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.TimeToLiveSpecification), [{ Enabled: false, AttributeName: 'old' }]);
+  t.same(
+    h.ddb.writes().map((c) => c.input.TimeToLiveSpecification),
+    [{ Enabled: false, AttributeName: 'old' }],
+  );
   t.equal(cond(off, 'Ready').reason, 'TimeToLivePending');
   t.equal(off.resyncAfterSeconds, 300);
   h.ddb.calls = [];
@@ -376,19 +472,25 @@ t.test('a TTL attribute change: off, wait for DynamoDB (no call), then on', asyn
   h.ddb.settle();
   h.ddb.calls = [];
   const on = await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.TimeToLiveSpecification), [{ Enabled: true, AttributeName: 'expires' }]);
+  t.same(
+    h.ddb.writes().map((c) => c.input.TimeToLiveSpecification),
+    [{ Enabled: true, AttributeName: 'expires' }],
+  );
   t.equal(cond(on, 'Ready').status, 'True');
 
   // DynamoDB's own refusal (a change within the hour) is a wait too.
   h.setSpec({ ...SEED_004_SPEC, timeToLive: { attributeName: 'expires', enabled: false } });
   h.ddb.ttl = { TimeToLiveStatus: 'ENABLED', AttributeName: 'expires' };
-  h.ddb.failNext.UpdateTimeToLive = Object.assign(new Error('Time to live has been modified multiple times within a fixed interval'), { name: 'ValidationException', $fault: 'client' });
+  h.ddb.failNext.UpdateTimeToLive = Object.assign(new Error('Time to live has been modified multiple times within a fixed interval'), {
+    name: 'ValidationException',
+    $fault: 'client',
+  });
   const refused = await h.sync();
   t.equal(cond(refused, 'Ready').reason, 'TimeToLivePending');
   t.equal(cond(refused, 'Synced').status, 'True', 'not an error');
 });
 
-t.test('a table busy with someone else\'s change: a short wait, not an error', async (t) => {
+t.test("a table busy with someone else's change: a short wait, not an error", async (t) => {
   const h = await converged(SEED_004_SPEC);
   h.setSpec({ ...SEED_004_SPEC, writeCapacityUnits: 9 });
   h.ddb.failNext.UpdateTable = awsError('ResourceInUseException', 'Attempt to change a resource which is still in use');
@@ -398,7 +500,11 @@ t.test('a table busy with someone else\'s change: a short wait, not an error', a
   t.equal(r.resyncAfterSeconds, 5);
   h.ddb.calls = [];
   await h.sync();
-  t.same(h.ddb.writes().map((c) => c.op), ['UpdateTable'], 'sent on the next sync');
+  t.same(
+    h.ddb.writes().map((c) => c.op),
+    ['UpdateTable'],
+    'sent on the next sync',
+  );
 });
 
 t.test('encryption: a switch from a customer key to the AWS managed key is applied', async (t) => {
@@ -413,7 +519,10 @@ t.test('encryption: a switch from a customer key to the AWS managed key is appli
   h.setSpec({ ...SEED_004_SPEC, encryption: { keyType: 'AWS_MANAGED' } });
   h.ddb.calls = [];
   await h.sync();
-  t.same(h.ddb.writes().map((c) => c.input.SSESpecification), [{ Enabled: true, SSEType: 'KMS' }]);
+  t.same(
+    h.ddb.writes().map((c) => c.input.SSESpecification),
+    [{ Enabled: true, SSEType: 'KMS' }],
+  );
   h.ddb.settle();
   const done = await h.sync();
   t.equal(cond(done, 'Ready').status, 'True');
@@ -432,7 +541,11 @@ t.test('a table DynamoDB cannot decrypt needs a person: a slow requeue', async (
   t.equal(cond(r, 'Ready').reason, 'InaccessibleEncryptionCredentials');
   t.match(cond(r, 'Ready').message, /restore access to the key/);
   t.equal(r.resyncAfterSeconds, 300);
-  t.same(r.children.map((c) => c.metadata.name), ['orders-table'], 'children kept');
+  t.same(
+    r.children.map((c) => c.metadata.name),
+    ['orders-table'],
+    'children kept',
+  );
 });
 
 t.test('a table whose tags are not readable yet while CREATING: wait, judge ownership later', async (t) => {
@@ -465,7 +578,10 @@ t.test('finalize: deletion protection waits with a clear condition; lifted only 
   h.setSpec({ ...SEED_004_SPEC, deletionProtection: false });
   h.ddb.calls = [];
   const deleting = await h.sync(true);
-  t.same(h.ddb.writes().map((c) => c.op), ['UpdateTable', 'DeleteTable']);
+  t.same(
+    h.ddb.writes().map((c) => c.op),
+    ['UpdateTable', 'DeleteTable'],
+  );
   t.same(h.ddb.writes()[0]!.input, { TableName: NAME, DeletionProtectionEnabled: false });
   t.equal(deleting.finalized, false, 'DynamoDB still DELETING: not finalized');
   t.equal(cond(deleting, 'Ready').reason, 'Deleting');

@@ -24,7 +24,16 @@ t.test('readiness: ACTIVE and settled is Ready; everything else waits with a req
     [observed({}, { pending: ['createIndex:b'] }), 'Updating', 5],
     [observed({}, { blocked: { reason: 'TimeToLivePending', message: 'm', seconds: 300 } }), 'TimeToLivePending', 300],
     [observed({}, { pending: ['stream'], blocked: { reason: 'TimeToLivePending', message: 'm', seconds: 300 } }), 'Updating', 5],
-    [observed({ GlobalSecondaryIndexes: [{ IndexName: 'a', IndexStatus: 'ACTIVE' }, { IndexName: 'b', IndexStatus: 'CREATING', Backfilling: true }] }), 'IndexCreating', 10],
+    [
+      observed({
+        GlobalSecondaryIndexes: [
+          { IndexName: 'a', IndexStatus: 'ACTIVE' },
+          { IndexName: 'b', IndexStatus: 'CREATING', Backfilling: true },
+        ],
+      }),
+      'IndexCreating',
+      10,
+    ],
     [observed({ GlobalSecondaryIndexes: [{ IndexName: 'a', IndexStatus: 'DELETING' }] }), 'IndexDeleting', 10],
     [observed({ SSEDescription: { Status: 'UPDATING' } }), 'EncryptionUpdating', 10],
   ];
@@ -33,12 +42,20 @@ t.test('readiness: ACTIVE and settled is Ready; everything else waits with a req
     t.match(r, { ready: false, reason, requeueSeconds: seconds }, reason);
     t.notOk((r as { acceptsUpdates?: boolean }).acceptsUpdates, `${reason}: no write meanwhile`);
   }
-  t.match(tableReadiness(observed({ GlobalSecondaryIndexes: [{ IndexName: 'b', IndexStatus: 'CREATING', Backfilling: true }] })), { message: /b \(CREATING, backfilling\)/ });
+  t.match(tableReadiness(observed({ GlobalSecondaryIndexes: [{ IndexName: 'b', IndexStatus: 'CREATING', Backfilling: true }] })), {
+    message: /b \(CREATING, backfilling\)/,
+  });
   t.equal(camelCase('REPLICATION_NOT_AUTHORIZED'), 'ReplicationNotAuthorized');
 });
 
 t.test('status: what apps and people need, every key present so nothing lingers', async (t) => {
-  const desired = desiredOf({ ...SEED_004_SPEC, region: 'eu-west-1', tags: { team: 'b', app: 'a' }, globalSecondaryIndexes: [{ name: 'by-x', hashAttribute: { name: 'x', type: 'S' }, readCapacityUnits: 1, writeCapacityUnits: 1 }], timeToLive: { attributeName: 'ttl' } });
+  const desired = desiredOf({
+    ...SEED_004_SPEC,
+    region: 'eu-west-1',
+    tags: { team: 'b', app: 'a' },
+    globalSecondaryIndexes: [{ name: 'by-x', hashAttribute: { name: 'x', type: 'S' }, readCapacityUnits: 1, writeCapacityUnits: 1 }],
+    timeToLive: { attributeName: 'ttl' },
+  });
   const s = tableStatus(
     desired,
     observed(
@@ -46,27 +63,40 @@ t.test('status: what apps and people need, every key present so nothing lingers'
         BillingModeSummary: { BillingMode: 'PAY_PER_REQUEST' },
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
         LatestStreamArn: `${ARN}/stream/x`,
-        GlobalSecondaryIndexes: [{ IndexName: 'old', IndexStatus: 'DELETING' }, { IndexName: 'by-x', IndexStatus: 'CREATING' }],
+        GlobalSecondaryIndexes: [
+          { IndexName: 'old', IndexStatus: 'DELETING' },
+          { IndexName: 'by-x', IndexStatus: 'CREATING' },
+        ],
       },
       { timeToLive: { status: 'ENABLED', attributeName: 'ttl' } },
     ),
     { managedIndexNames: ['old', 'gone'] },
   );
-  t.same(s, {
-    tableName: 'awshooks-shop-orders',
-    tableArn: ARN,
-    region: 'eu-west-1',
-    tableStatus: 'ACTIVE',
-    billingMode: 'PAY_PER_REQUEST',
-    streamArn: `${ARN}/stream/x`,
-    globalSecondaryIndexes: [{ name: 'by-x', status: 'CREATING' }, { name: 'old', status: 'DELETING' }],
-    timeToLiveStatus: 'ENABLED',
-    pointInTimeRecoveryStatus: undefined,
-    managedIndexNames: ['by-x', 'old'],
-    customerKmsKeyArn: undefined,
-    managedTagKeys: ['app', 'team'],
-  }, 'an index being removed stays managed until gone; one already gone is forgotten');
-  const plain = tableStatus(desiredOf(SEED_004_SPEC), observed({ LatestStreamArn: `${ARN}/stream/x`, StreamSpecification: { StreamEnabled: false } }), { streamArn: 'old', managedIndexNames: ['gone'] });
+  t.same(
+    s,
+    {
+      tableName: 'awshooks-shop-orders',
+      tableArn: ARN,
+      region: 'eu-west-1',
+      tableStatus: 'ACTIVE',
+      billingMode: 'PAY_PER_REQUEST',
+      streamArn: `${ARN}/stream/x`,
+      globalSecondaryIndexes: [
+        { name: 'by-x', status: 'CREATING' },
+        { name: 'old', status: 'DELETING' },
+      ],
+      timeToLiveStatus: 'ENABLED',
+      pointInTimeRecoveryStatus: undefined,
+      managedIndexNames: ['by-x', 'old'],
+      customerKmsKeyArn: undefined,
+      managedTagKeys: ['app', 'team'],
+    },
+    'an index being removed stays managed until gone; one already gone is forgotten',
+  );
+  const plain = tableStatus(desiredOf(SEED_004_SPEC), observed({ LatestStreamArn: `${ARN}/stream/x`, StreamSpecification: { StreamEnabled: false } }), {
+    streamArn: 'old',
+    managedIndexNames: ['gone'],
+  });
   t.ok('streamArn' in plain && plain.streamArn === undefined, 'a disabled stream: the key is there, undefined, to override the previous status');
   t.equal(plain.billingMode, 'PROVISIONED');
   t.equal(plain.managedIndexNames, undefined);
@@ -77,9 +107,16 @@ t.test('status: the customer KMS key is remembered while the table uses it', asy
   const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   const onKey = observed({ SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: KEY } });
   t.equal(tableStatus(desiredOf({ ...SEED_004_SPEC, encryption: { keyType: 'CUSTOMER_MANAGED', kmsKeyId: KEY } }), onKey, undefined).customerKmsKeyArn, KEY);
-  t.equal(tableStatus(desiredOf({ ...SEED_004_SPEC, encryption: { keyType: 'AWS_MANAGED' } }), onKey, { customerKmsKeyArn: KEY }).customerKmsKeyArn, KEY, 'still on it: kept until the switch is done');
+  t.equal(
+    tableStatus(desiredOf({ ...SEED_004_SPEC, encryption: { keyType: 'AWS_MANAGED' } }), onKey, { customerKmsKeyArn: KEY }).customerKmsKeyArn,
+    KEY,
+    'still on it: kept until the switch is done',
+  );
   const onAwsKey = observed({ SSEDescription: { Status: 'ENABLED', SSEType: 'KMS', KMSMasterKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/other' } });
-  t.equal(tableStatus(desiredOf({ ...SEED_004_SPEC, encryption: { keyType: 'AWS_MANAGED' } }), onAwsKey, { customerKmsKeyArn: KEY }).customerKmsKeyArn, undefined);
+  t.equal(
+    tableStatus(desiredOf({ ...SEED_004_SPEC, encryption: { keyType: 'AWS_MANAGED' } }), onAwsKey, { customerKmsKeyArn: KEY }).customerKmsKeyArn,
+    undefined,
+  );
   t.equal(tableStatus(desiredOf(SEED_004_SPEC), observed(), undefined).customerKmsKeyArn, undefined);
 });
 
@@ -92,12 +129,23 @@ t.test('children: the ConfigMap from status only, STREAM_ARN only while enabled'
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: 'orders-table', labels: { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Table', 'awshooks.dev/owner-name': 'orders' } },
+      metadata: {
+        name: 'orders-table',
+        labels: { 'app.kubernetes.io/managed-by': 'awshooks', 'awshooks.dev/owner-kind': 'Table', 'awshooks.dev/owner-name': 'orders' },
+      },
       data: { TABLE_NAME: 'awshooks-shop-orders', TABLE_ARN: ARN, AWS_REGION: 'eu-west-1' },
     },
   ]);
   const withStream = tableChildren({ ...base, status: { ...status, streamArn: `${ARN}/stream/1` } });
-  t.same((withStream[0] as unknown as { data: Record<string, string> }).data, { TABLE_NAME: 'awshooks-shop-orders', TABLE_ARN: ARN, STREAM_ARN: `${ARN}/stream/1`, AWS_REGION: 'eu-west-1' });
+  t.same((withStream[0] as unknown as { data: Record<string, string> }).data, {
+    TABLE_NAME: 'awshooks-shop-orders',
+    TABLE_ARN: ARN,
+    STREAM_ARN: `${ARN}/stream/1`,
+    AWS_REGION: 'eu-west-1',
+  });
   t.equal(configMapName('dynamo-table'), 'dynamo-table-table');
-  t.doesNotThrow(() => tableChildren({ ...base, parent: { ...parent, spec: { bogus: true } } as never, status: { tableArn: ARN } }), 'never throws, whatever the spec and status');
+  t.doesNotThrow(
+    () => tableChildren({ ...base, parent: { ...parent, spec: { bogus: true } } as never, status: { tableArn: ARN } }),
+    'never throws, whatever the spec and status',
+  );
 });
