@@ -3,6 +3,7 @@ import type { LifecycleRule as S3LifecycleRule } from '@aws-sdk/client-s3';
 import type { Delta } from '../core/kind.js';
 import { sameKmsKey } from '../shared/kms.js';
 import { tagDelta } from '../core/ownership.js';
+import { withoutKeys } from '../shared/tags.js';
 import { sameResourcePolicy } from '../shared/resource-policy.js';
 import type { BucketStatus } from '../../schemas/bucket.js';
 import type { BucketDesired, DesiredEncryption, PublicAccessBlock } from './desired.js';
@@ -91,9 +92,7 @@ export function bucketDelta(desired: BucketDesired, observed: BucketObserved, pr
   const managedKeys = previous?.bucketName === desired.bucketName ? (previous.managedTagKeys ?? []) : [];
   const { toAdd, toRemove } = tagDelta({ ...desired.tags, ...desired.ownerTags }, observed.tags, managedKeys);
   if (Object.keys(toAdd).length > 0 || toRemove.length > 0) {
-    const tagSet = { ...observed.tags, ...toAdd };
-    for (const k of toRemove) delete tagSet[k];
-    delta.tagSet = tagSet;
+    delta.tagSet = withoutKeys({ ...observed.tags, ...toAdd }, toRemove);
     delta.paths.push('tags');
   }
   if (desired.versioning && observed.versioning !== undefined) {

@@ -160,11 +160,12 @@ function canonicalS3Rule(rule: S3LifecycleRule): CanonicalRule {
   const and = filter.And;
   const tags: Record<string, string> = {};
   for (const t of [...(filter.Tag ? [filter.Tag] : []), ...(and?.Tags ?? [])]) if (t.Key !== undefined) tags[t.Key] = t.Value ?? '';
-  // NOTE: old rules carry Prefix on the rule itself instead of a Filter.
+  // NOTE: old rules carry Prefix on the rule itself instead of a Filter (deprecated by S3, still returned for them).
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- read only, to understand rules written by others
   const prefix = filter.Prefix ?? and?.Prefix ?? rule.Prefix ?? '';
   const unsupported = {
     date: rule.Expiration?.Date,
-    transitionDates: rule.Transitions?.some((t) => t.Date !== undefined) || undefined,
+    transitionDates: rule.Transitions?.some((t) => t.Date !== undefined) === true ? true : undefined,
     sizes: [filter.ObjectSizeGreaterThan, filter.ObjectSizeLessThan, and?.ObjectSizeGreaterThan, and?.ObjectSizeLessThan].filter((v) => v !== undefined),
     newer: [
       rule.NoncurrentVersionExpiration?.NewerNoncurrentVersions,

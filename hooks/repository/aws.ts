@@ -23,6 +23,7 @@ import type { KindContext, ResourceManager } from '../core/kind.js';
 import { ownership } from '../core/ownership.js';
 import { parsePolicyDocument } from '../shared/policy-document.js';
 import type { RepositoryStatus } from '../../schemas/repository.js';
+import { withoutKeys } from '../shared/tags.js';
 import { policiesToRead, repositoryDelta, type RepositoryDelta, type RepositoryObserved } from './delta.js';
 import type { RepositoryDesired, RepositoryEncryption } from './desired.js';
 import { lifecyclePolicyText } from './lifecycle.js';
@@ -84,7 +85,7 @@ export function repositoryManager(
     }
     if (delta.tagsToRemove.length) {
       await c.send(new UntagResourceCommand({ resourceArn: observed.arn, tagKeys: delta.tagsToRemove }));
-      for (const k of delta.tagsToRemove) delete next.tags[k];
+      next.tags = withoutKeys(next.tags, delta.tagsToRemove);
     }
     if (delta.imageTagMutability) {
       await c.send(new PutImageTagMutabilityCommand({ repositoryName, imageTagMutability: delta.imageTagMutability }));

@@ -102,5 +102,6 @@ export function repositoryDelta(desired: RepositoryDesired, observed: Repository
 }
 
 function partitionOfArn(arn: string): string {
-  return arn.split(':')[1] || 'aws';
+  const partition = arn.split(':')[1];
+  return partition === undefined || partition === '' ? 'aws' : partition;
 }

@@ -1,6 +1,6 @@
 /** Pure: a Repository's status fields and its children. */
 import type { ChildrenInput } from '../core/kind.js';
-import type { KubeObject, Parent } from '../core/types.js';
+import type { KubeObject } from '../core/types.js';
 import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { RepositorySpec, RepositoryStatus } from '../../schemas/repository.js';

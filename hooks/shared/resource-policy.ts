@@ -96,7 +96,7 @@ function canonicalPrincipal(value: unknown, partition: string): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
   const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
   if (out.AWS !== undefined) {
-    const aws = (Array.isArray(out.AWS) ? out.AWS : [out.AWS]).map((v) =>
+    const aws = (Array.isArray(out.AWS) ? (out.AWS as unknown[]) : [out.AWS]).map((v: unknown) =>
       typeof v === 'string' && /^\d{12}$/.test(v) ? `arn:${partition}:iam::${v}:root` : v,
     );
     out.AWS = aws.length === 1 ? aws[0] : aws;
@@ -107,7 +107,7 @@ function canonicalPrincipal(value: unknown, partition: string): unknown {
 function canonicalDocument(document: unknown, partition: string): unknown {
   if (!document || typeof document !== 'object' || Array.isArray(document)) return document;
   const doc = document as Record<string, unknown>;
-  const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement === undefined ? [] : [doc.Statement];
+  const statements: unknown[] = Array.isArray(doc.Statement) ? (doc.Statement as unknown[]) : doc.Statement === undefined ? [] : [doc.Statement];
   return {
     ...doc,
     Statement: statements.map((s) => {

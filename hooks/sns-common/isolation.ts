@@ -32,7 +32,7 @@ export interface ArnScope {
  */
 export function checkSpecArn(arn: string, field: string, service: 'sns' | 'sqs', namespace: string, config: HooksConfig): ArnScope {
   const parsed = parseArn(arn);
-  if (!parsed || parsed.service !== service || !parsed.region || !parsed.account || parsed.resource.includes(':')) {
+  if (parsed?.service !== service || !parsed.region || !parsed.account || parsed.resource.includes(':')) {
     throw new InvalidSpecError(`${field}: "${arn}" is not an ${service.toUpperCase()} ${service === 'sns' ? 'topic' : 'queue'} ARN`);
   }
   const allowList = (service === 'sns' ? config.allowedSnsTopicArns : config.allowedSqsQueueArns) ?? [];

@@ -47,7 +47,8 @@ export interface ParsedArn {
 export function parseArn(arn: string | undefined): ParsedArn | undefined {
   const m = arn?.match(/^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)$/);
   if (!m) return undefined;
-  return { partition: m[1]!, service: m[2]!, region: m[3]!, account: m[4]!, resource: m[5]! };
+  const [, partition = '', svc = '', region = '', account = '', resource = ''] = m;
+  return { partition, service: svc, region, account, resource };
 }
 
 /** The ARN of a topic. */

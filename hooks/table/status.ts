@@ -1,6 +1,6 @@
 /** Pure: a Table's readiness, status fields and ConfigMap child. */
 import type { ChildrenInput, Readiness } from '../core/kind.js';
-import type { KubeObject, Parent } from '../core/types.js';
+import type { KubeObject } from '../core/types.js';
 import { withoutForeignChildren, type WouldBeChild } from '../core/child-names.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { TableSpec, TableStatus } from '../../schemas/table.js';

@@ -15,6 +15,7 @@ import { accountInfo } from '../iam-common/account.js';
 import { topicArnOf } from '../sns-common/names.js';
 import { readTopicTags, SNS_NOT_FOUND } from '../sns-common/topics.js';
 import type { TopicStatus } from '../../schemas/topic.js';
+import { withoutKeys } from '../shared/tags.js';
 import type { TopicDelta, TopicObserved } from './delta.js';
 import type { TopicDesired } from './desired.js';
 
@@ -101,9 +102,8 @@ export function topicManager(ctx: KindContext): ResourceManager<TopicDesired, To
       }
       if (d.tagsToRemove.length > 0) {
         await sns.send(new UntagResourceCommand({ ResourceArn: observed.arn, TagKeys: d.tagsToRemove }));
-        for (const k of d.tagsToRemove) delete tags[k];
       }
-      return { arn: observed.arn, attributes, tags };
+      return { arn: observed.arn, attributes, tags: withoutKeys(tags, d.tagsToRemove) };
     },
 
     /**

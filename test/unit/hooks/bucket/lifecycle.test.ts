@@ -154,6 +154,7 @@ t.test('comparison by meaning', async (t) => {
   ];
   const s3Form: S3LifecycleRule[] = [
     { ID: 'all', Status: 'Enabled', Filter: {}, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } },
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- an old rule written by another tool carries Prefix on the rule
     { ID: 'logs', Status: 'Enabled', Prefix: 'logs/', Expiration: { Days: 365 }, Transitions: [{ Days: 30, StorageClass: 'STANDARD_IA' }] },
   ];
   t.ok(sameLifecycleRules(desired, s3Form), 'rule order, an empty Filter vs Prefix "", a legacy rule-level Prefix');
@@ -168,6 +169,7 @@ t.test('comparison by meaning', async (t) => {
     ['other days', [s3Form[0]!, { ...s3Form[1]!, Expiration: { Days: 30 } }]],
     ['a rule missing', [s3Form[1]!]],
     ['an extra rule', [...s3Form, { ID: 'extra', Status: 'Enabled', Filter: {}, Expiration: { Days: 1 } }]],
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- an old rule written by another tool carries Prefix on the rule
     ['other prefix', [s3Form[0]!, { ...s3Form[1]!, Prefix: 'other/' }]],
     ['a size filter the spec cannot say', [{ ...s3Form[0]!, Filter: { ObjectSizeGreaterThan: 10 } }, s3Form[1]!]],
     ['an expiration date', [s3Form[0]!, { ...s3Form[1]!, Expiration: { Date: new Date('2030-01-01T00:00:00Z') } }]],
