@@ -6,7 +6,7 @@
  */
 import { KINDS } from '../../hooks/registry.js';
 import type { AnyKind } from '../../hooks/core/kind.js';
-
+import type { ObjectMap, Parent, RelatedResourceRule, SyncResponse } from '../../hooks/core/types.js';
 import { TEST_TOKEN, type TestApp } from './app.js';
 
 const kindOf = (apiVersion: string, kind: string): AnyKind => {
