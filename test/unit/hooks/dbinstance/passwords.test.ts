@@ -34,6 +34,9 @@ t.test('an observed Secret with an empty password: wait for it, and the child ge
   const parent = { apiVersion: 'rds.awshooks.dev/v1alpha1', kind: 'DBInstance', metadata: { name: 'shop', namespace: 'team-a', uid: 'uid-shop' }, spec } as Parent<DBInstanceSpec, DBInstanceStatus>;
   const input = { parent, spec, children: secrets({ password: b64(''), username: b64('sysadmin') }), related: {}, config: DEFAULT_HOOKS_CONFIG, owner, finalizing: false, now: new Date() };
   t.throws(() => desiredDBInstance(input), { reason: 'WaitingForSecret', message: /Secret shop-master/ }, 'not InvalidSecret: the Secret is being written');
+  const noKey = { ...input, children: secrets({ username: b64('sysadmin') }) };
+  t.throws(() => desiredDBInstance(noKey), { reason: 'WaitingForSecret', message: /Secret shop-master/ }, 'a Secret without a password key: wait for ours');
+  t.equal(childPassword(noKey.children, 'team-a', 'shop-master', () => 'Generated-pw-0123456789'), 'Generated-pw-0123456789');
   t.equal(childPassword(input.children, 'team-a', 'shop-master', () => 'Generated-pw-0123456789'), 'Generated-pw-0123456789', 'an empty password is replaced');
   t.equal(childPassword(secrets({ password: b64('Kept-pw-0123456789ab') }), 'team-a', 'shop-master', () => 'x'), 'Kept-pw-0123456789ab', 'a password is never regenerated');
 });
