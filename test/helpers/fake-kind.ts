@@ -115,11 +115,14 @@ export function widgetKind(
     resource: (ctx) => ({
       readOne: (desired) => aws.readOne(desired),
       create: (desired) => aws.create(desired, ctx.owner),
-      update: (_desired, observed) => Promise.resolve(observed),
+      update: (desired, observed) => {
+        aws.calls.push(`update ${desired.name}`);
+        return Promise.resolve(observed);
+      },
       delete: (desired) => aws.delete(desired),
     }),
     tagsOf: (observed) => observed.tags,
-    delta: () => ({ paths: [] }),
+    delta: (desired) => ({ paths: desired.name.endsWith('-changed') ? ['name'] : [] }),
     status: (desired) => ({ widgetName: desired.name }),
     children: ({ parent }): KubeObject[] => [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${parent.metadata.name}-widget` }, data: {} }],
     existsPerStatus: (status) => Boolean(status?.widgetName),

@@ -67,3 +67,14 @@ t.test('other create errors are answered as before', async (t) => {
   t.equal(ready(answer)?.reason, 'Throttling');
   t.same(aws.calls, [`readOne ${DERIVED}`, `create ${DERIVED}`], 'no second read');
 });
+
+t.test('an existing resource that matches the spec gets no update call; one that differs gets one', async (t) => {
+  const aws = new FakeAws();
+  aws.put(DERIVED, widgetOwner());
+  await sync(aws);
+  t.same(aws.calls, [`readOne ${DERIVED}`], 'no delta: read only');
+  const changed = new FakeAws();
+  changed.put('awshooks-team-a-changed', widgetOwner());
+  await sync(changed, widgetParent({ widgetName: 'awshooks-team-a-changed' }));
+  t.same(changed.calls, ['readOne awshooks-team-a-changed', 'update awshooks-team-a-changed'], 'a delta: one update');
+});

@@ -203,6 +203,66 @@ t.test('invalid spec: a kind that cannot name its candidates only finalizes unde
   t.equal((await finalize(kind, widgetParent({ size: 7, deletionPolicy: 'Retain' }))).finalized, true);
 });
 
+t.test('finalize reads what the spec holds whatever its shape, and says what it did', async (t) => {
+  const aws = new FakeAws();
+  aws.put('awshooks-team-a-old', widgetOwner());
+  const nullSpec = await finalize(widgetKind(aws), { ...widgetParent({}, { widgetName: 'awshooks-team-a-old' }), spec: null as never });
+  t.equal(nullSpec.finalized, true, 'a null spec');
+  t.notOk(aws.store.has('awshooks-team-a-old'), 'what status names is deleted');
+
+  const deleted = new FakeAws();
+  deleted.put(DERIVED, widgetOwner());
+  const said = await finalize(widgetKind(deleted), widgetParent({ size: 7 }));
+  t.match(ready(said)?.message, /what this parent owned in AWS is deleted \(the spec is not valid: InvalidSpec: spec\.size: 7 is not allowed\)/);
+  const none = await finalize(widgetKind(new FakeAws()), widgetParent({ size: 7 }));
+  t.match(ready(none)?.message, /nothing this parent owns remains in AWS/);
+
+  // A kind whose desired() fails with a bug: finalize still finds and deletes what is ours.
+  const buggy = new FakeAws();
+  buggy.put(DERIVED, widgetOwner());
+  const kind = widgetKind(buggy, {
+    desired: () => {
+      throw new TypeError('x is undefined');
+    },
+  });
+  const afterBug = await finalize(kind, widgetParent({}));
+  t.equal(afterBug.finalized, true);
+  t.notOk(buggy.store.has(DERIVED));
+  t.match(ready(afterBug)?.message, /the spec could not be read/);
+
+  const foreign = new FakeAws();
+  foreign.put(DERIVED, widgetOwner('w', 'team-b'));
+  t.match(ready(await finalize(widgetKind(foreign), widgetParent({})))?.message, /belongs to Widget team-b\/w/);
+  const unowned = new FakeAws();
+  unowned.put(DERIVED);
+  t.match(ready(await finalize(widgetKind(unowned), widgetParent({})))?.message, /was not created by awshooks/);
+});
+
+t.test('each candidate is read once, and a kind without candidates finalizes a valid spec as before', async (t) => {
+  const aws = new FakeAws();
+  const twice = widgetKind(aws, {
+    orphanCandidates: () => [
+      { name: 'awshooks-team-a-x', adopt: false, deletionPolicy: 'Delete' },
+      { name: 'awshooks-team-a-x', adopt: false, deletionPolicy: 'Delete' },
+    ],
+  });
+  await finalize(twice, widgetParent({ size: 7 }));
+  t.same(aws.calls, ['readOne awshooks-team-a-x'], 'the same resource named twice is read once');
+  const plain = new FakeAws();
+  plain.put(DERIVED, widgetOwner());
+  const answer = await finalize(widgetKind(plain, { orphanCandidates: undefined }), widgetParent({}));
+  t.equal(answer.finalized, true);
+  t.notOk(plain.store.has(DERIVED));
+});
+
+t.test('an absent deletionPolicy is the schema default even when the kind has a safe default', async (t) => {
+  const aws = new FakeAws();
+  aws.put(DERIVED, widgetOwner());
+  const answer = await finalize(widgetKind(aws, { safeDeletionPolicy: 'Retain' }), widgetParent({ size: 7 }));
+  t.equal(ready(answer)?.reason, 'Deleted', 'absent: Delete (what the API server stores), not the safe default');
+  t.notOk(aws.store.has(DERIVED));
+});
+
 t.test('deletionPolicyAsWritten reads the plain value, or the safe default', async (t) => {
   t.equal(deletionPolicyAsWritten(queueKind, { deletionPolicy: 'Retain' }), 'Retain');
   t.equal(deletionPolicyAsWritten(queueKind, {}), 'Delete', 'absent: the schema default the API server applies');
