@@ -1,9 +1,7 @@
 /** The `Bucket` kind (s3.awshooks.dev/v1alpha1): spec and status schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, DeletionPolicy, Region, StringEnum, StringMap, Tags } from './common.js';
+import { Adopt, BaseStatusProperties, DeletionPolicy, Region, StringEnum, StringMap, Tags, immutableFields } from './common.js';
 import { ResourcePolicyDocumentSchema } from './resource-policy.js';
-
-const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${field} is immutable` }];
 
 /** S3 storage classes a lifecycle transition may move objects to, in S3's waterfall order. */
 export const TRANSITION_STORAGE_CLASSES = ['STANDARD_IA', 'INTELLIGENT_TIERING', 'ONEZONE_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE'] as const;
@@ -126,7 +124,6 @@ export const BucketSpecSchema = Type.Object(
         pattern: BUCKET_NAME_PATTERN,
         description:
           'S3 bucket name. Default: <prefix>-<namespace>-<name> (cut to 63 characters with a hash suffix). Must start with <prefix>-<namespace>-. Lower-case letters, digits and hyphens. Bucket names are global across all AWS accounts. Immutable.',
-        'x-kubernetes-validations': immutable('bucketName'),
       }),
     ),
     versioning: Type.Optional(
@@ -164,9 +161,10 @@ export const BucketSpecSchema = Type.Object(
 export type BucketSpec = Static<typeof BucketSpecSchema>;
 
 /** CEL rules on the whole Bucket spec (field rules do not fire when an optional field is added or removed). */
-export const BUCKET_SPEC_VALIDATIONS = [
-  { rule: 'has(self.bucketName) == has(oldSelf.bucketName)', message: 'bucketName is immutable: it cannot be added or removed after creation' },
-];
+export const BUCKET_SPEC_VALIDATIONS = immutableFields({
+  region: 'region is immutable',
+  bucketName: 'bucketName is immutable: it cannot be set, changed or removed after creation',
+});
 
 /** Bucket status. */
 export const BucketStatusSchema = Type.Object(

@@ -1,9 +1,7 @@
 /** The `Repository` kind (ecr.awshooks.dev/v1alpha1): spec and status schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, DeletionPolicy, Region, StringEnum, Tags } from './common.js';
+import { Adopt, BaseStatusProperties, DeletionPolicy, Region, StringEnum, Tags, immutableFields } from './common.js';
 import { ResourcePolicyDocumentSchema } from './resource-policy.js';
-
-const immutable = (field: string) => [{ rule: 'self == oldSelf', message: `${field} is immutable` }];
 
 /** ECR's repository name pattern (components of lower-case letters and digits, separated by . _ - and /). */
 export const ECR_NAME_PATTERN = '^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$';
@@ -78,7 +76,7 @@ export const RepositoryEncryptionSchema = Type.Object(
   {
     additionalProperties: false,
     description: 'Encryption at rest. ECR cannot change it after creation: immutable.',
-    'x-kubernetes-validations': [...immutable('encryption'), { rule: "!has(self.kmsKey) || self.type == 'KMS'", message: 'kmsKey needs type KMS' }],
+    'x-kubernetes-validations': [{ rule: "!has(self.kmsKey) || self.type == 'KMS'", message: 'kmsKey needs type KMS' }],
   },
 );
 
@@ -92,7 +90,6 @@ export const RepositorySpecSchema = Type.Object(
         maxLength: 256,
         pattern: ECR_NAME_PATTERN,
         description: 'ECR repository name. Default: <prefix>/<namespace>/<name>. Must start with <prefix>/<namespace>/. Immutable.',
-        'x-kubernetes-validations': immutable('repositoryName'),
       }),
     ),
     imageTagMutability: StringEnum(['MUTABLE', 'IMMUTABLE'] as const, {
@@ -129,10 +126,11 @@ export const RepositorySpecSchema = Type.Object(
 export type RepositorySpec = Static<typeof RepositorySpecSchema>;
 
 /** CEL rules on the whole Repository spec (field rules do not fire when an optional field is added or removed). */
-export const REPOSITORY_SPEC_VALIDATIONS = [
-  { rule: 'has(self.repositoryName) == has(oldSelf.repositoryName)', message: 'repositoryName is immutable: it cannot be added or removed after creation' },
-  { rule: 'has(self.encryption) == has(oldSelf.encryption)', message: 'encryption is immutable: it cannot be added or removed after creation' },
-];
+export const REPOSITORY_SPEC_VALIDATIONS = immutableFields({
+  region: 'region is immutable',
+  repositoryName: 'repositoryName is immutable: it cannot be set, changed or removed after creation',
+  encryption: 'encryption is immutable: ECR cannot change it after creation',
+});
 
 /** Repository status. */
 export const RepositoryStatusSchema = Type.Object(

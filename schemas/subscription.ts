@@ -1,6 +1,6 @@
 /** The `Subscription` kind (sns.awshooks.dev/v1alpha1): spec and status schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, DeletionPolicy, FreeObject, StringEnum } from './common.js';
+import { Adopt, BaseStatusProperties, DeletionPolicy, FreeObject, StringEnum, immutableFields } from './common.js';
 
 const K8S_NAME = { minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' };
 const TOPIC_ARN = '^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$';
@@ -92,10 +92,14 @@ export type SubscriptionSpec = Static<typeof SubscriptionSpecSchema>;
  * and optional fields cannot be added or removed to change it either. SNS has no way to move a
  * subscription: make a new Subscription instead.
  */
-export const SUBSCRIPTION_SPEC_VALIDATIONS = ['topicRef', 'topicArn', 'queueRef', 'protocol', 'endpoint'].map((f) => ({
-  rule: `has(self.${f}) == has(oldSelf.${f}) && (!has(self.${f}) || self.${f} == oldSelf.${f})`,
-  message: `${f} is immutable: a subscription cannot move to another topic or endpoint (create a new Subscription)`,
-}));
+export const SUBSCRIPTION_SPEC_VALIDATIONS = immutableFields(
+  Object.fromEntries(
+    ['topicRef', 'topicArn', 'queueRef', 'protocol', 'endpoint'].map((f) => [
+      f,
+      `${f} is immutable: a subscription cannot move to another topic or endpoint (create a new Subscription)`,
+    ]),
+  ),
+);
 
 /** Subscription status. */
 export const SubscriptionStatusSchema = Type.Object(

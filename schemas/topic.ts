@@ -1,6 +1,9 @@
 /** The `Topic` kind (sns.awshooks.dev/v1alpha1): spec and status schemas. */
 import { Type, type Static } from '@sinclair/typebox';
-import { Adopt, BaseStatusProperties, DeletionPolicy, FreeObject, Region, Tags } from './common.js';
+import { Adopt, BaseStatusProperties, DeletionPolicy, FreeObject, Region, Tags, immutableFields } from './common.js';
+
+/** Immutable Topic fields: one rule each on the spec, refusing set, change and removal after creation. */
+export const TOPIC_SPEC_VALIDATIONS = immutableFields({ region: 'region is immutable', fifo: 'fifo is immutable' });
 
 /** Topic spec. */
 export const TopicSpecSchema = Type.Object(
@@ -9,7 +12,6 @@ export const TopicSpecSchema = Type.Object(
     fifo: Type.Boolean({
       default: false,
       description: 'A FIFO topic (strict ordering, deduplication; delivers to SQS queues only); its name ends in .fifo. Immutable.',
-      'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'fifo is immutable' }],
     }),
     displayName: Type.Optional(
       Type.String({

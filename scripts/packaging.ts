@@ -101,7 +101,7 @@ export function configValuesSchema(): JsonSchema {
     const description = `${name} (README, Configuration)${prop.default !== undefined ? `; the service's default: ${String(prop.default)}` : ''}`;
     // An empty string leaves the variable out: the service's own default applies.
     properties[name] =
-      prop.type === 'string' && (schema.pattern !== undefined || schema.enum !== undefined)
+      (prop.type === 'string' && (schema.pattern !== undefined || schema.enum !== undefined)) || (prop.type !== 'string' && prop.default === undefined)
         ? { description, anyOf: [{ type: 'string', maxLength: 0 }, schema] }
         : { description, ...schema };
   }
@@ -452,6 +452,8 @@ export const PERSON_NEEDED_REASONS = [
   'MajorVersionUpgradeNotAllowed',
   'NameNotAllowed',
   'KeySchemaMismatch',
+  'WrongRegion',
+  'EncryptionMismatch',
 ] as const;
 
 /** Every Ready=False reason Argo CD should show as Degraded rather than Progressing. */

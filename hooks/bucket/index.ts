@@ -37,6 +37,8 @@ export function makeBucketKind(options: BucketKindOptions = {}): KindDefinition<
     specSchema: BucketSpecSchema,
     statusSchema: BucketStatusSchema,
     specValidations: BUCKET_SPEC_VALIDATIONS,
+    // Seed 000's 30 s, like a Queue: S3 and ECR reads are cheap and settings are often changed by hand.
+    driftCheckIntervalSeconds: 30,
     printerColumns: [
       { name: 'Bucket', type: 'string', jsonPath: '.status.bucketName', description: 'The S3 bucket name' },
       { name: 'Region', type: 'string', jsonPath: '.status.region' },

@@ -40,6 +40,8 @@ export function makeRepositoryKind(
     specSchema: RepositorySpecSchema,
     statusSchema: RepositoryStatusSchema,
     specValidations: REPOSITORY_SPEC_VALIDATIONS,
+    // Seed 000's 30 s, like a Queue: S3 and ECR reads are cheap and settings are often changed by hand.
+    driftCheckIntervalSeconds: 30,
     printerColumns: [
       { name: 'URI', type: 'string', jsonPath: '.status.repositoryUri', description: 'The URI to push to and pull from' },
       { name: 'Mutability', type: 'string', jsonPath: '.spec.imageTagMutability', priority: 1 },

@@ -22,7 +22,7 @@ export const SNS_SERVICE_PRINCIPAL = 'sns.amazonaws.com';
 /** The Sid of the statement for one topic: stable, letters and digits only. */
 export function snsStatementSid(topicArn: string): string {
   // The topic's name for humans, a digest of the whole ARN for uniqueness within the document.
-  const name = topicArn.split(':').at(-1) ?? ''.replace(/[^A-Za-z0-9]/g, '').slice(0, 40);
+  const name = (topicArn.split(':').at(-1) ?? '').replace(/[^A-Za-z0-9]/g, '').slice(0, 40);
   return `${SNS_STATEMENT_SID_PREFIX}${name}${shortHash(topicArn, 8)}`;
 }
 

@@ -24,6 +24,8 @@ export const subscriptionKind: KindDefinition<SubscriptionSpec, SubscriptionDesi
   specSchema: SubscriptionSpecSchema,
   statusSchema: SubscriptionStatusSchema,
   specValidations: SUBSCRIPTION_SPEC_VALIDATIONS,
+  // Seed 000's 30 s, like a Queue: SNS reads are cheap.
+  driftCheckIntervalSeconds: 30,
   printerColumns: [
     { name: 'Topic', type: 'string', jsonPath: '.status.topicArn', description: 'The topic ARN' },
     { name: 'Protocol', type: 'string', jsonPath: '.status.protocol', description: 'sqs, https, email or lambda' },

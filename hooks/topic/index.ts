@@ -4,7 +4,7 @@ import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { SNS_TERMINAL_CODES } from '../sns-common/codes.js';
 import { TOPIC_RELATED_KEY } from '../sns-common/names.js';
-import { TopicSpecSchema, TopicStatusSchema, type TopicSpec, type TopicStatus } from '../../schemas/topic.js';
+import { TOPIC_SPEC_VALIDATIONS, TopicSpecSchema, TopicStatusSchema, type TopicSpec, type TopicStatus } from '../../schemas/topic.js';
 import { topicManager } from './aws.js';
 import { topicDelta, type TopicObserved } from './delta.js';
 import { desiredTopic, type TopicDesired } from './desired.js';
@@ -15,6 +15,8 @@ export { TOPIC_RELATED_KEY };
 /** The Topic kind definition. */
 export const topicKind: KindDefinition<TopicSpec, TopicDesired, TopicObserved, TopicStatus> = {
   names: kindNames({ kind: 'Topic', group: 'sns.awshooks.dev', version: 'v1alpha1', shortNames: ['snstopic'] }),
+  specValidations: TOPIC_SPEC_VALIDATIONS,
+  driftCheckIntervalSeconds: 30,
   specSchema: TopicSpecSchema,
   statusSchema: TopicStatusSchema,
   printerColumns: [

@@ -27,6 +27,7 @@ local degraded = {
   ["DBSubnetGroupDoesNotCoverEnoughAZs"] = true,
   ["DBSubnetGroupNotFoundFault"] = true,
   ["DeletionProtected"] = true,
+  ["EncryptionMismatch"] = true,
   ["EngineMismatch"] = true,
   ["EngineVersionDowngrade"] = true,
   ["EntityAlreadyExists"] = true,
@@ -124,6 +125,7 @@ local degraded = {
   ["UnsupportedOperation"] = true,
   ["ValidationError"] = true,
   ["ValidationException"] = true,
+  ["WrongRegion"] = true,
 }
 
 if obj.metadata ~= nil and obj.metadata.deletionTimestamp ~= nil then

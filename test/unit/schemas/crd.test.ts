@@ -109,6 +109,10 @@ t.test('immutable fields refuse being set, changed or removed: one rule on the s
     roles: [],
     dbinstances: ['region', 'instanceIdentifier', 'engine', 'storageEncrypted', 'kmsKeyId', 'subnetGroupName', 'masterUsername'],
     tables: ['region', 'tableName', 'hashAttribute', 'rangeAttribute'],
+    buckets: ['region', 'bucketName'],
+    repositories: ['region', 'repositoryName'],
+    topics: ['region', 'fifo'],
+    subscriptions: ['topicRef', 'topicArn', 'queueRef', 'protocol', 'endpoint'],
   };
   for (const kind of KINDS) {
     const spec = specSchemaOf(kind);

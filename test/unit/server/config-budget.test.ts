@@ -23,7 +23,7 @@ t.test('per-kind defaults, DRIFT_CHECK_INTERVAL_SECONDS for all, DRIFT_CHECK_INT
 t.test('DRIFT_CHECK_INTERVALS', async (t) => {
   t.same(parseDriftIntervals('Queue=60, role=1800'), { queue: 60, role: 1800 });
   t.same(parseDriftIntervals(''), {});
-  t.throws(() => parseDriftIntervals('topic=60'), ConfigError, 'unknown kind');
+  t.throws(() => parseDriftIntervals('widget=60'), ConfigError, 'unknown kind');
   t.throws(() => parseDriftIntervals('queue=1'), /5 to 86400/);
   t.throws(() => parseDriftIntervals('queue'), ConfigError);
 });
