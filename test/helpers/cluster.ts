@@ -87,7 +87,12 @@ export class MiniCluster {
     const out: ObjectMap = {};
     for (const rule of relatedResources) {
       const target = KINDS.find((k) => `${k.names.group}/${k.names.version}` === rule.apiVersion && k.names.plural === rule.resource);
-      if (!target) throw new Error(`customize asked for unknown ${rule.resource}`);
+      if (!target) {
+        // Core objects asked for by name (would-be children, to see who holds a name): this fake
+        // cluster holds none of another owner's, so there is nothing to relate.
+        if (rule.apiVersion === 'v1') continue;
+        throw new Error(`customize asked for unknown ${rule.resource}`);
+      }
       const bucket = (out[`${target.names.kind}.${rule.apiVersion}`] ??= {});
       for (const p of this.parents.values()) {
         if (p.kind !== target.names.kind || p.apiVersion !== rule.apiVersion) continue;

@@ -31,7 +31,7 @@ export interface KindSample {
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 /** A parent of `kind` named `name` in namespace `ns`. */
-export function sampleParent(kind: AnyKind, name: string, spec: Record<string, unknown>, ns = 'team-a', status?: Record<string, unknown>): Parent {
+export function sampleParent(kind: AnyKind, name: string, spec: Record<string, unknown>, ns = 'teama', status?: Record<string, unknown>): Parent {
   return {
     apiVersion: `${kind.names.group}/${kind.names.version}`,
     kind: kind.names.kind,
@@ -58,7 +58,7 @@ export function masterSecretChild(ns: string, name: string, password = 'Sample-m
 }
 
 /** One sample of every kind, named `name`. */
-export function samples(name = 'sample', ns = 'team-a'): KindSample[] {
+export function samples(name = 'sample', ns = 'teama'): KindSample[] {
   return [
     { kind: queueKind, plural: 'queues', parent: sampleParent(queueKind, name, { region: 'us-east-1' }, ns), children: { 'ConfigMap.v1': {} } },
     {

@@ -85,7 +85,7 @@ const CASES: Case[] = [
     plural: 'queues',
     spec: { region: 'us-east-1' },
     invalid: (s) => ({ ...s, tags: { 'awshooks.dev/owner': 'me' } }),
-    awsName: 'awshooks-team-a-killed',
+    awsName: 'awshooks-teama-killed',
     exists: queueExists,
   },
   {
@@ -99,7 +99,7 @@ const CASES: Case[] = [
         ],
       },
     }),
-    awsName: 'awshooks-team-a-killed',
+    awsName: 'awshooks-teama-killed',
     exists: policyExists,
   },
   {
@@ -107,7 +107,7 @@ const CASES: Case[] = [
     plural: 'roles',
     spec: {},
     invalid: (s) => ({ ...s, maxSessionDuration: 'one hour' }),
-    awsName: 'awshooks-team-a-killed',
+    awsName: 'awshooks-teama-killed',
     exists: roleExists,
   },
   {
@@ -115,7 +115,7 @@ const CASES: Case[] = [
     plural: 'dbinstances',
     spec: { deletionPolicy: 'Delete' },
     invalid: (s) => ({ ...s, databases: { orders: ['ghost'] } }),
-    awsName: 'awshooks-team-a-killed',
+    awsName: 'awshooks-teama-killed',
     exists: instanceExists,
   },
 ];
@@ -168,7 +168,7 @@ t.test('finalize of an invalid spec honours deletionPolicy as written: Retain ke
   parent = { ...parent, spec: { region: 'us-east-1', deletionPolicy: 'Retain', tags: { 'awshooks.dev/x': 'y' } } };
   const kept = await app.sync('queues', { parent, children: { 'ConfigMap.v1': {} }, finalizing: true }, 'finalize');
   t.equal(kept.finalized, true, 'Retain: finalized');
-  t.ok(await queueExists('awshooks-team-a-kept'), 'Retain: the queue is left in place');
+  t.ok(await queueExists('awshooks-teama-kept'), 'Retain: the queue is left in place');
 
   // A DBInstance whose deletionPolicy cannot be read: Snapshot, the kind's safe default.
   let db = sampleParent(dbInstanceKind, 'snap', {});
@@ -177,12 +177,12 @@ t.test('finalize of an invalid spec honours deletionPolicy as written: Retain ke
   ({ parent: db, children } = applyAnswer(db, first, ['Secret.v1', 'Service.v1']));
   await app.sync('dbinstances', { parent: db, children }); // created; the answer is lost
   db = { ...db, spec: { deletionPolicy: 42, databases: { x: ['ghost'] } } };
-  const done = await finalizeUntilDone(app, dbInstanceKind, 'dbinstances', { parent: db, children }, () => instanceExists('awshooks-team-a-snap'));
+  const done = await finalizeUntilDone(app, dbInstanceKind, 'dbinstances', { parent: db, children }, () => instanceExists('awshooks-teama-snap'));
   t.equal(done.answers.at(-1)?.finalized, true, 'finalized once the instance is gone');
   t.notOk(done.existedWhenFinalized, 'the instance is gone');
-  const snapshots = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'awshooks-team-a-snap' }));
+  const snapshots = await rds.send(new DescribeDBSnapshotsCommand({ DBInstanceIdentifier: 'awshooks-teama-snap' }));
   t.ok(
-    (snapshots.DBSnapshots ?? []).some((s) => s.DBSnapshotIdentifier?.startsWith('awshooks-team-a-snap-final-')),
+    (snapshots.DBSnapshots ?? []).some((s) => s.DBSnapshotIdentifier?.startsWith('awshooks-teama-snap-final-')),
     'a final snapshot was taken',
   );
 });
@@ -200,7 +200,7 @@ t.test('deletion stuck forever by a spec that turned invalid: a Ready Queue patc
   t.match(ready(rejected)?.message, /spec\.queueName: must start with "awshooks-"/);
   ({ parent, children } = applyAnswer(parent, rejected, ['ConfigMap.v1']));
   t.ok((parent.status as { queueUrl?: string } | undefined)?.queueUrl, 'status still holds the real queueUrl');
-  const done = await finalizeUntilDone(app, queueKind, 'queues', { parent, children }, () => queueExists('awshooks-team-a-orders'));
+  const done = await finalizeUntilDone(app, queueKind, 'queues', { parent, children }, () => queueExists('awshooks-teama-orders'));
   t.equal(done.answers.at(-1)?.finalized, true, `finalized (${done.answers.length} calls), not stuck with a resync of 300 s`);
   t.notOk(done.existedWhenFinalized, 'the queue is gone');
 });
@@ -208,15 +208,15 @@ t.test('deletion stuck forever by a spec that turned invalid: a Ready Queue patc
 t.test('finalize of an invalid spec never deletes what another parent owns', async (t) => {
   const app = await testApp(KINDS_HOOKS_CONFIG);
   t.teardown(() => app.close());
-  // team-b's queue, and a team-a parent whose (writable) status points at it.
-  const other = sampleParent(queueKind, 'orders', { region: 'us-east-1' }, 'team-b');
+  // teamb's queue, and a teama parent whose (writable) status points at it.
+  const other = sampleParent(queueKind, 'orders', { region: 'us-east-1' }, 'teamb');
   const theirs = await app.sync('queues', { parent: other, children: { 'ConfigMap.v1': {} } });
-  const parent = sampleParent(queueKind, 'orders', { region: 'us-east-1', tags: { 'awshooks.dev/x': 'y' } }, 'team-a', {
+  const parent = sampleParent(queueKind, 'orders', { region: 'us-east-1', tags: { 'awshooks.dev/x': 'y' } }, 'teama', {
     queueUrl: theirs.status.queueUrl,
-    queueName: 'awshooks-team-b-orders',
+    queueName: 'awshooks-teamb-orders',
     region: 'us-east-1',
   });
-  const done = await finalizeUntilDone(app, queueKind, 'queues', { parent, children: { 'ConfigMap.v1': {} } }, () => queueExists('awshooks-team-b-orders'));
-  t.equal(done.answers.at(-1)?.finalized, true, 'finalized: nothing of team-a/orders exists');
-  t.ok(done.existedWhenFinalized, "team-b's queue is left alone");
+  const done = await finalizeUntilDone(app, queueKind, 'queues', { parent, children: { 'ConfigMap.v1': {} } }, () => queueExists('awshooks-teamb-orders'));
+  t.equal(done.answers.at(-1)?.finalized, true, 'finalized: nothing of teama/orders exists');
+  t.ok(done.existedWhenFinalized, "teamb's queue is left alone");
 });

@@ -24,10 +24,10 @@ const silent: Logger = { debug: () => undefined, info: () => undefined, warn: ()
 
 /** Status that says the resource exists and is Ready, so that both hooks go to AWS. */
 const EXISTING: Record<string, Record<string, unknown>> = {
-  Queue: { queueUrl: 'http://127.0.0.1:9/123456789012/awshooks-team-a-sample', queueName: 'awshooks-team-a-sample', region: 'us-east-1' },
-  Policy: { arn: 'arn:aws:iam::123456789012:policy/awshooks/awshooks-team-a-sample', policyName: 'awshooks-team-a-sample' },
-  Role: { roleArn: 'arn:aws:iam::123456789012:role/awshooks/awshooks-team-a-sample', roleName: 'awshooks-team-a-sample' },
-  DBInstance: { dbInstanceIdentifier: 'awshooks-team-a-sample', region: 'us-east-1' },
+  Queue: { queueUrl: 'http://127.0.0.1:9/123456789012/awshooks-teama-sample', queueName: 'awshooks-teama-sample', region: 'us-east-1' },
+  Policy: { arn: 'arn:aws:iam::123456789012:policy/awshooks/awshooks-teama-sample', policyName: 'awshooks-teama-sample' },
+  Role: { roleArn: 'arn:aws:iam::123456789012:role/awshooks/awshooks-teama-sample', roleName: 'awshooks-teama-sample' },
+  DBInstance: { dbInstanceIdentifier: 'awshooks-teama-sample', region: 'us-east-1' },
 };
 
 t.test('hook deadline: with an AWS call hanging, every kind answers within the deadline on sync and finalize', async (t) => {
@@ -97,9 +97,9 @@ t.test('hook deadline: a database that accepts and never answers does not hold t
     for (const s of sockets) s.destroy();
     silentDb.close();
   });
-  const owner = { cluster: 'default', namespace: 'team-a', name: 'sample', uid: 'uid-dbinstance-sample', kind: 'DBInstance' };
+  const owner = { cluster: 'default', namespace: 'teama', name: 'sample', uid: 'uid-dbinstance-sample', kind: 'DBInstance' };
   const instance = {
-    DBInstanceIdentifier: 'awshooks-team-a-sample',
+    DBInstanceIdentifier: 'awshooks-teama-sample',
     DBInstanceStatus: 'available',
     Engine: 'postgres',
     EngineVersion: '16.3',
@@ -110,8 +110,8 @@ t.test('hook deadline: a database that accepts and never answers does not hold t
     PubliclyAccessible: false,
     DeletionProtection: false,
     StorageEncrypted: true,
-    DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:awshooks-team-a-sample',
-    Endpoint: { Address: 'awshooks-team-a-sample.x.rds.amazonaws.com', Port: 5432 },
+    DBInstanceArn: 'arn:aws:rds:us-east-1:123456789012:db:awshooks-teama-sample',
+    Endpoint: { Address: 'awshooks-teama-sample.x.rds.amazonaws.com', Port: 5432 },
     TagList: Object.entries(ownerTags(owner)).map(([Key, Value]) => ({ Key, Value })),
   };
   // RDS answers at once (a fake); the in-database work goes to the silent server.
@@ -127,7 +127,7 @@ t.test('hook deadline: a database that accepts and never answers does not hold t
   const started = Date.now();
   const { response } = await reconcileWithDeadline(
     kind,
-    { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children: masterSecretChild('team-a', 'sample') },
+    { controller: { apiVersion: 'v1', kind: 'CompositeController', metadata: { name: 'c' } }, parent, children: masterSecretChild('teama', 'sample') },
     { config, aws: new AwsClients(), log: silent },
   );
   const elapsed = Date.now() - started;
