@@ -246,14 +246,20 @@ export async function syncManualSnapshots(
   if (plan.take) {
     const id = manualSnapshotIdentifier(identifier, now);
     if (!own.some((s) => s.id === id)) {
-      await rds.send(
-        new CreateDBSnapshotCommand({
-          DBInstanceIdentifier: identifier,
-          DBSnapshotIdentifier: id,
-          Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }),
-        }),
-      );
-      ctx.log.info({ event: 'snapshot_created', snapshot: id }, 'manual DB snapshot taken');
+      try {
+        await rds.send(
+          new CreateDBSnapshotCommand({
+            DBInstanceIdentifier: identifier,
+            DBSnapshotIdentifier: id,
+            Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }),
+          }),
+        );
+        ctx.log.info({ event: 'snapshot_created', snapshot: id }, 'manual DB snapshot taken');
+      } catch (err) {
+        // NOTE: two syncs of one parent at once (Metacontroller retried while the first still ran)
+        // both take this minute's snapshot of this very instance: the second finds it taken.
+        if (!isAwsError(err, 'DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault')) throw err;
+      }
     }
     newest = { id, createdAt: now, status: 'creating', owned: true };
   }

@@ -74,7 +74,10 @@ export function makeDBInstanceKind(
     resourceKey: dbInstanceKey,
     // A final snapshot when the spec's deletionPolicy cannot be read: never lose data on a guess.
     safeDeletionPolicy: 'Snapshot',
-    alreadyExistsCodes: new Set(['DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault']),
+    // NOTE: the emulator answers a second CreateDBInstance of the same identifier with
+    // DBSnapshotAlreadyExists (its automated `rds:<id>-<minute>` snapshot); either way the core
+    // re-reads the instance and checks its owner tags, so treating it alike is safe on AWS too.
+    alreadyExistsCodes: new Set(['DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault', 'DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault']),
   };
 }
 

@@ -3,6 +3,7 @@ import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
 import { TABLE_SPEC_VALIDATIONS, TableSpecSchema, TableStatusSchema, type TableSpec, type TableStatus } from '../../schemas/table.js';
+import { tableKey, tableOrphanCandidates } from './candidates.js';
 import { tableManager } from './aws.js';
 import { tableDelta, type TableObserved } from './delta.js';
 import { desiredTable, type TableDesired } from './desired.js';
@@ -49,5 +50,7 @@ export const tableKind: KindDefinition<TableSpec, TableDesired, TableObserved, T
   readiness: tableReadiness,
   children: tableChildren,
   existsPerStatus: (status) => Boolean(status?.tableArn),
+  orphanCandidates: tableOrphanCandidates,
+  resourceKey: tableKey,
   deletePollSeconds: 10,
 };
