@@ -2,6 +2,7 @@
 import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
+import { bucketKey, bucketOrphanCandidates } from './candidates.js';
 import { BUCKET_SPEC_VALIDATIONS, BucketSpecSchema, BucketStatusSchema, type BucketSpec, type BucketStatus } from '../../schemas/bucket.js';
 import { bucketManager, type S3Like } from './aws.js';
 import { bucketDelta, type BucketObserved } from './delta.js';
@@ -59,6 +60,8 @@ export function makeBucketKind(options: BucketKindOptions = {}): KindDefinition<
     status: (desired, observed) => bucketStatus(desired, observed),
     children: bucketChildren,
     existsPerStatus: (status) => Boolean(status?.bucketArn),
+    orphanCandidates: bucketOrphanCandidates,
+    resourceKey: bucketKey,
     // A bucket that is not empty is polled by the WaitError's own interval; a delete is immediate.
     deletePollSeconds: 5,
   };

@@ -2,6 +2,7 @@
 import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
+import { repositoryKey, repositoryOrphanCandidates } from './candidates.js';
 import {
   REPOSITORY_SPEC_VALIDATIONS,
   RepositorySpecSchema,
@@ -61,6 +62,8 @@ export function makeRepositoryKind(
     status: (desired, observed) => repositoryStatus(desired, observed),
     children: repositoryChildren,
     existsPerStatus: (status) => Boolean(status?.repositoryArn),
+    orphanCandidates: repositoryOrphanCandidates,
+    resourceKey: repositoryKey,
   };
 }
 

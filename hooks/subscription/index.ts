@@ -1,6 +1,7 @@
 /** The `Subscription` kind: an SNS subscription of a topic to a Queue or an https/email/lambda endpoint. */
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
+import { subscriptionOrphanCandidates } from './candidates.js';
 import type { RelatedResourceRule } from '../core/types.js';
 import { SNS_TERMINAL_CODES } from '../sns-common/codes.js';
 import { SUBSCRIPTION_RELATED_KEY } from '../sns-common/names.js';
@@ -63,4 +64,5 @@ export const subscriptionKind: KindDefinition<SubscriptionSpec, SubscriptionDesi
   readiness: subscriptionReadiness,
   children: () => [],
   existsPerStatus: (status) => Boolean(status?.subscriptionArn),
+  orphanCandidates: subscriptionOrphanCandidates,
 };

@@ -2,6 +2,7 @@
 import { childNameRules } from '../core/child-names.js';
 import { kindNames, type KindDefinition } from '../core/kind.js';
 import { AGE_COLUMN, CONDITION_COLUMNS } from '../../schemas/printer-columns.js';
+import { topicKey, topicOrphanCandidates } from './candidates.js';
 import { SNS_TERMINAL_CODES } from '../sns-common/codes.js';
 import { TOPIC_RELATED_KEY } from '../sns-common/names.js';
 import { TOPIC_SPEC_VALIDATIONS, TopicSpecSchema, TopicStatusSchema, type TopicSpec, type TopicStatus } from '../../schemas/topic.js';
@@ -38,4 +39,6 @@ export const topicKind: KindDefinition<TopicSpec, TopicDesired, TopicObserved, T
   status: (desired, observed) => topicStatus(desired, observed),
   children: topicChildren,
   existsPerStatus: (status) => Boolean(status?.topicArn),
+  orphanCandidates: topicOrphanCandidates,
+  resourceKey: topicKey,
 };
