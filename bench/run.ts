@@ -221,7 +221,7 @@ async function driftChecks(out: Record<string, number>): Promise<void> {
   const config = loadConfig({
     HOOK_TOKEN_FILE: join(dir, 'bench-token'),
     AWS_ENDPOINT_URL: endpoint,
-    RDS_ENDPOINT_MAP: `*=${new URL(process.env.TEST_PG_URL ?? 'postgres://x@127.0.0.1:55432/').host}`,
+    RDS_ENDPOINT_MAP: `*=${new URL(process.env.TEST_PG_URL ?? 'postgres://x@127.0.0.1:25432/').host}`,
     OIDC_PROVIDER_ARN: 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.us-east-1.amazonaws.com/id/BENCH',
     PERMISSIONS_BOUNDARY_ARN: 'arn:aws:iam::123456789012:policy/awshooks-boundary',
     ALLOWED_MANAGED_POLICY_ARNS: 'arn:aws:iam::aws:policy/*',

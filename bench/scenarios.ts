@@ -78,7 +78,7 @@ class Driver {
 
 /** Credentials of the local PostgreSQL standing in for an RDS instance (scripts/databases.sh). */
 function localPostgres(): { user: string; password: string } {
-  const url = new URL(process.env.TEST_PG_URL ?? 'postgres://awshooks_admin:awshooks-local-pw@127.0.0.1:55432/postgres');
+  const url = new URL(process.env.TEST_PG_URL ?? 'postgres://awshooks_admin:awshooks-local-pw@127.0.0.1:25432/postgres');
   return { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) };
 }
 

@@ -14,14 +14,14 @@
 # cannot reach the work tree, e.g. a checkout under /root). When run as root the servers run as the
 # `postgres` and `mysql` system users; as any other user they run as that user (install needs root).
 # Progress goes to stderr; stdout carries only the KEY=value results.
-# Environment: PGPORT (default 55432), MYSQL_PORT (default 53306),
+# Environment: PGPORT (default 25432), MYSQL_PORT (default 23306; both below Linux's ephemeral range 32768-60999, where an outgoing connection could hold the port),
 # AWSHOOKS_DB_PASSWORD (default awshooks-local-pw; URL-safe characters only), DB_START_TIMEOUT (30).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUN_DIR=$ROOT/.run
-PG_PORT=${PGPORT:-55432}
-MY_PORT=${MYSQL_PORT:-53306}
+PG_PORT=${PGPORT:-25432}
+MY_PORT=${MYSQL_PORT:-23306}
 ADMIN_USER=awshooks_admin
 ADMIN_PASSWORD=${AWSHOOKS_DB_PASSWORD:-awshooks-local-pw}
 START_TIMEOUT=${DB_START_TIMEOUT:-30}

@@ -13,12 +13,25 @@ import mysql from 'mysql2/promise';
 import { DeleteQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, ListQueueTagsCommand } from '@aws-sdk/client-sqs';
 import { GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
+import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DescribeTableCommand, DescribeContinuousBackupsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { motoEndpoint } from '../helpers/moto.js';
 import { defaultInstanceIdentifier } from '../../hooks/dbinstance/identifiers.js';
 import { ACCOUNT, aws, install, MYSQL, PG, PREFIX, ROOT, Service } from '../helpers/e2e.js';
 import { api, conditionOf, getObj, kubectl, kubectlOk, secretData, waitFor, waitForCondition, type KubeObj } from '../helpers/kube.js';
 
 const SAMPLES = join(ROOT, 'manifests', 'samples');
-const SAMPLE_NAMESPACES = ['shop', 'team-a', 'namespacename'];
+/** Clients of the emulator for the seed 004 kinds (eu-west-1 unless a sample says otherwise). */
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const endpoint = motoEndpoint();
+const sns = new SNSClient({ region: 'eu-west-1', endpoint, credentials });
+const s3 = new S3Client({ region: 'eu-west-1', endpoint, credentials, forcePathStyle: true });
+const ecr = new ECRClient({ region: 'eu-west-1', endpoint, credentials });
+const ddb = (region = 'eu-west-1') => new DynamoDBClient({ region, endpoint, credentials });
+const SAMPLE_NAMESPACES = ['shop', 'team-a', 'namespacename', 'inventory'];
 /** The master password the suite's "RDS" (its PostgreSQL and MariaDB) has for the samples' master user. */
 const MASTER_PASSWORD = `Master-${randomBytes(12).toString('hex')}`;
 const pgAdmin = () =>
@@ -83,6 +96,7 @@ t.teardown(async () => {
   const sqs = aws.sqs('eu-west-1');
   const url = await sqs.send(new GetQueueUrlCommand({ QueueName: 'awshooks-shop-orders' })).catch(() => undefined);
   if (url?.QueueUrl) await sqs.send(new DeleteQueueCommand({ QueueUrl: url.QueueUrl }));
+  for (const c of [sns, s3, ecr]) c.destroy();
 });
 
 const ready = (resource: string, namespace: string, name: string, timeoutMs = 90_000) =>
@@ -96,6 +110,12 @@ t.test('kubectl apply -f manifests/samples/ works on a fresh cluster', async (t)
   t.match(out, /policy\.iam\.awshooks\.dev\/ddd created/);
   t.match(out, /role\.iam\.awshooks\.dev\/fff created/);
   t.match(out, /dbinstance\.rds\.awshooks\.dev\/databasename created/);
+  t.match(out, /topic\.sns\.awshooks\.dev\/order-events created/);
+  t.match(out, /subscription\.sns\.awshooks\.dev\/invoicing-order-events created/);
+  t.match(out, /table\.dynamodb\.awshooks\.dev\/dynamo-table created/);
+  t.match(out, /bucket\.s3\.awshooks\.dev\/assets created/);
+  t.match(out, /repository\.ecr\.awshooks\.dev\/api created/);
+  t.match(out, /deployment\.apps\/dynamo-app created/);
 });
 
 t.test('Queue samples: Ready, ConfigMap for envFrom, the queues in SQS as specified', async (t) => {
@@ -185,6 +205,103 @@ t.test('IAM samples: Policy ddd, Role fff with its annotated ServiceAccount, Rol
   t.equal((await aws.iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-batch' }))).Role!.MaxSessionDuration, 7200);
 });
 
+t.test('SNS samples: Topics and Subscriptions Ready; a message published to order-events reaches the invoicing queue', async (t) => {
+  const [events, ledger, invoicing, projection] = await Promise.all([
+    ready('topics', 'shop', 'order-events'),
+    ready('topics', 'shop', 'ledger'),
+    ready('subscriptions', 'shop', 'invoicing-order-events'),
+    ready('subscriptions', 'shop', 'ledger-projection'),
+  ]);
+  const topicArn = `arn:aws:sns:eu-west-1:${ACCOUNT}:awshooks-shop-order-events`;
+  t.equal(events.status?.topicArn, topicArn);
+  const cm = await waitFor('ConfigMap order-events-topic', () => getObj('configmaps', 'shop', 'order-events-topic'));
+  t.same(cm.data, { TOPIC_ARN: topicArn, AWS_REGION: 'eu-west-1' }, 'ConfigMap order-events-topic');
+  const attributes = (await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn }))).Attributes!;
+  t.match(attributes, { DisplayName: 'Order events', KmsMasterKeyId: 'alias/aws/sns' }, 'the topic as specified');
+  t.equal(ledger.status?.topicArn, `arn:aws:sns:eu-west-1:${ACCOUNT}:awshooks-shop-ledger.fifo`, 'the FIFO topic');
+  t.equal(projection.status?.topicArn, ledger.status?.topicArn, 'ledger-projection subscribes the FIFO topic');
+
+  const subscriptions = (await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }))).Subscriptions ?? [];
+  const queueArn = `arn:aws:sqs:eu-west-1:${ACCOUNT}:awshooks-shop-invoicing`;
+  t.same(
+    subscriptions.map((s) => [s.Protocol, s.Endpoint]),
+    [['sqs', queueArn]],
+    'invoicing subscribed',
+  );
+  t.equal(invoicing.status?.subscriptionArn, subscriptions[0]?.SubscriptionArn);
+
+  // Delivery works: the Queue allows the topic (its own statement), raw delivery, the filter policy.
+  const sqs = aws.sqs('eu-west-1');
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'awshooks-shop-invoicing' }));
+  await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'skipped', MessageAttributes: { event: { DataType: 'String', StringValue: 'shipped' } } }));
+  await sns.send(new PublishCommand({ TopicArn: topicArn, Message: 'order 42', MessageAttributes: { event: { DataType: 'String', StringValue: 'placed' } } }));
+  const bodies: string[] = [];
+  await waitFor('the message in awshooks-shop-invoicing', async () => {
+    const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+    bodies.push(...(got.Messages ?? []).map((m) => m.Body ?? ''));
+    return bodies.length > 0;
+  });
+  t.same(bodies, ['order 42'], 'only the placed event, delivered raw');
+});
+
+t.test("Table samples: seed 004's table, the app's Role and Deployment; the inventory table with its stream", async (t) => {
+  const [dynamo, items, role] = await Promise.all([
+    ready('tables', 'default', 'dynamo-table'),
+    ready('tables', 'inventory', 'items'),
+    ready('roles', 'default', 'dynamo-app'),
+  ]);
+  // No region in seed 004's table: the service's AWS_REGION (us-east-1 in this suite).
+  const table = (await ddb('us-east-1').send(new DescribeTableCommand({ TableName: 'awshooks-default-dynamo-table' }))).Table!;
+  t.same(
+    table.KeySchema,
+    [
+      { AttributeName: 'name', KeyType: 'HASH' },
+      { AttributeName: 'created_at', KeyType: 'RANGE' },
+    ],
+    'the key schema of seed 004',
+  );
+  t.match(table.ProvisionedThroughput, { ReadCapacityUnits: 5, WriteCapacityUnits: 5 });
+  const cm = await waitFor('ConfigMap dynamo-table-table', () => getObj('configmaps', 'default', 'dynamo-table-table'));
+  t.same(cm.data, { TABLE_NAME: 'awshooks-default-dynamo-table', TABLE_ARN: table.TableArn, AWS_REGION: 'us-east-1' }, 'what the app reads');
+  t.equal(dynamo.status?.tableArn, table.TableArn);
+  const deployment = await getObj('deployments', 'default', 'dynamo-app');
+  const pod = (deployment as unknown as { spec: { template: { spec: { serviceAccountName: string; containers: { envFrom: unknown }[] } } } }).spec.template
+    .spec;
+  t.equal(pod.serviceAccountName, 'dynamo-app', "the app runs as the Role's ServiceAccount");
+  t.same(pod.containers[0]?.envFrom, [{ configMapRef: { name: 'dynamo-table-table' } }], "and reads the Table's ConfigMap");
+  const sa = await waitFor('ServiceAccount dynamo-app', () => getObj('serviceaccounts', 'default', 'dynamo-app'));
+  t.equal(sa.metadata.annotations?.['eks.amazonaws.com/role-arn'], role.status?.roleArn, 'annotated with the role');
+
+  const inventory = (await ddb().send(new DescribeTableCommand({ TableName: 'awshooks-inventory-items' }))).Table!;
+  t.same(inventory.GlobalSecondaryIndexes?.map((i) => i.IndexName).sort(), ['by-category', 'by-warehouse'], 'both indexes');
+  t.equal(inventory.BillingModeSummary?.BillingMode, 'PAY_PER_REQUEST');
+  const backups = await ddb().send(new DescribeContinuousBackupsCommand({ TableName: 'awshooks-inventory-items' }));
+  t.equal(backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus, 'ENABLED', 'point-in-time recovery');
+  const icm = await waitFor('ConfigMap items-table', () => getObj('configmaps', 'inventory', 'items-table'));
+  t.equal(icm.data?.STREAM_ARN, inventory.LatestStreamArn, 'STREAM_ARN for the stream');
+  t.equal(items.status?.tableName, 'awshooks-inventory-items');
+});
+
+t.test('Bucket and Repository samples: Ready, their ConfigMaps, and S3 and ECR as specified', async (t) => {
+  const [bucket, repository] = await Promise.all([ready('buckets', 'default', 'assets'), ready('repositories', 'default', 'api')]);
+  t.equal(bucket.status?.bucketName, 'awshooks-default-assets');
+  t.equal((await s3.send(new GetBucketVersioningCommand({ Bucket: 'awshooks-default-assets' }))).Status, 'Enabled', 'versioning');
+  t.match(
+    (await s3.send(new GetPublicAccessBlockCommand({ Bucket: 'awshooks-default-assets' }))).PublicAccessBlockConfiguration,
+    { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    'public access blocked by default',
+  );
+  const bcm = await waitFor('ConfigMap assets-bucket', () => getObj('configmaps', 'default', 'assets-bucket'));
+  t.same(bcm.data, { BUCKET_NAME: 'awshooks-default-assets', BUCKET_ARN: 'arn:aws:s3:::awshooks-default-assets', AWS_REGION: 'eu-west-1' });
+
+  const repo = (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['awshooks/default/api'] }))).repositories![0]!;
+  t.equal(repo.imageTagMutability, 'IMMUTABLE');
+  t.equal(repo.imageScanningConfiguration?.scanOnPush, true);
+  t.equal(repository.status?.repositoryUri, repo.repositoryUri);
+  const rcm = await waitFor('ConfigMap api-repository', () => getObj('configmaps', 'default', 'api-repository'));
+  t.match(rcm.data, { REPOSITORY_URI: repo.repositoryUri, REPOSITORY_ARN: repo.repositoryArn });
+});
+
 /** Bring a DBInstance sample to Connectable: write the master password RDS "has" into its master Secret. */
 async function connect(namespace: string, name: string): Promise<KubeObj> {
   const master = await waitFor(`Secret ${namespace}/${name}-master`, () => getObj('secrets', namespace, `${name}-master`));
@@ -262,4 +379,14 @@ t.test('deleting the samples: Delete removes the AWS resource, Retain keeps it',
   await t.rejects(aws.iam.send(new GetRoleCommand({ RoleName: 'awshooks-default-fff' })), { name: 'NoSuchEntityException' }, 'Role fff is gone from IAM');
   t.equal(await getObj('configmaps', 'default', 'my-super-queue-queue'), undefined, 'the ConfigMap was collected');
   t.equal(await getObj('serviceaccounts', 'default', 'fff'), undefined, 'the ServiceAccount was collected');
+  // The seed 004 samples are all deletionPolicy: Delete.
+  await t.rejects(
+    sns.send(new GetTopicAttributesCommand({ TopicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:awshooks-shop-order-events` })),
+    'Topic order-events is gone',
+  );
+  await t.rejects(ddb('us-east-1').send(new DescribeTableCommand({ TableName: 'awshooks-default-dynamo-table' })), 'Table dynamo-table is gone');
+  await t.rejects(ddb().send(new DescribeTableCommand({ TableName: 'awshooks-inventory-items' })), 'Table items is gone');
+  await t.rejects(s3.send(new HeadBucketCommand({ Bucket: 'awshooks-default-assets' })), 'Bucket assets is gone');
+  await t.rejects(ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['awshooks/default/api'] })), 'Repository api is gone');
+  t.equal(await getObj('configmaps', 'default', 'assets-bucket'), undefined, "the Bucket's ConfigMap was collected");
 });

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { KINDS } from '../../hooks/registry.js';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -106,15 +107,14 @@ export function api<T = Record<string, unknown>>(method: string, path: string, b
 
 /** The API paths of the resources the tests touch. */
 const RESOURCES: Record<string, string> = {
-  queues: '/apis/sqs.awshooks.dev/v1alpha1',
-  policies: '/apis/iam.awshooks.dev/v1alpha1',
-  roles: '/apis/iam.awshooks.dev/v1alpha1',
-  dbinstances: '/apis/rds.awshooks.dev/v1alpha1',
+  // Every kind of ours, from the registry, so a new kind is reachable here without an edit.
+  ...Object.fromEntries(KINDS.map((k) => [k.names.plural, `/apis/${k.names.group}/${k.names.version}`])),
   configmaps: '/api/v1',
   secrets: '/api/v1',
   serviceaccounts: '/api/v1',
   services: '/api/v1',
   events: '/api/v1',
+  deployments: '/apis/apps/v1',
 };
 
 /** The path of a namespaced object (or of the collection when `name` is omitted). */
