@@ -37,6 +37,9 @@ export const MIN_RETRY_BUDGET_MS = 250;
 
 type HandleArgs = Parameters<NodeHttpHandler['handle']>;
 
+/** How early a timer may fire (timers round to whole milliseconds). */
+const DEADLINE_TIMER_SLACK_MS = 5;
+
 /**
  * The SDK's HTTP handler, bounded by the hook call's deadline (deadline.ts): every attempt gets
  * the call's abort signal and a timeout no longer than the time that is left, and none starts
@@ -56,10 +59,20 @@ export class DeadlineHttpHandler {
     if (deadline.signal.aborted || left <= 0) {
       return Promise.reject(new DeadlineExceededError('no time left before the hook deadline for another AWS call'));
     }
-    return this.inner.handle(request, {
+    const attemptMs = options.requestTimeout ?? this.attemptTimeoutMs;
+    const sent = this.inner.handle(request, {
       ...options,
       abortSignal: deadline.signal,
-      requestTimeout: Math.max(1, Math.ceil(Math.min(options.requestTimeout ?? this.attemptTimeoutMs, left))),
+      requestTimeout: Math.max(1, Math.ceil(Math.min(attemptMs, left))),
+    });
+    if (left >= attemptMs) return sent;
+    // The attempt's timeout is the deadline's: when it fires, the hook ran out of time (reason
+    // DeadlineExceeded), whichever of the two timers a busy event loop runs first.
+    return sent.catch((err: unknown) => {
+      if ((err as { name?: unknown } | undefined)?.name === 'TimeoutError' && Date.now() >= deadline.at - DEADLINE_TIMER_SLACK_MS) {
+        throw new DeadlineExceededError('the AWS call was still under way at the hook deadline');
+      }
+      throw err;
     });
   }
 

@@ -5,7 +5,8 @@
  */
 import { createServer, type Socket } from 'node:net';
 import t from 'tap';
-import { AwsClients } from '../../../../hooks/core/aws-clients.js';
+import { AwsClients, DeadlineHttpHandler } from '../../../../hooks/core/aws-clients.js';
+import { runWithDeadline } from '../../../../hooks/core/deadline.js';
 import { reconcileWithDeadline } from '../../../../hooks/core/answer-in-time.js';
 import { DEFAULT_HOOKS_CONFIG } from '../../../../hooks/core/config.js';
 import type { Logger } from '../../../../hooks/core/logger.js';
@@ -137,5 +138,37 @@ t.test('hook deadline: a database that accepts and never answers does not hold t
   t.ok(
     response.children.some((c) => c.metadata.name === 'sample-master'),
     'the master Secret is kept',
+  );
+});
+
+t.test('an AWS attempt cut short by the deadline says DeadlineExceeded, whichever timer a busy event loop runs first', async (t) => {
+  const timeout = () => Object.assign(new Error('socket timed out'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+  // The inner handler times out exactly when asked to (its requestTimeout), as NodeHttpHandler does.
+  const seen: number[] = [];
+  const inner = {
+    handle: (_request: unknown, options: { requestTimeout?: number }) => {
+      seen.push(options.requestTimeout ?? -1);
+      return new Promise((_resolve, reject) => setTimeout(() => reject(timeout()), options.requestTimeout));
+    },
+  };
+  const handler = new DeadlineHttpHandler(inner as never, 4000);
+  const deadline = { at: Date.now() + 60, signal: new AbortController().signal };
+  await t.rejects(
+    runWithDeadline(deadline, () => handler.handle({} as never)),
+    { reason: 'DeadlineExceeded' },
+    'the attempt timed out at the deadline: DeadlineExceeded, not ETIMEDOUT',
+  );
+  t.ok(seen[0]! <= 60, `the attempt got the time left (${seen[0]} ms), not its own 4 s`);
+  // An attempt with its own, shorter timeout that runs out well before the deadline is a plain timeout.
+  const early = new DeadlineHttpHandler(inner as never, 20);
+  await t.rejects(
+    runWithDeadline({ at: Date.now() + 5000, signal: new AbortController().signal }, () => early.handle({} as never)),
+    { name: 'TimeoutError' },
+    "an attempt's own timeout well before the deadline stays a TimeoutError (the SDK retries it)",
+  );
+  await t.rejects(
+    runWithDeadline({ at: Date.now() - 1, signal: new AbortController().signal }, () => handler.handle({} as never)),
+    { reason: 'DeadlineExceeded' },
+    'no attempt starts after the deadline',
   );
 });
