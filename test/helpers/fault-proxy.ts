@@ -8,14 +8,16 @@
  * - `reset`: the connection is closed without an answer;
  * - `hang`: no answer at all, until the client gives up (or the proxy closes);
  * - `truncate`: the real answer from the emulator, cut in the middle of its body;
- * - `delay`: the real answer, `delayMs` late (to line up concurrent calls).
+ * - `delay`: the real answer, `delayMs` late;
+ * - `barrier`: the real answer, once all `failures` calls of the rule have arrived (to line up
+ *   concurrent calls whatever the machine's load; forwarded anyway after `delayMs`, default 10 s).
  *
  * `random` injects faults into any call at a rate, for the soak (`npm run soak`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 /** How a faulty call fails (`delay` does not fail: it forwards the call after `delayMs`). */
-export type FaultMode = 'error' | 'html' | 'reset' | 'hang' | 'truncate' | 'delay';
+export type FaultMode = 'error' | 'html' | 'reset' | 'hang' | 'truncate' | 'delay' | 'barrier';
 
 /** A fault rule: which operation (x-amz-target suffix or Action=, `*` for any), how, how many times. */
 export interface Fault {
@@ -28,8 +30,14 @@ export interface Fault {
   message?: string;
   /** Defaults to `error`. */
   mode?: FaultMode;
-  /** How long `delay` holds a call before forwarding it. */
+  /** How long `delay` holds a call before forwarding it (`barrier`: at most). */
   delayMs?: number;
+}
+
+/** The calls a `barrier` rule holds, and how many it waits for. */
+interface Barrier {
+  size: number;
+  held: (() => void)[];
 }
 
 /** Faults at random: each call fails with probability `rate`, in a mode drawn from `modes`. */
@@ -119,10 +127,26 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = [], op
       });
   };
 
-  const fail = (req: IncomingMessage, res: ServerResponse, body: Buffer, fault: Omit<Fault, 'operation' | 'failures'>) => {
+  const barriers = new WeakMap<object, Barrier>();
+  const fail = (req: IncomingMessage, res: ServerResponse, body: Buffer, fault: Omit<Fault, 'operation' | 'failures'>, rule?: Fault) => {
     const mode = fault.mode ?? 'error';
     injected.set(mode, (injected.get(mode) ?? 0) + 1);
     switch (mode) {
+      case 'barrier': {
+        const key = rule ?? fault;
+        const barrier = barriers.get(key) ?? { size: (rule?.failures ?? 0) + 1, held: [] };
+        barriers.set(key, barrier);
+        let sent = false;
+        const release = () => {
+          if (sent) return;
+          sent = true;
+          forward(req, res, body, false);
+        };
+        barrier.held.push(release);
+        setTimeout(release, fault.delayMs ?? 10_000).unref();
+        if (barrier.held.length >= barrier.size) for (const go of barrier.held) go();
+        return;
+      }
       case 'delay':
         setTimeout(() => {
           forward(req, res, body, false);
@@ -164,7 +188,7 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = [], op
       const fault = faults.find((f) => (f.operation === op || f.operation === '*') && f.failures > 0);
       if (fault) {
         fault.failures--;
-        fail(req, res, body, fault);
+        fail(req, res, body, fault, fault);
         return;
       }
       const random = proxy.random;

@@ -26,8 +26,8 @@ const OPS: Record<string, { read: string; create: string }> = {
 t.test('concurrent first syncs: "already exists and it is ours" is not terminal, for every kind', async (t) => {
   for (const sample of samples('raced')) {
     const ops = OPS[sample.kind.names.kind]!;
-    // Both first reads are held until both calls are in flight: both see "absent".
-    const proxy = await startFaultProxy(motoEndpoint(), [{ operation: ops.read, failures: 2, status: 0, code: '', mode: 'delay', delayMs: 400 }]);
+    // Both first reads are held until both have arrived (a barrier, whatever the load): both see "absent".
+    const proxy = await startFaultProxy(motoEndpoint(), [{ operation: ops.read, failures: 2, status: 0, code: '', mode: 'barrier' }]);
     const app = await buildApp({ config: testConfig(KINDS_HOOKS_CONFIG), aws: new AwsClients({ endpoint: proxy.url }), logger: false, defaultMetrics: false });
     const sync = async (): Promise<SyncResponse> => {
       const res = await app.hooks.inject({

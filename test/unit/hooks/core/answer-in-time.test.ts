@@ -155,7 +155,7 @@ t.test('an AWS attempt cut short by the deadline says DeadlineExceeded, whicheve
   const deadline = { at: Date.now() + 60, signal: new AbortController().signal };
   await t.rejects(
     runWithDeadline(deadline, () => handler.handle({} as never)),
-    { reason: 'DeadlineExceeded' },
+    { name: 'RecoverableError', reason: 'DeadlineExceeded' },
     'the attempt timed out at the deadline: DeadlineExceeded, not ETIMEDOUT',
   );
   t.ok(seen[0]! <= 60, `the attempt got the time left (${seen[0]} ms), not its own 4 s`);
@@ -168,7 +168,7 @@ t.test('an AWS attempt cut short by the deadline says DeadlineExceeded, whicheve
   );
   await t.rejects(
     runWithDeadline({ at: Date.now() - 1, signal: new AbortController().signal }, () => handler.handle({} as never)),
-    { reason: 'DeadlineExceeded' },
+    { name: 'RecoverableError', reason: 'DeadlineExceeded' },
     'no attempt starts after the deadline',
   );
 });
