@@ -9,8 +9,8 @@
  * - `hang`: no answer at all, until the client gives up (or the proxy closes);
  * - `truncate`: the real answer from the emulator, cut in the middle of its body;
  * - `delay`: the real answer, `delayMs` late;
- * - `barrier`: the real answer, once all `failures` calls of the rule have arrived (to line up
- *   concurrent calls whatever the machine's load; forwarded anyway after `delayMs`, default 10 s).
+ * - `barrier`: the real answer, held until the emulator has answered all `failures` calls of the
+ *   rule (to line up concurrent calls whatever the machine's load; at most `delayMs`, default 10 s).
  *
  * `random` injects faults into any call at a rate, for the soak (`npm run soak`).
  */
@@ -34,10 +34,12 @@ export interface Fault {
   delayMs?: number;
 }
 
-/** The calls a `barrier` rule holds, and how many it waits for. */
+/** A `barrier` rule's answers: how many it waits for, how many are in, and when they go back. */
 interface Barrier {
   size: number;
-  held: (() => void)[];
+  answered: number;
+  release: () => void;
+  done: Promise<void>;
 }
 
 /** Faults at random: each call fails with probability `rate`, in a mode drawn from `modes`. */
@@ -98,7 +100,7 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = [], op
   const injected = new Map<FaultMode, number>();
   const proxy: FaultProxy = { url: '', calls, faults, random: undefined, injected, close: async () => undefined };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, truncate: boolean) => {
+  const forward = (req: IncomingMessage, res: ServerResponse, body: Buffer, truncate: boolean, beforeReply?: () => Promise<void>) => {
     const op = operationOf(req.headers, body.toString('utf8'));
     const headers = Object.fromEntries(
       Object.entries(req.headers).filter(([k, v]) => typeof v === 'string' && k !== 'host' && k !== 'content-length'),
@@ -106,6 +108,7 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = [], op
     fetch(`${upstream}${req.url ?? '/'}`, { method: req.method ?? 'POST', headers, ...(body.length ? { body } : {}) })
       .then(async (up) => {
         const out = Buffer.from(await up.arrayBuffer());
+        if (beforeReply) await beforeReply();
         if (options.observe) await options.observe(op, body.toString('utf8'), up.status);
         const h: Record<string, string> = {};
         up.headers.forEach((v, k) => {
@@ -133,18 +136,28 @@ export async function startFaultProxy(upstream: string, faults: Fault[] = [], op
     injected.set(mode, (injected.get(mode) ?? 0) + 1);
     switch (mode) {
       case 'barrier': {
+        // Every call of the rule goes on to the emulator at once; the answers go back only when
+        // all are in, so each says what the emulator said before any caller acted on an answer.
         const key = rule ?? fault;
-        const barrier = barriers.get(key) ?? { size: (rule?.failures ?? 0) + 1, held: [] };
-        barriers.set(key, barrier);
-        let sent = false;
-        const release = () => {
-          if (sent) return;
-          sent = true;
-          forward(req, res, body, false);
-        };
-        barrier.held.push(release);
-        setTimeout(release, fault.delayMs ?? 10_000).unref();
-        if (barrier.held.length >= barrier.size) for (const go of barrier.held) go();
+        let barrier = barriers.get(key);
+        if (!barrier) {
+          const created: Barrier = { size: (rule?.failures ?? 0) + 1, answered: 0, release: () => undefined, done: Promise.resolve() };
+          created.done = new Promise((resolve) => {
+            created.release = () => {
+              resolve();
+            };
+          });
+          setTimeout(() => {
+            created.release();
+          }, fault.delayMs ?? 10_000).unref();
+          barrier = created;
+          barriers.set(key, barrier);
+        }
+        const b = barrier;
+        forward(req, res, body, false, async () => {
+          if (++b.answered >= b.size) b.release();
+          await b.done;
+        });
         return;
       }
       case 'delay':
