@@ -28,7 +28,10 @@ export interface Proc {
 function start(name: string, args: string[], env: NodeJS.ProcessEnv): Proc {
   mkdirSync(RUN_DIR, { recursive: true });
   const out = createWriteStream(join(RUN_DIR, `bench-${name}.log`));
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_NODE_ARGS: extra Node options for the servers, e.g. `--cpu-prof --cpu-prof-dir=.run/prof`
+  // to profile them under the bench's load (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.pipe(out);
   child.stderr.pipe(out);
   return {

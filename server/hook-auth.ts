@@ -99,26 +99,32 @@ export interface HookAuthOptions {
   metrics: Metrics;
 }
 
+/** Count a call bearer-auth refused, and log it with the parent it named. */
+function logRejected(request: FastifyRequest, payload: unknown, metrics: Metrics): void {
+  const hook = hookOfUrl(request.url);
+  metrics.rejected.inc({ hook, reason: 'unauthorized' });
+  let detail: string | undefined;
+  try {
+    detail = (JSON.parse(String(payload)) as { message?: string }).message;
+  } catch {
+    detail = undefined;
+  }
+  const body = request.body !== undefined ? Promise.resolve(request.body) : readSmallJson(request.raw);
+  void body.then((parsed) => {
+    request.log.warn(
+      { hook, path: request.url.split('?')[0], parent: namedParent(parsed), reason: 'unauthorized', detail },
+      'hook call rejected: unauthorized',
+    );
+  });
+}
+
 async function hookAuthPlugin(scope: FastifyInstance, opts: HookAuthOptions): Promise<void> {
-  scope.addHook('onSend', async (request: FastifyRequest, reply, payload) => {
+  // NOTE: a callback hook, not an async one: it runs on every answer, and an async hook costs a
+  // promise and its microtasks on each (issue 10's CPU budget).
+  scope.addHook('onSend', (request: FastifyRequest, reply, payload, done) => {
     // Only bearer-auth answers 401 in this scope.
-    if (reply.statusCode !== 401) return payload;
-    const hook = hookOfUrl(request.url);
-    opts.metrics.rejected.inc({ hook, reason: 'unauthorized' });
-    let detail: string | undefined;
-    try {
-      detail = (JSON.parse(String(payload)) as { message?: string }).message;
-    } catch {
-      detail = undefined;
-    }
-    const body = request.body !== undefined ? Promise.resolve(request.body) : readSmallJson(request.raw);
-    void body.then((parsed) => {
-      request.log.warn(
-        { hook, path: request.url.split('?')[0], parent: namedParent(parsed), reason: 'unauthorized', detail },
-        'hook call rejected: unauthorized',
-      );
-    });
-    return payload;
+    if (reply.statusCode === 401) logRejected(request, payload, opts.metrics);
+    done(null, payload);
   });
   await scope.register(bearerAuth, {
     keys: new Set(opts.tokens),

@@ -87,15 +87,21 @@ export async function hookRoutes(app: FastifyInstance, opts: HookRouteOptions): 
   }
 }
 
-/** The parent must be of the route's kind: a misrouted controller is a 400, not an AWS call. */
+/**
+ * The parent must be of the route's kind: a misrouted controller is a 400, not an AWS call. A
+ * callback hook (not async): it runs on every call, and a promise per call is CPU (issue 10).
+ */
 function parentCheck(kind: AnyKind, hook: HookCall['hook'], metrics: Metrics) {
   const apiVersion = `${kind.names.group}/${kind.names.version}`;
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+  return (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void): void => {
     const { parent } = request.body as { parent: { apiVersion: string; kind: string } };
-    if (parent.apiVersion === apiVersion && parent.kind === kind.names.kind) return undefined;
+    if (parent.apiVersion === apiVersion && parent.kind === kind.names.kind) {
+      done();
+      return;
+    }
     metrics.rejected.inc({ hook, reason: 'bad_request' });
     // Answered here: fastify runs no handler after a hook that sent the reply.
-    return reply.code(400).send({
+    void reply.code(400).send({
       error: 'Bad Request',
       message: `this hook serves ${kind.names.kind}.${apiVersion}, got parent ${parent.kind}.${parent.apiVersion}`,
     });
