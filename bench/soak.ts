@@ -1,5 +1,6 @@
 /**
- * `npm run soak` (issue 8 §6): N parents of every kind driven by a Metacontroller stand-in
+ * `npm run soak` (issue 8 §6): N parents of every kind (all but Subscription, whose ownership lives
+ * in its topic's and queue's tags: covered by its own tests) driven by a Metacontroller stand-in
  * against the service running as a child process, through the fault-injecting proxy in front of
  * moto, with random SIGKILLs and restarts of the service; then faults off until everything
  * converged; then every parent deleted. Checked against the emulator and the database, not
@@ -21,6 +22,10 @@ import pg from 'pg';
 import { ListQueuesCommand, ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { IAMClient, ListPoliciesCommand, ListPolicyTagsCommand, ListRolesCommand, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import { DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { ListTagsForResourceCommand as ListTopicTagsCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDBClient, ListTablesCommand, ListTagsOfResourceCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { GetBucketTaggingCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeRepositoriesCommand, ECRClient, ListTagsForResourceCommand as ListRepositoryTagsCommand } from '@aws-sdk/client-ecr';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { OWNER_TAGS } from '../hooks/core/ownership.js';
 import type { Condition, KubeObject, ObjectMap, Parent, SyncResponse } from '../hooks/core/types.js';
@@ -28,6 +33,10 @@ import { dbInstanceKind } from '../hooks/dbinstance/index.js';
 import { policyKind } from '../hooks/policy/index.js';
 import { queueKind } from '../hooks/queue/index.js';
 import { roleKind } from '../hooks/role/index.js';
+import { topicKind } from '../hooks/topic/index.js';
+import { tableKind } from '../hooks/table/index.js';
+import { bucketKind } from '../hooks/bucket/index.js';
+import { repositoryKind } from '../hooks/repository/index.js';
 import { startFaultProxy, type FaultMode } from '../test/helpers/fault-proxy.js';
 
 // ---------------------------------------------------------------- settings
@@ -194,6 +203,10 @@ const kinds = [
   { kind: policyKind, plural: 'policies' },
   { kind: roleKind, plural: 'roles' },
   { kind: dbInstanceKind, plural: 'dbinstances' },
+  { kind: topicKind, plural: 'topics' },
+  { kind: tableKind, plural: 'tables' },
+  { kind: bucketKind, plural: 'buckets' },
+  { kind: repositoryKind, plural: 'repositories' },
 ];
 const childTypes = (kind: AnyKind) => kind.childResources.map((c) => `${c.kind}.${c.apiVersion}`);
 
@@ -208,6 +221,10 @@ function makeParents(n: number): Tracked[] {
     if (kind === queueKind) spec = { region: 'us-east-1', visibilityTimeout: 30 + (index % 5), tags: { soak: RUN } };
     else if (kind === policyKind) spec = { document: { Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::soak-${index}/*` }] } };
     else if (kind === roleKind) spec = { policies: [`policy-${index}`] };
+    else if (kind === topicKind) spec = { region: 'us-east-1', displayName: `soak ${index}`, tags: { soak: RUN } };
+    else if (kind === tableKind) spec = { region: 'us-east-1', hashAttribute: { name: 'id', type: 'S' }, billingMode: 'PAY_PER_REQUEST', tags: { soak: RUN } };
+    else if (kind === bucketKind) spec = { region: 'us-east-1', versioning: 'Enabled', tags: { soak: RUN } };
+    else if (kind === repositoryKind) spec = { region: 'us-east-1', scanOnPush: true, tags: { soak: RUN } };
     else {
       const u = `u${RUN}_${index}`;
       spec = { masterUsername: `m${RUN}_${index}`, users: { [u]: [] }, databases: { [`d${RUN}_${index}`]: [u] }, deletionPolicy: 'Delete' };
@@ -407,9 +424,47 @@ async function ownedInAws(): Promise<Owned[]> {
       add('DBInstance', Object.fromEntries((instance.TagList ?? []).map((t) => [t.Key, t.Value])), instance.DBInstanceIdentifier ?? '');
     marker = page.Marker;
   } while (marker);
-  sqs.destroy();
-  iam.destroy();
-  rds.destroy();
+  const tagMap = (tags: { Key?: string; Value?: string }[] | undefined) => Object.fromEntries((tags ?? []).map((t) => [t.Key, t.Value]));
+  const sns = new SNSClient({ region: 'us-east-1', endpoint: moto });
+  let next: string | undefined;
+  do {
+    const page = await sns.send(new ListTopicsCommand({ NextToken: next }));
+    for (const topic of page.Topics ?? []) {
+      if (!topic.TopicArn?.includes(`:awshooks-soak${RUN}`)) continue;
+      add('Topic', tagMap((await sns.send(new ListTopicTagsCommand({ ResourceArn: topic.TopicArn }))).Tags), topic.TopicArn);
+    }
+    next = page.NextToken;
+  } while (next);
+  const ddb = new DynamoDBClient({ region: 'us-east-1', endpoint: moto });
+  let start: string | undefined;
+  do {
+    const page = await ddb.send(new ListTablesCommand({ ExclusiveStartTableName: start }));
+    for (const name of page.TableNames ?? []) {
+      if (!name.startsWith(`awshooks-soak${RUN}`)) continue;
+      const arn = (await ddb.send(new DescribeTableCommand({ TableName: name }))).Table?.TableArn;
+      add('Table', tagMap((await ddb.send(new ListTagsOfResourceCommand({ ResourceArn: arn }))).Tags), name);
+    }
+    start = page.LastEvaluatedTableName;
+  } while (start);
+  const s3 = new S3Client({ region: 'us-east-1', endpoint: moto, forcePathStyle: true });
+  for (const bucket of (await s3.send(new ListBucketsCommand({}))).Buckets ?? []) {
+    if (!bucket.Name?.startsWith(`awshooks-soak${RUN}`)) continue;
+    const tags = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket.Name })).then(
+      (o) => tagMap(o.TagSet),
+      () => ({}),
+    );
+    add('Bucket', tags, bucket.Name);
+  }
+  const ecr = new ECRClient({ region: 'us-east-1', endpoint: moto });
+  do {
+    const page = await ecr.send(new DescribeRepositoriesCommand({ nextToken: next }));
+    for (const repo of page.repositories ?? []) {
+      if (!repo.repositoryName?.startsWith(`awshooks/soak${RUN}`)) continue;
+      add('Repository', tagMap((await ecr.send(new ListRepositoryTagsCommand({ resourceArn: repo.repositoryArn }))).tags), repo.repositoryName);
+    }
+    next = page.nextToken;
+  } while (next);
+  for (const client of [sqs, iam, rds, sns, ddb, s3, ecr]) client.destroy();
   return out;
 }
 
