@@ -29,6 +29,17 @@ export interface MemoizedAnswer {
   inputHash: string;
   status: Record<string, unknown>;
   children: KubeObject[];
+  /**
+   * The answer's JSON up to its resync value, `{"status":…,"children":…,"resyncAfterSeconds":`,
+   * serialized once: the answer is this, the resync and `}`, byte for byte what fastify would
+   * serialize from the object (JSON.stringify, keys in that order), without serializing it again.
+   */
+  jsonHead?: string;
+}
+
+/** The JSON head of a memoized answer (see {@link MemoizedAnswer.jsonHead}). */
+export function answerJsonHead(status: Record<string, unknown>, children: KubeObject[]): string {
+  return `${JSON.stringify({ status, children }).slice(0, -1)},"resyncAfterSeconds":`;
 }
 
 /** Steady answers by parent key. */

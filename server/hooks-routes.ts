@@ -13,7 +13,7 @@ import type { Logger } from '../hooks/core/logger.js';
 import type { SpecCache } from '../hooks/core/spec-cache.js';
 import { customize, memoizedSteadyResync } from '../hooks/core/reconcile.js';
 import { parentKey } from '../hooks/core/call.js';
-import type { AnswerMemo } from './answer-memo.js';
+import { answerJsonHead, type AnswerMemo } from './answer-memo.js';
 import type { CustomizeRequest, SyncRequest } from '../hooks/core/types.js';
 import type { HookAnswer, HookCall } from './hook-calls.js';
 import type { Metrics } from './metrics.js';
@@ -140,7 +140,10 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
       const resyncAfterSeconds = hit && memoizedSteadyResync(kind, deps, body.parent, hit.inputHash);
       if (hit && resyncAfterSeconds !== undefined) {
         if (debug) log.debug({ outcome: 'steady', resyncAfterSeconds, memoized: true }, 'hook answered');
-        return { body: { status: hit.status, children: hit.children, resyncAfterSeconds }, outcome: 'steady' };
+        // The serialized answer, as fastify would have serialized the object (answer-memo.ts).
+        hit.jsonHead ??= answerJsonHead(hit.status, hit.children);
+        void reply.type('application/json; charset=utf-8');
+        return { body: `${hit.jsonHead}${resyncAfterSeconds}}`, outcome: 'steady' };
       }
     }
     const { response, outcome } = await reconcileWithDeadline(kind, input, deps, receivedAt);

@@ -26,7 +26,7 @@ async function harness(memoBytes?: number) {
     spec: { region: 'eu-west-1', tags: { team: 'shop' } },
   };
   let children: ObjectMap = { 'ConfigMap.v1': {} };
-  const sync = async (): Promise<{ body: string; answer: SyncResponse }> => {
+  const sync = async (): Promise<{ body: string; type: unknown; answer: SyncResponse }> => {
     const res = await app.hooks.inject({
       method: 'POST',
       url: '/hooks/queues/sync',
@@ -39,7 +39,7 @@ async function harness(memoBytes?: number) {
     children = {
       'ConfigMap.v1': Object.fromEntries(answer.children.map((c) => [`shop/${c.metadata.name}`, { ...c, metadata: { ...c.metadata, namespace: 'shop' } }])),
     };
-    return { body: res.body, answer };
+    return { body: res.body, type: res.headers['content-type'], answer };
   };
   return { app, sqs, clock, sync };
 }
@@ -65,6 +65,7 @@ t.test('over five drift intervals: the same status bytes, one AWS read per inter
     const b = await full.sync();
     t.equal(JSON.stringify(a.answer.status), status, `step ${step}: status byte-identical`);
     t.equal(a.body, b.body, `step ${step}: the memoized answer is the full path's, byte for byte`);
+    t.equal(a.type, b.type, `step ${step}: and its content type (${String(a.type)})`);
     if (memo.sqs.calls.length > before) drifts++;
   }
   t.equal(drifts, 5, 'one drift check per interval');
