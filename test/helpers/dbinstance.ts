@@ -28,3 +28,42 @@ export class DBInstanceDriver extends ParentDriver {
     return this.sync();
   }
 }
+
+import { DEFAULT_HOOKS_CONFIG } from '../../hooks/core/config.js';
+import type { DesiredInput } from '../../hooks/core/kind.js';
+import type { ObjectMap, Owner, Parent } from '../../hooks/core/types.js';
+import { validateSpec } from '../../hooks/core/spec-validation.js';
+import { DBInstanceSpecSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
+
+/** The owner of the test DBInstance (unit tests). */
+export const dbOwner: Owner = { cluster: 'default', namespace: 'team-a', name: 'orders', uid: '1234abcd-0000-4000-8000-000000000001', kind: 'DBInstance' };
+
+/** Base64, as Secret data holds it. */
+export const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** The master Secret child holding this password. */
+export function masterSecret(password: string): ObjectMap {
+  return {
+    'Secret.v1': {
+      'team-a/orders-master': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-master', namespace: 'team-a' }, data: { password: b64(password) } },
+    },
+  };
+}
+
+/** The desired-state input of a DBInstance spec (schema defaults applied, as the core does). */
+export function dbInstanceInput(
+  spec: Record<string, unknown>,
+  children: ObjectMap = masterSecret('Sup3r-secret-pw'),
+  status?: DBInstanceStatus,
+  finalizing = false,
+): DesiredInput<DBInstanceSpec, DBInstanceStatus> {
+  const full = validateSpec<DBInstanceSpec>(DBInstanceSpecSchema, spec);
+  const parent = {
+    apiVersion: 'rds.awshooks.dev/v1alpha1',
+    kind: 'DBInstance',
+    metadata: { name: 'orders', namespace: 'team-a', uid: dbOwner.uid },
+    spec: full,
+    ...(status ? { status } : {}),
+  } as Parent<DBInstanceSpec, DBInstanceStatus>;
+  return { parent, spec: full, children, related: {}, config: DEFAULT_HOOKS_CONFIG, owner: dbOwner, finalizing, now: new Date() };
+}
