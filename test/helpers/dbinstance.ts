@@ -1,9 +1,13 @@
-/** Driving a DBInstance in integration tests: its Secrets, and the first syncs up to a created instance. */
+/** DBInstance fixtures: the unit tests' desired-state inputs, and driving a DBInstance in integration tests (its Secrets, the first syncs up to a created instance). */
 import { dbInstanceKind } from '../../hooks/dbinstance/index.js';
 import { masterSecretName, userSecretName } from '../../hooks/dbinstance/identifiers.js';
-import type { SyncResponse } from '../../hooks/core/types.js';
 import type { TestApp } from './app.js';
 import { parentOf, ParentDriver, randomUid } from './integration.js';
+import { DEFAULT_HOOKS_CONFIG } from '../../hooks/core/config.js';
+import type { DesiredInput } from '../../hooks/core/kind.js';
+import type { ObjectMap, Owner, Parent, SyncResponse } from '../../hooks/core/types.js';
+import { validateSpec } from '../../hooks/core/spec-validation.js';
+import { DBInstanceSpecSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 
 /** A DBInstance of namespace team-a, driven like Metacontroller does. */
 export class DBInstanceDriver extends ParentDriver {
@@ -28,12 +32,6 @@ export class DBInstanceDriver extends ParentDriver {
     return this.sync();
   }
 }
-
-import { DEFAULT_HOOKS_CONFIG } from '../../hooks/core/config.js';
-import type { DesiredInput } from '../../hooks/core/kind.js';
-import type { ObjectMap, Owner, Parent } from '../../hooks/core/types.js';
-import { validateSpec } from '../../hooks/core/spec-validation.js';
-import { DBInstanceSpecSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 
 /** The owner of the test DBInstance (unit tests). */
 export const dbOwner: Owner = { cluster: 'default', namespace: 'team-a', name: 'orders', uid: '1234abcd-0000-4000-8000-000000000001', kind: 'DBInstance' };

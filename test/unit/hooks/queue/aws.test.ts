@@ -187,7 +187,7 @@ t.test('readOne: a name that is not claimable is used only when its owner tags n
 t.test('create: tags at creation, FIFO and policy attributes; never a name outside the namespace', async (t) => {
   const { sqs, manager } = setup();
   const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '*' }] };
-  const made = await manager.create(desired({ fifo: true, policy }));
+  const made = await manager.create(desired({ fifo: true, policy }), undefined);
   t.same(sqs.ops(), ['CreateQueue', 'GetQueueAttributes'], 'create, then read what AWS made');
   const input = sqs.calls[0]?.input ?? {};
   t.same(input.tags, { team: 'shop', ...ownerTags(owner) }, 'user and owner tags in the CreateQueue call itself');
@@ -197,7 +197,7 @@ t.test('create: tags at creation, FIFO and policy attributes; never a name outsi
 
   const { sqs: other, manager: m2 } = setup();
   await t.rejects(
-    m2.create(desired({ queueName: 'someone-else', name: { name: 'someone-else', claimable: false, ownPrefix: 'awshooks-shop-' } })),
+    m2.create(desired({ queueName: 'someone-else', name: { name: 'someone-else', claimable: false, ownPrefix: 'awshooks-shop-' } }), undefined),
     TerminalError,
     'a name outside the namespace is never created',
   );
@@ -207,12 +207,12 @@ t.test('create: tags at creation, FIFO and policy attributes; never a name outsi
 t.test('create: a name deleted less than 60 s ago waits; the SNS statements need the new ARN', async (t) => {
   const { sqs, manager } = setup();
   sqs.fail.CreateQueue = awsError('QueueDeletedRecently');
-  const err = await manager.create(desired()).catch((e: unknown) => e);
+  const err = await manager.create(desired(), undefined).catch((e: unknown) => e);
   t.ok(err instanceof WaitError, 'a wait, not a failure');
   t.equal((err as WaitError).afterSeconds, 60);
 
   const { sqs: s2, manager: m2 } = setup();
-  await m2.create(desired({ snsSources: [{ region: REGION, topicName: 'awshooks-shop-events' }] }));
+  await m2.create(desired({ snsSources: [{ region: REGION, topicName: 'awshooks-shop-events' }] }), undefined);
   t.same(s2.ops(), ['CreateQueue', 'GetQueueAttributes', 'SetQueueAttributes'], 'the policy is set once the ARN is known');
   const policy = JSON.parse(String((s2.calls[2]?.input.Attributes as Record<string, string>).Policy)) as { Statement: { Resource: string }[] };
   t.equal(policy.Statement[0]?.Resource, `arn:aws:sqs:${REGION}:${ACCOUNT}:${NAME}`);
@@ -223,11 +223,11 @@ t.test('update: only what the delta names, one call per sub-resource', async (t)
   sqs.add(NAME, { ...ownerTags(owner), old: 'x' });
   const observed: QueueObserved = { url: urlOf(NAME), name: NAME, attributes: { VisibilityTimeout: '30' }, tags: { ...ownerTags(owner), old: 'x' } };
   const none: QueueDelta = { paths: [], attributes: {}, tagsToAdd: {}, tagsToRemove: [] };
-  await manager.update(desired(), observed, none);
+  await manager.update(desired(), observed, none, undefined);
   t.same(sqs.ops(), [], 'an empty delta makes no call');
 
   const delta: QueueDelta = { paths: ['x'], attributes: { VisibilityTimeout: '45' }, tagsToAdd: { team: 'shop' }, tagsToRemove: ['old'] };
-  const after = await manager.update(desired(), observed, delta);
+  const after = await manager.update(desired(), observed, delta, undefined);
   t.same(sqs.ops(), ['SetQueueAttributes', 'TagQueue', 'UntagQueue']);
   t.same(sqs.calls[0]?.input.Attributes, { VisibilityTimeout: '45' }, 'only the changed attribute');
   t.equal(after.attributes.VisibilityTimeout, '45');
@@ -244,30 +244,38 @@ t.test('a dead-letter target outside the namespace is written only when its tags
 
   const { sqs, manager } = setup();
   sqs.add(NAME, ownerTags(owner));
-  await t.rejects(manager.update(desired({ redrive }), observed, delta), { name: 'TerminalError', reason: 'NameNotAllowed', message: /does not exist/ });
+  await t.rejects(manager.update(desired({ redrive }), observed, delta, undefined), {
+    name: 'TerminalError',
+    reason: 'NameNotAllowed',
+    message: /does not exist/,
+  });
   t.same(sqs.ops(), ['GetQueueUrl'], 'nothing written');
   t.equal(sqs.calls[0]?.input.QueueOwnerAWSAccountId, ACCOUNT, "looked up in the ARN's account");
 
   sqs.calls = [];
   sqs.add(target, ownerTags({ ...owner, namespace: 'other', name: 'dlq' }));
-  await t.rejects(manager.update(desired({ redrive }), observed, delta), { reason: 'NameNotAllowed', message: /belongs to/ });
+  await t.rejects(manager.update(desired({ redrive }), observed, delta, undefined), { reason: 'NameNotAllowed', message: /belongs to/ });
   t.same(sqs.ops(), ['GetQueueUrl', 'ListQueueTags'], 'two reads, nothing written');
 
   sqs.calls = [];
   sqs.add(target, { team: 'x' });
-  await t.rejects(manager.update(desired({ redrive }), observed, delta), { message: /is not managed by awshooks/ });
+  await t.rejects(manager.update(desired({ redrive }), observed, delta, undefined), { message: /is not managed by awshooks/ });
 
   sqs.calls = [];
   sqs.add(target, { ...ownerTags({ ...owner, name: 'dlq' }) });
-  await manager.update(desired({ redrive }), observed, delta);
+  await manager.update(desired({ redrive }), observed, delta, undefined);
   t.same(sqs.ops(), ['GetQueueUrl', 'ListQueueTags', 'SetQueueAttributes'], 'ours: written');
 
   sqs.calls = [];
   sqs.add(target, { [OWNER_TAGS.cluster]: 'default', [OWNER_TAGS.namespace]: 'shop', [OWNER_TAGS.kind]: 'Topic' });
-  await t.rejects(manager.update(desired({ redrive }), observed, delta), { reason: 'NameNotAllowed' }, "another kind's resource is not a Queue");
+  await t.rejects(
+    manager.update(desired({ redrive }), observed, delta, undefined),
+    { name: 'TerminalError', reason: 'NameNotAllowed' },
+    "another kind's resource is not a Queue",
+  );
 
   sqs.calls = [];
-  await manager.update(desired({ redrive: { ...redrive, verifyOwner: false } }), observed, delta);
+  await manager.update(desired({ redrive: { ...redrive, verifyOwner: false } }), observed, delta, undefined);
   t.same(sqs.ops(), ['SetQueueAttributes'], "a target in the namespace's names needs no check");
 });
 
@@ -275,9 +283,9 @@ t.test('delete: gone already counts as deleted; other errors propagate', async (
   const { sqs, manager } = setup();
   sqs.add(NAME, ownerTags(owner));
   const observed: QueueObserved = { url: urlOf(NAME), name: NAME, attributes: {}, tags: ownerTags(owner) };
-  t.equal(await manager.delete(desired(), observed), 'deleted');
+  t.equal(await manager.delete(desired(), observed, undefined), 'deleted');
   t.notOk(sqs.queues.has(NAME));
-  t.equal(await manager.delete(desired(), observed), 'deleted', 'a second delete finds nothing and is fine');
+  t.equal(await manager.delete(desired(), observed, undefined), 'deleted', 'a second delete finds nothing and is fine');
   sqs.fail.DeleteQueue = awsError('AccessDenied');
-  await t.rejects(manager.delete(desired(), observed), { name: 'AccessDenied' });
+  await t.rejects(manager.delete(desired(), observed, undefined), { name: 'AccessDenied' });
 });

@@ -147,7 +147,7 @@ t.test('create: attributes and every tag in the CreateTopic call itself', async 
   const { fake, manager } = setup();
   const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sns:Publish', Resource: '*' }] };
   const deliveryPolicy = { http: { defaultHealthyRetryPolicy: { numRetries: 3 } } };
-  const made = await manager.create(desired({ fifo: true, topicName: `${NAME}.fifo`, policy, deliveryPolicy }));
+  const made = await manager.create(desired({ fifo: true, topicName: `${NAME}.fifo`, policy, deliveryPolicy }), undefined);
   t.same(fake.ops(), ['CreateTopic', 'GetTopicAttributes'], 'create, then read what SNS made');
   const input = fake.calls[0]?.input ?? {};
   t.same(input.Attributes, { DisplayName: 'Events', FifoTopic: 'true', Policy: JSON.stringify(policy), DeliveryPolicy: JSON.stringify(deliveryPolicy) });
@@ -164,11 +164,12 @@ t.test('update: one SetTopicAttributes per attribute, then tags; only what the d
   const { fake, manager } = setup();
   fake.topics.set(ARN, { attributes: { TopicArn: ARN }, tags: { ...ownerTags(owner), old: 'x' }, subscriptions: [] });
   const observed: TopicObserved = { arn: ARN, attributes: { TopicArn: ARN }, tags: { ...ownerTags(owner), old: 'x' } };
-  await manager.update(desired(), observed, { paths: [], attributes: {}, tagsToAdd: {}, tagsToRemove: [] } satisfies TopicDelta);
+  const none: TopicDelta = { paths: [], attributes: {}, tagsToAdd: {}, tagsToRemove: [] };
+  await manager.update(desired(), observed, none, undefined);
   t.same(fake.ops(), [], 'an empty delta makes no call');
 
   const delta: TopicDelta = { paths: ['x'], attributes: { DisplayName: 'Events', Policy: '{}' }, tagsToAdd: { team: 'shop' }, tagsToRemove: ['old'] };
-  const after = await manager.update(desired(), observed, delta);
+  const after = await manager.update(desired(), observed, delta, undefined);
   t.same(fake.ops(), ['SetTopicAttributes', 'SetTopicAttributes', 'TagResource', 'UntagResource']);
   t.same(
     fake.calls.slice(0, 2).map((c) => c.input.AttributeName),
@@ -190,7 +191,7 @@ t.test('delete: waits while confirmed subscriptions remain, unless forced; gone 
   ];
   fake.topics.set(ARN, { attributes: {}, tags: ownerTags(owner), subscriptions: subs });
   const observed: TopicObserved = { arn: ARN, attributes: {}, tags: ownerTags(owner) };
-  const err = await manager.delete(desired(), observed).catch((e: unknown) => e);
+  const err = await manager.delete(desired(), observed, undefined).catch((e: unknown) => e);
   t.ok(err instanceof WaitError, 'a wait, not a failure');
   t.equal((err as WaitError).reason, 'TopicHasSubscriptions');
   t.equal((err as WaitError).afterSeconds, 15);
@@ -202,12 +203,12 @@ t.test('delete: waits while confirmed subscriptions remain, unless forced; gone 
   t.ok(fake.topics.has(ARN), 'not deleted');
 
   fake.calls = [];
-  t.equal(await manager.delete(desired({ force: true }), observed), 'deleted');
+  t.equal(await manager.delete(desired({ force: true }), observed, undefined), 'deleted');
   t.same(fake.ops(), ['DeleteTopic'], 'force: no listing, deleted with its subscriptions');
 
   fake.calls = [];
-  t.equal(await manager.delete(desired({ force: true }), observed), 'deleted', "already gone: DeleteTopic's NotFound is success");
+  t.equal(await manager.delete(desired({ force: true }), observed, undefined), 'deleted', "already gone: DeleteTopic's NotFound is success");
   fake.fail.DeleteTopic = awsError('AuthorizationError');
   fake.topics.set(ARN, { attributes: {}, tags: {}, subscriptions: ['sqs|x|PendingConfirmation'] });
-  await t.rejects(manager.delete(desired(), observed), { name: 'AuthorizationError' }, 'other errors propagate');
+  await t.rejects(manager.delete(desired(), observed, undefined), { name: 'AuthorizationError' }, 'other errors propagate');
 });
