@@ -74,26 +74,6 @@ export default defineConfig(
       '@typescript-eslint/no-dynamic-delete': 'off',
     },
   },
-  // DEBT (SNS kinds, merged late): their non-null assertions on parsed ARNs and related objects,
-  // and a few assertions typescript-eslint calls unnecessary but tsc needs, are to be rewritten
-  // with narrowing; until then these rules are off for these files only (README: Development).
-  {
-    files: [
-      'hooks/subscription/**/*.ts',
-      'hooks/sns-common/**/*.ts',
-      'hooks/queue/sns-sources.ts',
-      'test/**/subscription/**/*.ts',
-      'test/**/topic/**/*.ts',
-      'test/http/sns.test.ts',
-      'test/helpers/cluster.ts',
-    ],
-    rules: {
-      '@typescript-eslint/no-non-null-assertion': 'off',
-      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
-      '@typescript-eslint/restrict-plus-operands': 'off',
-      '@typescript-eslint/no-dynamic-delete': 'off',
-    },
-  },
   // This file itself is plain JavaScript, outside the TypeScript project.
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
 );

@@ -5,10 +5,12 @@
 #   2. install + start moto (scripts/moto.sh) and PostgreSQL + MariaDB (scripts/databases.sh),
 #      reusing ones already running; type check (tsc --noEmit), lint (npm run lint) and the tools of the
 #      packaging tests (scripts/tools.sh: helm, kubectl, promtool, lua; exported as HELM, KUBECTL, ...) meanwhile
-#   3. tap (raw TAP output, also saved to .run/tap-<phase>.tap): unit and inject tests, integration
-#      tests, then the end-to-end tests (test/e2e/) against a real kube-apiserver and Metacontroller
-#      (scripts/k8s.sh, started in the background at step 2); extra arguments go to tap instead,
-#      e.g. `npm test -- test/sqs.test.ts` (the control plane is started only for test/e2e/ files)
+#   3. tap (raw TAP output, also saved to .run/tap-<phase>.tap): unit and inject tests, then their
+#      coverage summary (scripts/coverage-summary.ts: statements, branches, functions, lines; printed,
+#      not enforced; also saved to .run/coverage-unit.txt), integration tests, then the end-to-end
+#      tests (test/e2e/) against a real kube-apiserver and Metacontroller (scripts/k8s.sh, started in
+#      the background at step 2); extra arguments go to tap instead, e.g.
+#      `npm test -- test/sqs.test.ts` (the control plane is started only for test/e2e/ files)
 #   4. stop the services this run started (KEEP_SERVICES=1 leaves them running for the next run)
 #
 # The last line printed is always `N passed, N failed` (tap's assert totals; a failed type check, a failed
@@ -188,6 +190,13 @@ run_tap() {
   PASSED=$((PASSED + pass))
   FAILED=$((FAILED + fail))
 }
+# The coverage of the last tap run (the unit phase: what the unit and inject tests exercise), as
+# istanbul's text summary. Informational: a failure to report is logged, never counted.
+coverage_summary() {
+  log "coverage ($1): npx tsx scripts/coverage-summary.ts text-summary"
+  npx tsx scripts/coverage-summary.ts text-summary 2>&1 | tee "$RUN_DIR/coverage-$1.txt"
+  ((PIPESTATUS[0] == 0)) || log "coverage summary failed (not counted; see above)"
+}
 # The end-to-end tests share one control plane and one service port: one file at a time, with a
 # longer per-file timeout (they wait for Metacontroller and the garbage collector).
 k8s_ready() {
@@ -207,6 +216,7 @@ k8s_ready() {
 }
 if (($# == 0)); then
   run_tap unit --jobs=2 'test/unit/**/*.test.ts' 'test/http/**/*.test.ts'
+  coverage_summary unit
   run_tap integration --jobs=1 'test/integration/**/*.test.ts'
   k8s_ready
   run_tap e2e --jobs=1 --timeout=600 'test/e2e/**/*.test.ts'

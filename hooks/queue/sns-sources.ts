@@ -12,21 +12,14 @@
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError } from '../core/errors.js';
 import { parsePolicyDocument, samePolicyDocument } from '../shared/policy-document.js';
-import type { KubeObject, ObjectMap } from '../core/types.js';
+import type { ObjectMap } from '../core/types.js';
 import { checkSpecArn } from '../sns-common/isolation.js';
 import { defaultTopicName, parseArn, SUBSCRIPTION_RELATED_KEY, TOPIC_RELATED_KEY, topicArnOf } from '../sns-common/names.js';
 import { isSnsStatement, SNS_STATEMENT_SID_PREFIX, snsSendStatement, statementsOf } from '../sns-common/queue-access.js';
-import { relatedObject } from '../sns-common/related.js';
+import { fieldsOf, relatedObject } from '../sns-common/related.js';
 
 /** A topic that may send to the queue: an ARN, or a Topic of the namespace (ARN completed with the queue's account). */
 export type SnsSource = { topicArn: string } | { region: string; topicName: string };
-
-interface SubscriptionLike {
-  topicRef?: unknown;
-  topicArn?: unknown;
-  queueRef?: unknown;
-  deadLetter?: { queueRef?: unknown };
-}
 
 /**
  * The topics of the namespace's Subscriptions that deliver to Queue `queue` (or use it as their
@@ -37,8 +30,8 @@ export function snsSourcesFor(queue: string, namespace: string, related: ObjectM
   const byKey = new Map<string, SnsSource>();
   for (const sub of Object.values(related[SUBSCRIPTION_RELATED_KEY] ?? {})) {
     if ((sub.metadata.namespace ?? namespace) !== namespace) continue;
-    const spec = ((sub as KubeObject & { spec?: SubscriptionLike }).spec ?? {}) as SubscriptionLike;
-    if (spec.queueRef !== queue && spec.deadLetter?.queueRef !== queue) continue;
+    const spec = fieldsOf(sub.spec);
+    if (spec.queueRef !== queue && fieldsOf(spec.deadLetter).queueRef !== queue) continue;
     if (typeof spec.topicArn === 'string') {
       try {
         checkSpecArn(spec.topicArn, 'spec.topicArn', 'sns', namespace, config);
@@ -47,11 +40,10 @@ export function snsSourcesFor(queue: string, namespace: string, related: ObjectM
       }
       byKey.set(spec.topicArn, { topicArn: spec.topicArn });
     } else if (typeof spec.topicRef === 'string') {
-      const topic = relatedObject(related, TOPIC_RELATED_KEY, namespace, spec.topicRef) as
-        (KubeObject & { spec?: { region?: unknown; fifo?: unknown } }) | undefined;
-      const region = topic?.spec?.region;
+      const topicSpec = fieldsOf(relatedObject(related, TOPIC_RELATED_KEY, namespace, spec.topicRef)?.spec);
+      const region = topicSpec.region;
       if (typeof region !== 'string' || !region) continue;
-      const topicName = defaultTopicName(config.namePrefix, namespace, spec.topicRef, topic!.spec?.fifo === true);
+      const topicName = defaultTopicName(config.namePrefix, namespace, spec.topicRef, topicSpec.fifo === true);
       byKey.set(`${region}/${topicName}`, { region, topicName });
     }
   }
@@ -82,7 +74,11 @@ export function wantedQueuePolicy(
   const q = parseArn(queueArn);
   const sources = desired.snsSources ?? [];
   if (sources.length > 0 && !q) return undefined; // NOTE: SQS always returns QueueArn; without it nothing can be built.
-  const generated = sources.map((s) => snsSendStatement(queueArn!, 'topicArn' in s ? s.topicArn : topicArnOf(q!.partition, s.region, q!.account, s.topicName)));
+  // With sources there is a queue ARN (checked above); without, nothing is generated.
+  const generated =
+    q && queueArn
+      ? sources.map((s) => snsSendStatement(queueArn, 'topicArn' in s ? s.topicArn : topicArnOf(q.partition, s.region, q.account, s.topicName)))
+      : [];
   const observedDoc = parsePolicyDocument(observed.attributes.Policy) as Record<string, unknown> | undefined;
   let want: Record<string, unknown>;
   if (desired.policy) {

@@ -51,6 +51,13 @@ export function parseArn(arn: string | undefined): ParsedArn | undefined {
   return { partition, service: svc, region, account, resource };
 }
 
+/** Split an ARN that the isolation rules already accepted; one that is not an ARN is a bug. */
+export function checkedArn(arn: string): ParsedArn {
+  const parsed = parseArn(arn);
+  if (!parsed) throw new Error(`not an ARN: ${arn}`);
+  return parsed;
+}
+
 /** The ARN of a topic. */
 export function topicArnOf(partition: string, region: string, account: string, topicName: string): string {
   return `arn:${partition}:sns:${region}:${account}:${topicName}`;

@@ -8,28 +8,36 @@
 import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError, WaitError } from '../core/errors.js';
 import { validateSpec } from '../core/spec-validation.js';
-import type { KubeObject, ObjectMap } from '../core/types.js';
+import type { ObjectMap } from '../core/types.js';
 import { queueNameFor, QUEUE_RELATED_KEY } from '../queue/desired.js';
 import { QueueSpecSchema, type QueueSpec } from '../../schemas/queue.js';
 import { checkSpecArn, type ArnScope } from './isolation.js';
-import { defaultTopicName, FIFO_SUFFIX, parseArn, TOPIC_RELATED_KEY } from './names.js';
-import { relatedObject } from './related.js';
+import { checkedArn, defaultTopicName, FIFO_SUFFIX, TOPIC_RELATED_KEY } from './names.js';
+import { fieldsOf, relatedObject } from './related.js';
 
 /** How often a Subscription waiting for a Topic or Queue object looks again (their changes also re-trigger sync). */
 export const DEPENDENCY_WAIT_SECONDS = 15;
 
-/** A topic as a Subscription names it. */
-export interface TopicSource {
-  /** The Topic object's name, when named by reference. */
-  ref?: string;
-  /** The spec's ARN, when named by ARN. */
-  arn?: string;
-  /** Isolation scope of a spec ARN. */
-  scope?: ArnScope;
+/** A topic as a Subscription names it: by reference to a Topic object, or by ARN. */
+export type TopicSource = {
   topicName: string;
   region: string;
   fifo: boolean;
-}
+} & (
+  | {
+      /** The Topic object's name, when named by reference. */
+      ref: string;
+      arn?: undefined;
+      scope?: undefined;
+    }
+  | {
+      ref?: undefined;
+      /** The spec's ARN, when named by ARN. */
+      arn: string;
+      /** Isolation scope of a spec ARN. */
+      scope: ArnScope;
+    }
+);
 
 /** A Queue object of the namespace, resolved. */
 export interface QueueSource {
@@ -48,18 +56,19 @@ export interface QueueSource {
 export function topicSourceOf(spec: { topicRef?: string; topicArn?: string }, namespace: string, related: ObjectMap, config: HooksConfig): TopicSource {
   if (spec.topicArn !== undefined) {
     const scope = checkSpecArn(spec.topicArn, 'spec.topicArn', 'sns', namespace, config);
-    const parsed = parseArn(spec.topicArn)!;
+    const parsed = checkedArn(spec.topicArn);
     return { arn: spec.topicArn, scope, topicName: parsed.resource, region: parsed.region, fifo: parsed.resource.endsWith(FIFO_SUFFIX) };
   }
   const ref = spec.topicRef;
   if (ref === undefined) throw new InvalidSpecError('spec: set exactly one of topicRef and topicArn');
-  const topic = relatedObject(related, TOPIC_RELATED_KEY, namespace, ref) as (KubeObject & { spec?: { region?: unknown; fifo?: unknown } }) | undefined;
+  const topic = relatedObject(related, TOPIC_RELATED_KEY, namespace, ref);
   if (!topic) throw new WaitError('DependencyNotReady', `waiting for Topic "${ref}" in namespace "${namespace}" to exist`, DEPENDENCY_WAIT_SECONDS);
   if (topic.metadata.deletionTimestamp) throw new WaitError('DependencyNotReady', `Topic "${ref}" is being deleted`, DEPENDENCY_WAIT_SECONDS);
-  const region = topic.spec?.region;
+  const topicSpec = fieldsOf(topic.spec);
+  const region = topicSpec.region;
   if (typeof region !== 'string' || region === '')
     throw new WaitError('DependencyNotReady', `Topic "${ref}" has no region in its spec`, DEPENDENCY_WAIT_SECONDS);
-  const fifo = topic.spec?.fifo === true;
+  const fifo = topicSpec.fifo === true;
   return { ref, topicName: defaultTopicName(config.namePrefix, namespace, ref, fifo), region, fifo };
 }
 
@@ -68,7 +77,7 @@ export function topicSourceOf(spec: { topicRef?: string; topicArn?: string }, na
  * derived exactly as the Queue kind derives it. @throws WaitError (DependencyNotReady).
  */
 export function queueSourceOf(ref: string, namespace: string, related: ObjectMap, config: HooksConfig, what: string): QueueSource {
-  const queue = relatedObject(related, QUEUE_RELATED_KEY, namespace, ref) as (KubeObject & { spec?: unknown }) | undefined;
+  const queue = relatedObject(related, QUEUE_RELATED_KEY, namespace, ref);
   if (!queue) throw new WaitError('DependencyNotReady', `waiting for ${what} Queue "${ref}" in namespace "${namespace}" to exist`, DEPENDENCY_WAIT_SECONDS);
   if (queue.metadata.deletionTimestamp) throw new WaitError('DependencyNotReady', `${what} Queue "${ref}" is being deleted`, DEPENDENCY_WAIT_SECONDS);
   let spec: QueueSpec;

@@ -7,3 +7,12 @@ export function relatedObject(related: ObjectMap, key: string, namespace: string
   if (!obj || (obj.metadata.namespace !== undefined && obj.metadata.namespace !== namespace)) return undefined;
   return obj;
 }
+
+/**
+ * A part of a related object (its spec, a block of it) as a record of fields still to check;
+ * empty when it is not an object. Related objects are as the API server holds them: nothing in
+ * them is trusted to have the kind's types.
+ */
+export function fieldsOf(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}

@@ -18,7 +18,7 @@ import { describeOwner } from '../core/ownership.js';
 import { parsePolicyDocument } from '../shared/policy-document.js';
 import { accountInfo } from '../iam-common/account.js';
 import { checkArnAccount } from '../sns-common/isolation.js';
-import { parseArn, queueArnOf, queueUrlOf, topicArnOf } from '../sns-common/names.js';
+import { checkedArn, parseArn, queueArnOf, queueUrlOf, topicArnOf } from '../sns-common/names.js';
 import { policyAllowsTopic } from '../sns-common/queue-access.js';
 import { readTopicTags, SNS_NOT_FOUND } from '../sns-common/topics.js';
 import type { SubscriptionStatus } from '../../schemas/subscription.js';
@@ -52,7 +52,7 @@ interface Found {
 }
 
 function regionOf(arn: string): string {
-  return parseArn(arn)!.region;
+  return checkedArn(arn).region;
 }
 
 async function subscriptionAttributes(sns: SNSClient, arn: string): Promise<Record<string, string> | undefined> {
@@ -116,9 +116,9 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
     const topic = desired.topic;
     try {
       if (topic?.arn) {
-        checkArnAccount(topic.arn, topic.scope!, accountId, 'spec.topicArn');
+        checkArnAccount(topic.arn, topic.scope, accountId, 'spec.topicArn');
         topicArn = topic.arn;
-        topicAllowListed = topic.scope!.allowListed;
+        topicAllowListed = topic.scope.allowListed;
       } else if (topic) {
         topicArn = topicArnOf(partition, topic.region, accountId, topic.topicName);
       } else if (desired.hints?.topicArn) {
@@ -129,8 +129,9 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
       if (desired.protocol === 'sqs') {
         if (desired.queue) endpoint = queueArnOf(partition, desired.queue.region, accountId, desired.queue.queueName);
         else {
-          const p = parseArn(desired.hints?.endpoint);
-          endpoint = p?.service === 'sqs' && p.account === accountId ? desired.hints!.endpoint : undefined;
+          const hinted = desired.hints?.endpoint;
+          const p = parseArn(hinted);
+          endpoint = p?.service === 'sqs' && p.account === accountId ? hinted : undefined;
         }
       }
       if (!topicArn || !endpoint) return undefined;
@@ -138,7 +139,7 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
       const dl = desired.deadLetter;
       if (dl?.queue) redrivePolicy = redrivePolicyJson(queueArnOf(partition, dl.queue.region, accountId, dl.queue.queueName));
       else if (dl?.arn) {
-        checkArnAccount(dl.arn, dl.scope!, accountId, 'spec.deadLetter.targetArn');
+        checkArnAccount(dl.arn, dl.scope, accountId, 'spec.deadLetter.targetArn');
         redrivePolicy = redrivePolicyJson(dl.arn);
       }
       const targets: SubscriptionTargets = {
@@ -161,7 +162,7 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
       const t = r.targets;
       const topicTags = await readTopicTags(ctx.aws.sns(regionOf(t.topicArn)), t.topicArn);
       if (!topicTags || t.protocol !== 'sqs') return topicTags ? { topicTags } : {};
-      const q = parseArn(t.endpoint)!;
+      const q = checkedArn(t.endpoint);
       const sqs = ctx.aws.sqs(q.region);
       const url = queueUrlOf(q.partition, q.region, q.account, q.resource);
       let attributes: Record<string, string>;
@@ -268,12 +269,14 @@ export function subscriptionManager(ctx: KindContext): ResourceManager<Subscript
       const arn = observed.arn;
       if (!arn) throw new WaitError('PendingConfirmation', 'the subscription is not confirmed yet', 60);
       const sns = ctx.aws.sns(regionOf(observed.targets.topicArn));
-      const attributes = { ...observed.attributes };
+      let attributes = { ...observed.attributes };
       // NOTE: SetSubscriptionAttributes takes one attribute per call, in the order the delta gives.
       for (const [name, value] of (delta as SubscriptionDelta).attributes) {
         await sns.send(new SetSubscriptionAttributesCommand({ SubscriptionArn: arn, AttributeName: name, AttributeValue: value }));
-        if (value === '') delete attributes[name];
-        else attributes[name] = value;
+        if (value === '') {
+          const { [name]: _cleared, ...rest } = attributes;
+          attributes = rest;
+        } else attributes[name] = value;
       }
       return { ...observed, attributes };
     },

@@ -4,7 +4,7 @@ import { InvalidSpecError, TerminalError, WaitError } from '../core/errors.js';
 import type { DesiredInput } from '../core/kind.js';
 import type { KubeObject, ObjectMap } from '../core/types.js';
 import { checkSpecArn, type ArnScope } from '../sns-common/isolation.js';
-import { defaultTopicName, FIFO_SUFFIX, parseArn, SUBSCRIPTION_RELATED_KEY } from '../sns-common/names.js';
+import { checkedArn, defaultTopicName, FIFO_SUFFIX, parseArn, SUBSCRIPTION_RELATED_KEY } from '../sns-common/names.js';
 import { queueSourceOf, topicSourceOf, type QueueSource, type TopicSource } from '../sns-common/references.js';
 import type { SubscriptionSpec, SubscriptionStatus } from '../../schemas/subscription.js';
 import { checkFilterPolicy } from './filter-policy.js';
@@ -12,12 +12,8 @@ import { checkFilterPolicy } from './filter-policy.js';
 /** The delivery protocols awshooks manages. */
 export type Protocol = 'sqs' | 'https' | 'email' | 'lambda';
 
-/** The dead-letter queue: a Queue of the namespace, or an ARN. */
-export interface DeadLetterTarget {
-  queue?: QueueSource;
-  arn?: string;
-  scope?: ArnScope;
-}
+/** The dead-letter queue: a Queue of the namespace, or an ARN (with its isolation scope). */
+export type DeadLetterTarget = { queue: QueueSource; arn?: undefined; scope?: undefined } | { queue?: undefined; arn: string; scope: ArnScope };
 
 /** The desired SNS subscription. ARNs that need the account ID are resolved by the I/O code. */
 export interface SubscriptionDesired {
@@ -118,14 +114,16 @@ function deadLetterOf(spec: SubscriptionSpec, topic: TopicSource, namespace: str
   const kind = topic.fifo ? 'FIFO' : 'standard';
   if (dl.targetArn !== undefined) {
     const scope = checkSpecArn(dl.targetArn, 'spec.deadLetter.targetArn', 'sqs', namespace, config);
-    const p = parseArn(dl.targetArn)!;
+    const p = checkedArn(dl.targetArn);
     // NOTE: SNS requires the dead-letter queue in the subscription's account and region, FIFO for FIFO topics.
     if (p.region !== topic.region) throw new InvalidSpecError(`spec.deadLetter.targetArn: the dead-letter queue must be in the topic's region ${topic.region}`);
     if (p.resource.endsWith(FIFO_SUFFIX) !== topic.fifo)
       throw new InvalidSpecError(`spec.deadLetter.targetArn: the topic is ${kind}, so the dead-letter queue must be ${kind} too`);
     return { arn: dl.targetArn, scope };
   }
-  const queue = queueSourceOf(dl.queueRef!, namespace, related, config, 'dead-letter');
+  // complete() has checked that exactly one of the two is set.
+  if (dl.queueRef === undefined) throw new InvalidSpecError('spec.deadLetter: set exactly one of queueRef and targetArn');
+  const queue = queueSourceOf(dl.queueRef, namespace, related, config, 'dead-letter');
   if (queue.region !== topic.region)
     throw new InvalidSpecError(
       `spec.deadLetter.queueRef: Queue "${queue.ref}" is in ${queue.region}; the dead-letter queue must be in the topic's region ${topic.region}`,
@@ -145,7 +143,7 @@ function complete(input: DesiredInput<SubscriptionSpec, SubscriptionStatus>): Su
     throw new InvalidSpecError('spec: set exactly one of queueRef and protocol (with endpoint)');
   }
   const protocol: Protocol = spec.protocol ?? 'sqs';
-  if (spec.protocol !== undefined) checkEndpoint(spec.protocol, spec.endpoint!);
+  if (spec.protocol !== undefined && spec.endpoint !== undefined) checkEndpoint(spec.protocol, spec.endpoint);
   if (spec.rawMessageDelivery && protocol !== 'sqs' && protocol !== 'https') {
     throw new InvalidSpecError(`spec.rawMessageDelivery: only Queue and https subscriptions support raw delivery, not ${protocol}`);
   }
@@ -176,7 +174,7 @@ function complete(input: DesiredInput<SubscriptionSpec, SubscriptionStatus>): Su
   }
   const endpoint = spec.endpoint;
   const twins = sameTargetSubscriptions(parent, spec, topic.fifo, related, config).filter((o) => !o.metadata.deletionTimestamp);
-  const first = [...twins, parent].sort(older)[0]!;
+  const first = [...twins, parent].sort(older)[0] ?? parent;
   if (first !== parent) {
     throw new TerminalError(
       'Conflict',
@@ -260,8 +258,9 @@ function hintTopicNames(spec: SubscriptionSpec, namespace: string, config: Hooks
     const p = parseArn(spec.topicArn);
     return p ? [p.resource] : [];
   }
-  if (spec.topicRef === undefined) return [];
-  return [false, true].map((fifo) => defaultTopicName(config.namePrefix, namespace, spec.topicRef!, fifo));
+  const ref = spec.topicRef;
+  if (ref === undefined) return [];
+  return [false, true].map((fifo) => defaultTopicName(config.namePrefix, namespace, ref, fifo));
 }
 
 /** While finalizing, the duplicate check is the hand-over's business, not an error. */

@@ -1,9 +1,13 @@
-/** Driving a DBInstance in integration tests: its Secrets, and the first syncs up to a created instance. */
+/** DBInstance fixtures: the unit tests' desired-state inputs, and driving a DBInstance in integration tests (its Secrets, the first syncs up to a created instance). */
 import { dbInstanceKind } from '../../hooks/dbinstance/index.js';
 import { masterSecretName, userSecretName } from '../../hooks/dbinstance/identifiers.js';
-import type { SyncResponse } from '../../hooks/core/types.js';
 import type { TestApp } from './app.js';
 import { parentOf, ParentDriver, randomUid } from './integration.js';
+import { DEFAULT_HOOKS_CONFIG } from '../../hooks/core/config.js';
+import type { DesiredInput } from '../../hooks/core/kind.js';
+import type { ObjectMap, Owner, Parent, SyncResponse } from '../../hooks/core/types.js';
+import { validateSpec } from '../../hooks/core/spec-validation.js';
+import { DBInstanceSpecSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../schemas/dbinstance.js';
 
 /** A DBInstance of namespace team-a, driven like Metacontroller does. */
 export class DBInstanceDriver extends ParentDriver {
@@ -27,4 +31,37 @@ export class DBInstanceDriver extends ParentDriver {
     this.setMasterPassword(masterPassword);
     return this.sync();
   }
+}
+
+/** The owner of the test DBInstance (unit tests). */
+export const dbOwner: Owner = { cluster: 'default', namespace: 'team-a', name: 'orders', uid: '1234abcd-0000-4000-8000-000000000001', kind: 'DBInstance' };
+
+/** Base64, as Secret data holds it. */
+export const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+/** The master Secret child holding this password. */
+export function masterSecret(password: string): ObjectMap {
+  return {
+    'Secret.v1': {
+      'team-a/orders-master': { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'orders-master', namespace: 'team-a' }, data: { password: b64(password) } },
+    },
+  };
+}
+
+/** The desired-state input of a DBInstance spec (schema defaults applied, as the core does). */
+export function dbInstanceInput(
+  spec: Record<string, unknown>,
+  children: ObjectMap = masterSecret('Sup3r-secret-pw'),
+  status?: DBInstanceStatus,
+  finalizing = false,
+): DesiredInput<DBInstanceSpec, DBInstanceStatus> {
+  const full = validateSpec<DBInstanceSpec>(DBInstanceSpecSchema, spec);
+  const parent = {
+    apiVersion: 'rds.awshooks.dev/v1alpha1',
+    kind: 'DBInstance',
+    metadata: { name: 'orders', namespace: 'team-a', uid: dbOwner.uid },
+    spec: full,
+    ...(status ? { status } : {}),
+  } as Parent<DBInstanceSpec, DBInstanceStatus>;
+  return { parent, spec: full, children, related: {}, config: DEFAULT_HOOKS_CONFIG, owner: dbOwner, finalizing, now: new Date() };
 }

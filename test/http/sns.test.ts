@@ -51,7 +51,7 @@ async function downApp(t: Test) {
       payload: { controller: {}, children: {}, ...payload },
     });
     t.equal(res.statusCode, 200, `${plural}/${hook} answers 200`);
-    return res.json() as SyncResponse;
+    return res.json<SyncResponse>();
   };
   return { app, post };
 }

@@ -12,12 +12,16 @@ import { reconcile } from '../../../../hooks/core/reconcile.js';
 import type { Condition, KubeObject, ObjectMap, Parent } from '../../../../hooks/core/types.js';
 import { makeDBInstanceKind } from '../../../../hooks/dbinstance/index.js';
 import { queueKind } from '../../../../hooks/queue/index.js';
+import { backoffSeconds } from '../../../../hooks/core/error-answer.js';
 
 process.env.AWS_ACCESS_KEY_ID ??= 'testing';
+
 process.env.AWS_SECRET_ACCESS_KEY ??= 'testing';
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 const b64 = (s: string) => Buffer.from(s).toString('base64');
+
 const controller = { apiVersion: 'metacontroller.k8s.io/v1alpha1', kind: 'CompositeController', metadata: { name: 'c' } };
 
 const secret = (name: string, password: string): KubeObject => ({
@@ -116,4 +120,13 @@ t.test('an AWS error keeps every observed child, those the kind would compute an
   const { response, outcome } = await reconcile(queueKind, { controller, parent, children: observedCm }, { config: DEFAULT_HOOKS_CONFIG, aws, log: silent });
   t.equal(outcome, 'aws_error');
   t.same(response.children.map((c) => c.metadata.name).sort(), ['left-over', 'orders-queue'], 'nothing observed is dropped');
+});
+
+t.test('backoff grows with the time already spent failing, within bounds', async (t) => {
+  const now = new Date('2026-01-01T00:10:00Z');
+  const cond = (reason: string, since: string) => [{ type: 'Synced', status: 'False' as const, reason, message: '', lastTransitionTime: since }];
+  t.equal(backoffSeconds(undefined, 'Throttling', now), 5, 'first failure: minimum');
+  t.equal(backoffSeconds(cond('Throttling', '2026-01-01T00:09:40Z'), 'Throttling', now), 20, 'failing for 20 s: wait 20 s (doubling)');
+  t.equal(backoffSeconds(cond('Throttling', '2026-01-01T00:00:00Z'), 'Throttling', now), 300, 'capped at 300 s');
+  t.equal(backoffSeconds(cond('Other', '2026-01-01T00:00:00Z'), 'Throttling', now), 5, 'a new reason starts over');
 });

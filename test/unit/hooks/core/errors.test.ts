@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { AwsClients } from '../../../../hooks/core/aws-clients.js';
-import { classifyError, outcomeOf, RecoverableError } from '../../../../hooks/core/errors.js';
+import { classifyError, outcomeOf, RecoverableError, TerminalError, WaitError, safeMessage } from '../../../../hooks/core/errors.js';
 import type { Condition, Parent, SyncResponse } from '../../../../hooks/core/types.js';
 import { buildApp } from '../../../../server/app.js';
 import { testConfig, TEST_TOKEN } from '../../../helpers/app.js';
@@ -122,4 +122,30 @@ t.test('HTML error pages: every kind answers 200 with Ready=False and the childr
         );
     }
   }
+});
+
+t.test('errors are classified: terminal codes, recoverable AWS errors, bugs', async (t) => {
+  const aws = (name: string, fault: 'client' | 'server' = 'client') =>
+    Object.assign(new Error(`${name} happened`), { name, $fault: fault, $metadata: { httpStatusCode: fault === 'server' ? 500 : 400 } });
+  const terminal = classifyError(aws('InvalidAttributeValue'), new Set(['InvalidAttributeValue']));
+  t.ok(terminal instanceof TerminalError);
+  t.equal((terminal as TerminalError).reason, 'InvalidAttributeValue');
+  const throttled = classifyError(aws('ThrottlingException'));
+  t.ok(throttled instanceof RecoverableError, 'throttling is recoverable');
+  t.ok(classifyError(aws('InternalError', 'server')) instanceof RecoverableError, '5xx is recoverable');
+  t.ok(classifyError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) instanceof RecoverableError, 'network errors are recoverable');
+  const bug = new TypeError('x is undefined');
+  t.equal(classifyError(bug), bug, 'a bug stays a bug (500)');
+  const wait = new WaitError('DependencyNotReady', 'm', 10);
+  t.equal(classifyError(wait), wait);
+  t.equal(outcomeOf(undefined), 'success');
+  t.equal(outcomeOf(aws('ThrottlingException')), 'throttled');
+  t.equal(outcomeOf(aws('InternalError', 'server')), 'server_error');
+  t.equal(outcomeOf(aws('AccessDenied')), 'client_error');
+  t.equal(outcomeOf(new Error('socket hang up')), 'network_error');
+  t.equal(
+    safeMessage(new Error('Rate exceeded RequestId: 0123abcd-4567-89ab-cdef-0123456789ab')),
+    'Rate exceeded',
+    'request IDs stripped: status stays deterministic',
+  );
 });

@@ -3,7 +3,7 @@
  * is written as a token without `-`, so `<prefix>-<token>-` starts only that namespace's names.
  */
 import t from 'tap';
-import { inNamespaceNames, namespaceNamePrefix, scopedName } from '../../../../hooks/core/naming.js';
+import { inNamespaceNames, namespaceNamePrefix, scopedName, deriveName } from '../../../../hooks/core/naming.js';
 import { defaultQueueName, legacyQueueName, sqsNameScheme } from '../../../../hooks/queue/desired.js';
 import { iamNameScheme, legacyPolicyName, legacyRoleName, policyNameFor, roleNameFor } from '../../../../hooks/iam-common/names.js';
 import { defaultInstanceIdentifier, legacyInstanceIdentifier, RDS_NAME_SCHEME, rdsIdentifierProblem } from '../../../../hooks/dbinstance/identifiers.js';
@@ -16,6 +16,15 @@ const KINDS: [string, (prefix: string, namespace: string, name: string) => strin
   ['IAM role', roleNameFor],
   ['RDS instance', defaultInstanceIdentifier],
 ];
+
+/** A small deterministic random source. */
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+}
 
 t.test('names collide across namespaces: dev-x/app and dev/x-app get different names, for every kind', async (t) => {
   for (const [kind, derive] of KINDS) {
@@ -47,15 +56,6 @@ t.test('the new encoding: readable, and unchanged for namespaces without hyphens
     t.equal(defaultInstanceIdentifier('awshooks', ns!, name!), legacyInstanceIdentifier('awshooks', ns!, name!));
   }
 });
-
-/** A small deterministic random source. */
-function rng(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1103515245 + 12345) & 0x7fffffff;
-    return s / 0x7fffffff;
-  };
-}
 
 t.test("no collision across namespaces, and every name only in its own namespace's names (generated cases)", async (t) => {
   const rand = rng(8);
@@ -112,4 +112,23 @@ t.test('cut names: 8 hex characters while the namespace token is whole, 16 when 
   t.match(longNamespace, /-[0-9a-f]{16}$/, 'the token did not fit: a 64-bit suffix, too long to search a collision for');
   t.not(scopedName('awshooks', 'x'.repeat(63), 'orders', RDS_NAME_SCHEME), scopedName('awshooks', 'x'.repeat(62) + 'y', 'orders', RDS_NAME_SCHEME));
   t.equal(scopedName('awshooks', 'shop', 'n'.repeat(100), scheme), longName, 'deterministic');
+});
+
+t.test('deriveName keeps short names and cuts long ones with a hash suffix', async (t) => {
+  const rules = { maxLength: 80, invalidChars: /[^A-Za-z0-9_-]/g };
+  const cases: [string[], string][] = [
+    [['awshooks', 'shop', 'orders'], 'awshooks-shop-orders'],
+    [['awshooks', 'shop', 'a.b'], 'awshooks-shop-a-b'],
+    [['p', '', 'x'], 'p-x'],
+  ];
+  for (const [parts, want] of cases) t.equal(deriveName(parts, rules), want, parts.join('/'));
+  const long = deriveName(['awshooks', 'n'.repeat(60), 'q'.repeat(60)], rules);
+  t.equal(long.length, 80, 'cut to the limit');
+  t.match(long, /^awshooks-n+(-q+)?-[0-9a-f]{8}$/, 'ends with a hash');
+  const other = deriveName(['awshooks', 'n'.repeat(60), 'q'.repeat(59) + 'r'], rules);
+  t.not(long, other, 'names sharing a long beginning still differ');
+  const fifo = deriveName(['awshooks', 'n'.repeat(60), 'q'.repeat(60)], { ...rules, suffix: '.fifo' });
+  t.equal(fifo.length, 80, 'suffix counts towards the limit');
+  t.ok(fifo.endsWith('.fifo'));
+  t.equal(deriveName(['awshooks', 'n'.repeat(60), 'q'.repeat(60)], rules), long, 'deterministic');
 });

@@ -64,3 +64,21 @@ t.test('depth and size bounds, without recursion', async (t) => {
     checkBounds({ a: [1, 2, { b: 'c' }], d: null }, 'spec');
   });
 });
+
+t.test('validateSpec applies defaults on a copy and names bad fields', async (t) => {
+  const spec = { region: 'eu-west-1' };
+  const out = validateSpec<Record<string, unknown>>(QueueSpecSchema, spec);
+  t.same(spec, { region: 'eu-west-1' }, 'input untouched');
+  t.equal(out.deletionPolicy, 'Delete');
+  t.equal(out.fifo, false);
+  t.equal(out.adopt, false);
+  t.throws(() => validateSpec(QueueSpecSchema, { region: 'eu-west-1', delaySeconds: 901 }), { message: /spec\.delaySeconds: must be <= 900/ });
+  t.throws(() => validateSpec(QueueSpecSchema, {}), { message: /spec\.region: required/ });
+  t.throws(() => validateSpec(QueueSpecSchema, { region: 'eu-west-1', delaySecs: 1 }), { message: /unknown field "delaySecs"/ });
+  t.throws(
+    () => validateSpec(QueueSpecSchema, { region: 'eu-west-1', visibilityTimeout: '30' }),
+    { message: /visibilityTimeout: must be integer/ },
+    'no coercion of strings',
+  );
+  t.throws(() => validateSpec(QueueSpecSchema, { region: 'Mars' }), { reason: 'InvalidSpec', message: /spec\.region/ });
+});

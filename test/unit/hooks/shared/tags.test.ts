@@ -1,6 +1,6 @@
 /** User tags: clear errors for bad keys; tag lists in a deterministic order. */
 import t from 'tap';
-import { tagsToList, validateUserTags, withoutKeys } from '../../../../hooks/shared/tags.js';
+import { tagsToList, validateUserTags, withoutKeys, tagsFromList } from '../../../../hooks/shared/tags.js';
 
 t.test('tag keys must be 1-128 characters', async (t) => {
   t.throws(() => validateUserTags({ '': 'x' }), { reason: 'InvalidSpec', message: /1-128/ });
@@ -20,4 +20,24 @@ t.test('tag lists are sorted by key; withoutKeys leaves the others', async (t) =
     ['a', 'b', 'c'],
   );
   t.same(withoutKeys({ a: '1', b: '2', c: '3' }, ['b']), { a: '1', c: '3' });
+});
+
+t.test('tags as IAM lists and back', async (t) => {
+  t.same(
+    tagsToList({ b: '2', a: '1' }),
+    [
+      { Key: 'a', Value: '1' },
+      { Key: 'b', Value: '2' },
+    ],
+    'sorted',
+  );
+  t.same(
+    tagsFromList([
+      { Key: 'a', Value: '1' },
+      { Key: 'b', Value: undefined },
+      { Key: undefined, Value: 'x' },
+    ]),
+    { a: '1', b: '' },
+  );
+  t.same(tagsFromList(undefined), {});
 });

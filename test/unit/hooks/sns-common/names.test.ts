@@ -1,5 +1,6 @@
 import t from 'tap';
-import { defaultTopicName, parseArn, queueArnOf, queueUrlOf, topicArnOf } from '../../../../hooks/sns-common/names.js';
+import { InvalidSpecError } from '../../../../hooks/core/errors.js';
+import { checkedArn, defaultTopicName, parseArn, queueArnOf, queueUrlOf, topicArnOf } from '../../../../hooks/sns-common/names.js';
 
 t.test('topic names: <prefix>-<namespace>-<name>, 256 at most, .fifo kept after a cut', async (t) => {
   t.equal(defaultTopicName('awshooks', 'shop', 'orders', false), 'awshooks-shop-orders');
@@ -30,4 +31,18 @@ t.test('ARNs: parse, build, and queue URLs built rather than read', async (t) =>
   t.equal(queueArnOf('aws', 'eu-west-1', '123456789012', 'q'), 'arn:aws:sqs:eu-west-1:123456789012:q');
   t.equal(queueUrlOf('aws', 'eu-west-1', '123456789012', 'q'), 'https://sqs.eu-west-1.amazonaws.com/123456789012/q');
   t.equal(queueUrlOf('aws-cn', 'cn-north-1', '123456789012', 'q'), 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q');
+});
+
+t.test('checkedArn: the parts of an ARN the isolation rules accepted; anything else is a bug, not a spec error', async (t) => {
+  t.same(checkedArn('arn:aws:sqs:eu-west-1:123456789012:q'), parseArn('arn:aws:sqs:eu-west-1:123456789012:q'));
+  t.throws(() => checkedArn('orders'), { name: 'Error', message: 'not an ARN: orders' });
+  const err = (() => {
+    try {
+      checkedArn('');
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  })();
+  t.notOk(err instanceof InvalidSpecError, 'not reported to the user as their mistake');
 });

@@ -1,26 +1,7 @@
 import t from 'tap';
-import { DEFAULT_HOOKS_CONFIG } from '../../hooks/core/config.js';
-import { validateSpec } from '../../hooks/core/spec-validation.js';
-import { ownerTags } from '../../hooks/core/ownership.js';
-import type { DesiredInput } from '../../hooks/core/kind.js';
-import type { Owner, Parent } from '../../hooks/core/types.js';
-import { defaultQueueName, desiredQueue, QUEUE_RELATED_KEY } from '../../hooks/queue/desired.js';
-import { queueDelta } from '../../hooks/queue/delta.js';
-import { queueChildren, queueStatus } from '../../hooks/queue/status.js';
-import { QueueSpecSchema, type QueueSpec, type QueueStatus } from '../../schemas/queue.js';
-
-const owner: Owner = { cluster: 'default', namespace: 'shop', name: 'orders', uid: 'uid-1', kind: 'Queue' };
-
-function input(spec: Record<string, unknown>, related: DesiredInput<QueueSpec, QueueStatus>['related'] = {}): DesiredInput<QueueSpec, QueueStatus> {
-  const full = validateSpec<QueueSpec>(QueueSpecSchema, spec);
-  const parent = {
-    apiVersion: 'sqs.awshooks.dev/v1alpha1',
-    kind: 'Queue',
-    metadata: { name: 'orders', namespace: 'shop', uid: 'uid-1' },
-    spec: full,
-  } as Parent<QueueSpec, QueueStatus>;
-  return { parent, spec: full, children: {}, related, config: DEFAULT_HOOKS_CONFIG, owner, finalizing: false, now: new Date() };
-}
+import { ownerTags } from '../../../../hooks/core/ownership.js';
+import { defaultQueueName, desiredQueue, QUEUE_RELATED_KEY } from '../../../../hooks/queue/desired.js';
+import { queueOwner as owner, queueInput as input } from '../../../helpers/queue.js';
 
 t.test('queue names', async (t) => {
   t.equal(defaultQueueName('awshooks', 'shop', 'orders', false), 'awshooks-shop-orders');
@@ -119,79 +100,4 @@ t.test('dead-letter queueRef resolves through related and waits until Ready', as
   t.throws(() => desiredQueue(input(spec, otherNs)), { reason: 'DependencyNotReady', message: /to exist/ }, 'a Queue of another namespace is never used');
   const finalizing = { ...input(spec), finalizing: true };
   t.equal(desiredQueue(finalizing).redrive, undefined, 'finalize never waits for the dead-letter queue (it may be gone already)');
-});
-
-t.test('delta compares by meaning and only touches what differs', async (t) => {
-  const d = desiredQueue(
-    input({
-      region: 'eu-west-1',
-      visibilityTimeout: 60,
-      deadLetter: { targetArn: 'arn:aws:sqs:eu-west-1:123456789012:dlq', maxReceiveCount: 3 },
-      policy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '*' }] },
-      tags: { team: 'a' },
-    }),
-  );
-  const converged = {
-    url: 'u',
-    attributes: {
-      VisibilityTimeout: '60',
-      DelaySeconds: '0',
-      RedrivePolicy: '{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:123456789012:dlq","maxReceiveCount":"3"}',
-      Policy: JSON.stringify({ Statement: { Resource: ['*'], Action: ['sqs:SendMessage'], Principal: '*', Effect: 'Allow' }, Version: '2012-10-17' }),
-    },
-    tags: { ...d.tags, ...d.ownerTags, other: 'theirs' },
-  };
-  const none = queueDelta(d, converged, ['team']);
-  t.same(none.paths, [], 'converged: no write (string counts, reordered policy, tags set by others)');
-  const drifted = queueDelta(
-    d,
-    { ...converged, attributes: { ...converged.attributes, VisibilityTimeout: '30', Policy: '' }, tags: { team: 'b', other: 'theirs' } },
-    ['team', 'old'],
-  );
-  t.same(drifted.paths.sort(), ['attributes.Policy', 'attributes.VisibilityTimeout', 'tags']);
-  t.equal(drifted.attributes.VisibilityTimeout, '60');
-  t.same(JSON.parse(drifted.attributes.Policy!), d.policy);
-  t.same(drifted.tagsToAdd, { team: 'a', ...d.ownerTags }, 'owner tags put back');
-  t.same(drifted.tagsToRemove, [], 'a previously managed key that is absent needs no removal');
-  const removed = queueDelta(d, { ...converged, tags: { ...converged.tags, old: 'x' } }, ['team', 'old']);
-  t.same(removed.tagsToRemove, ['old'], 'a tag we set before and the spec dropped is removed');
-  const redrive = queueDelta(
-    d,
-    {
-      ...converged,
-      attributes: { ...converged.attributes, RedrivePolicy: '{"deadLetterTargetArn":"arn:aws:sqs:eu-west-1:123456789012:dlq","maxReceiveCount":5}' },
-    },
-    ['team'],
-  );
-  t.same(redrive.paths, ['attributes.RedrivePolicy']);
-});
-
-t.test('status and children are computed from status only, deterministically', async (t) => {
-  const d = desiredQueue(input({ region: 'eu-west-1', tags: { b: '1', a: '2' } }));
-  const observed = {
-    url: 'https://sqs/q',
-    attributes: { QueueArn: 'arn:q', ApproximateNumberOfMessages: '7', ApproximateNumberOfMessagesNotVisible: '2', ApproximateNumberOfMessagesDelayed: '1' },
-    tags: {},
-  };
-  const status = queueStatus(d, observed);
-  t.same(status, {
-    queueUrl: 'https://sqs/q',
-    queueArn: 'arn:q',
-    queueName: 'awshooks-shop-orders',
-    region: 'eu-west-1',
-    messages: 7,
-    messagesInFlight: 2,
-    messagesDelayed: 1,
-    managedTagKeys: ['a', 'b'],
-  });
-  const inp = input({ region: 'eu-west-1' });
-  const children = queueChildren({ parent: inp.parent, spec: inp.spec, status, desired: d, children: {}, config: DEFAULT_HOOKS_CONFIG, now: new Date() });
-  t.equal(children.length, 1);
-  t.same(children[0]!.metadata.name, 'orders-queue');
-  t.same(children[0]!.data, { QUEUE_URL: 'https://sqs/q', QUEUE_ARN: 'arn:q', QUEUE_NAME: 'awshooks-shop-orders', AWS_REGION: 'eu-west-1' });
-  t.same(
-    queueChildren({ parent: inp.parent, spec: undefined, status: {}, desired: undefined, children: {}, config: DEFAULT_HOOKS_CONFIG, now: new Date() }),
-    [],
-    'no queue yet: no ConfigMap (and no throw without a spec)',
-  );
 });

@@ -5,18 +5,21 @@
  */
 import t from 'tap';
 import type { DBInstance } from '@aws-sdk/client-rds';
-import { AwsClients } from '../../hooks/core/aws-clients.js';
-import { DEFAULT_HOOKS_CONFIG } from '../../hooks/core/config.js';
-import type { Logger } from '../../hooks/core/logger.js';
-import { reconcile } from '../../hooks/core/reconcile.js';
-import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
-import { ownerTags } from '../../hooks/core/ownership.js';
-import { makeDBInstanceKind } from '../../hooks/dbinstance/index.js';
-import { DatabaseError, type DbWork } from '../../hooks/dbinstance/database.js';
+import { AwsClients } from '../../../../hooks/core/aws-clients.js';
+import { DEFAULT_HOOKS_CONFIG } from '../../../../hooks/core/config.js';
+import type { Logger } from '../../../../hooks/core/logger.js';
+import { reconcile } from '../../../../hooks/core/reconcile.js';
+import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../../../hooks/core/types.js';
+import { ownerTags } from '../../../../hooks/core/ownership.js';
+import { makeDBInstanceKind } from '../../../../hooks/dbinstance/index.js';
+import { DatabaseError, type DbWork } from '../../../../hooks/dbinstance/database.js';
 
 const UID = 'feedface-0000-4000-8000-000000000001';
+
 const owner = { cluster: 'default', namespace: 'teama', name: 'orders', uid: UID, kind: 'DBInstance' };
+
 const ID = 'awshooks-teama-orders';
+
 const MASTER_PW = 'Master-pw-0123456789';
 
 function awsError(name: string, status = 400): Error {
@@ -79,6 +82,7 @@ class FakeRds {
 }
 
 const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 function available(extra: Partial<DBInstance> = {}): DBInstance {
