@@ -122,6 +122,8 @@ const anyObject = (description: string): JsonSchema => ({ type: 'object', descri
 const anyList = (description: string): JsonSchema => ({ type: 'array', description });
 const stringMap = (description: string): JsonSchema => ({ type: 'object', description, additionalProperties: { type: 'string' } });
 const DURATION = '^([0-9]+(ms|s|m|h))+$';
+/** http(s)://host[:port][/path], no query or fragment (the hook path is appended), or empty. */
+const HOOK_BASE_URL = '^(https?://[^/?#\\s]+(/[^?#\\s]*)?)?$';
 const ARN_ROLE = '^arn:aws[a-z-]*:iam::\\d{12}:role/.+$';
 
 /** charts/awshooks/values.schema.json: every value, typed; misspelt keys refused. */
@@ -150,6 +152,9 @@ export function valuesSchema(): JsonSchema {
         create: bool('generate the token Secret once and keep it'),
       }),
       hookAuth: obj({ disabled: bool('HOOK_AUTH_DISABLED: test clusters only') }),
+      hooks: obj({
+        baseUrl: str('base URL of the hooks in the CompositeControllers; empty: the release Service', { pattern: HOOK_BASE_URL }),
+      }),
       tls: obj({
         enabled: bool('serve the hooks over HTTPS'),
         secretName: str('kubernetes.io/tls Secret'),

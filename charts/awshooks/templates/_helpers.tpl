@@ -53,9 +53,16 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- default (printf "%s-aws-credentials" (include "awshooks.fullname" .)) .Values.awsCredentials.existingSecret }}
 {{- end }}
 
-{{/* Where Metacontroller reaches the hooks: the Service's in-cluster name. */}}
+{{/*
+Where Metacontroller reaches the hooks: hooks.baseUrl when set (the service runs elsewhere: a
+process on the host, another cluster, behind a proxy), else the Service's in-cluster name.
+*/}}
 {{- define "awshooks.hookBaseUrl" -}}
+{{- if .Values.hooks.baseUrl }}
+{{- .Values.hooks.baseUrl | trimSuffix "/" }}
+{{- else }}
 {{- printf "%s://%s.%s.svc:%d" (ternary "https" "http" .Values.tls.enabled) (include "awshooks.fullname" .) .Release.Namespace (int .Values.service.port) }}
+{{- end }}
 {{- end }}
 
 {{/* The image reference: digest when set, else tag (default: the chart's appVersion). */}}

@@ -212,6 +212,28 @@ t.test('tls: HTTPS hook URLs, the certificate mounted, Metacontroller given the 
   t.throws(() => renderChartText({ set: ['tls.enabled=true'] }), /tls\.secretName is required/, 'tls without a Secret is refused');
 });
 
+t.test('hooks.baseUrl: the hooks of every CompositeController at that base, nothing else changes', async (t) => {
+  const objects = render(t, 'hook base URL', { set: ['hooks.baseUrl=http://127.0.0.1:8080/'] });
+  let count = 0;
+  for (const cc of objects.filter((o) => o.kind === 'CompositeController')) {
+    const plural = cc.metadata.name.replace(/^awshooks-/, '');
+    for (const [name, h] of Object.entries((cc as unknown as { spec: { hooks: Hooks } }).spec.hooks)) {
+      count += 1;
+      t.equal(h.webhook.url, `http://127.0.0.1:8080/hooks/${plural}/${name}`, `${cc.metadata.name} ${name}: at the base (trailing / dropped)`);
+      t.same(h.webhook.authorization?.secretRef, { name: 'awshooks-hook-token', namespace: 'awshooks', key: 'token' }, `${name}: still sends the token`);
+    }
+  }
+  t.ok(count >= KINDS.length * 2, `${count} hooks`);
+  const withPath = renderChart({ set: ['hooks.baseUrl=https://hooks.example.com/awshooks'] });
+  for (const hooks of hooksOf(withPath))
+    for (const h of Object.values(hooks)) t.match(h.webhook.url, /^https:\/\/hooks\.example\.com\/awshooks\/hooks\/[a-z]+\/[a-z]+$/, 'a path prefix is kept');
+  const strip = (o: KubeObject[]) => o.filter((x) => x.kind !== 'CompositeController' && x.kind !== 'Secret');
+  t.same(strip(objects), strip(renderChart({})), 'the other objects are those of the default rendering');
+  for (const bad of ['127.0.0.1:8080', 'ftp://x', 'http://x/?q=1', 'http://a b']) {
+    t.throws(() => renderChartText({ setString: [`hooks.baseUrl=${bad}`] }), /does not match pattern|schema/i, `refuses ${bad}`);
+  }
+});
+
 t.test('awsCredentials (not for production): a Secret loaded into the environment', async (t) => {
   const created = render(t, 'credentials', {
     set: ['awsCredentials.create=true', 'awsCredentials.accessKeyId=AKIAEXAMPLE', 'awsCredentials.secretAccessKey=secret'],
