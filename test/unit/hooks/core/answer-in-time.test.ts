@@ -148,7 +148,11 @@ t.test('an AWS attempt cut short by the deadline says DeadlineExceeded, whicheve
   const inner = {
     handle: (_request: unknown, options: { requestTimeout?: number }) => {
       seen.push(options.requestTimeout ?? -1);
-      return new Promise((_resolve, reject) => setTimeout(() => reject(timeout()), options.requestTimeout));
+      return new Promise((_resolve, reject) =>
+        setTimeout(() => {
+          reject(timeout());
+        }, options.requestTimeout),
+      );
     },
   };
   const handler = new DeadlineHttpHandler(inner as never, 4000);
