@@ -160,3 +160,27 @@ t.test('Role: isolation, allow-list, configuration and dependencies', async (t) 
   policyFin.parent.status = { arn: 'arn:aws:iam::123456789012:policy/awshooks/awshooks-default-ddd' };
   t.equal(desiredPolicy({ ...policyFin, finalizing: true }).policyName, 'awshooks-default-ddd', 'created: deletion goes on');
 });
+
+t.test("Role: a related Policy is used only when its own metadata names the Role's namespace", async (t) => {
+  // Keyed under the Role's namespace, but the object itself is another namespace's (a forged or
+  // mis-keyed related map): never attached; the Role waits as if the Policy did not exist.
+  const foreign = readyPolicy('ddd', 'team-b');
+  const misKeyed = { 'Policy.iam.awshooks.dev/v1alpha1': { 'default/ddd': foreign } };
+  t.throws(() => desiredRole(roleInput({ policies: ['ddd'] }, misKeyed)), {
+    reason: 'DependencyNotReady',
+    message: /waiting for Policy "ddd" in namespace "default"/,
+  });
+  // Without a namespace in its metadata (as some related maps carry it), the key decides.
+  const { namespace: _ns, ...metadata } = readyPolicy('ddd').metadata;
+  const unnamespaced = { ...readyPolicy('ddd'), metadata };
+  const d = desiredRole(roleInput({ policies: ['ddd'] }, { 'Policy.iam.awshooks.dev/v1alpha1': { 'default/ddd': unnamespaced } }));
+  t.same(
+    d.policyRefs.map((p) => p.policyName),
+    ['awshooks-default-ddd'],
+  );
+  // Another namespace's key is never looked at.
+  t.throws(() => desiredRole(roleInput({ policies: ['ddd'] }, related(readyPolicy('ddd', 'team-b')))), {
+    reason: 'DependencyNotReady',
+    message: /team-b|default/,
+  });
+});
