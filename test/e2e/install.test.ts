@@ -122,6 +122,9 @@ t.test('names: no short name of ours is a built-in name; kubectl finds each kind
   for (const { group, resource } of all.filter((e) => ours.has(e.group)))
     t.ok(resource.categories?.includes('aws'), `${resource.name}.${group} is in category aws`);
 
+  // kubectl resolves short names from its discovery cache, which an earlier kubectl call may have
+  // filled before the CRDs were served; `explain` does not refresh it on a miss, api-resources does.
+  await kubectlOk(['api-resources', '-o', 'name']);
   for (const kind of KINDS) {
     for (const short of kind.names.shortNames) {
       const explain = await kubectlOk(['explain', short]);
