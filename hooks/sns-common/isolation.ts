@@ -16,7 +16,7 @@ import { globMatches } from '../iam-common/names.js';
 import { parseArn, snsTopicNameScheme } from './names.js';
 import { inNamespaceNames, namespaceNamePrefix } from '../core/naming.js';
 import { allowedByAdmin } from '../core/name-scope.js';
-import { inNamespaceQueueNames, sqsNameScheme } from '../queue/desired.js';
+import { inNamespaceQueueNames, sqsNameScheme } from '../shared/sqs-names.js';
 
 /** Why an ARN may be used. */
 export interface ArnScope {

@@ -9,7 +9,7 @@ import type { HooksConfig } from '../core/config.js';
 import { InvalidSpecError, WaitError } from '../core/errors.js';
 import { validateSpec } from '../core/spec-validation.js';
 import type { ObjectMap } from '../core/types.js';
-import { queueNameFor, QUEUE_RELATED_KEY } from '../queue/desired.js';
+import { queueNameFor, QUEUE_RELATED_KEY } from '../shared/sqs-names.js';
 import { QueueSpecSchema, type QueueSpec } from '../../schemas/queue.js';
 import { checkSpecArn, type ArnScope } from './isolation.js';
 import { checkedArn, defaultTopicName, FIFO_SUFFIX, TOPIC_RELATED_KEY } from './names.js';
