@@ -114,7 +114,14 @@ export function topicManager(ctx: KindContext): ResourceManager<TopicDesired, To
     async delete(desired, observed) {
       const sns = ctx.aws.sns(desired.region);
       if (!desired.force) {
-        const remaining = await confirmedSubscriptions(sns, observed.arn);
+        let remaining: string[];
+        try {
+          remaining = await confirmedSubscriptions(sns, observed.arn);
+        } catch (err) {
+          // Gone since it was read (deleted by hand, or by another replica): nothing left to wait for.
+          if (isAwsError(err, ...SNS_NOT_FOUND)) return 'deleted';
+          throw err;
+        }
         if (remaining.length > 0) {
           const shown = remaining.slice(0, 3).join(', ') + (remaining.length > 3 ? `, and ${remaining.length - 3} more` : '');
           throw new WaitError(

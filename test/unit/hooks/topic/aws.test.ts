@@ -211,4 +211,10 @@ t.test('delete: waits while confirmed subscriptions remain, unless forced; gone 
   fake.fail.DeleteTopic = awsError('AuthorizationError');
   fake.topics.set(ARN, { attributes: {}, tags: {}, subscriptions: ['sqs|x|PendingConfirmation'] });
   await t.rejects(manager.delete(desired(), observed, undefined), { name: 'AuthorizationError' }, 'other errors propagate');
+
+  // Gone between the read and the delete (by hand, or another replica): nothing left to wait for.
+  fake.topics.delete(ARN);
+  fake.calls = [];
+  t.equal(await manager.delete(desired(), observed, undefined), 'deleted', 'the listing says NotFound: deleted');
+  t.same(fake.ops(), ['ListSubscriptionsByTopic']);
 });
