@@ -30,6 +30,52 @@ export const BackupSchema = Type.Object(
   { additionalProperties: false, default: {}, description: 'Backup settings.' },
 );
 
+/** A point-in-time restore source: another DBInstance of the same namespace. */
+export const PointInTimeSchema = Type.Object(
+  {
+    dbInstance: Type.String({
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+      description: 'Name of a DBInstance of this namespace whose instance (derived identifier, our owner tags) is restored.',
+    }),
+    time: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'The point in time (RFC 3339, UTC). Default: the latest restorable time.',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: 'Restore another DBInstance of this namespace as it was at a point in time.' },
+);
+
+/**
+ * Where a new instance's data comes from. Only read when the instance is created; passwords in
+ * the source are never needed: the master password and every user's password are reset to the
+ * ones of this DBInstance's Secrets.
+ */
+export const RestoreFromSchema = Type.Object(
+  {
+    snapshotIdentifier: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        pattern: '^[a-z][a-z0-9-]*$',
+        description:
+          "A DB snapshot: this namespace's own final snapshot (<identifier>-final-<uid>), any snapshot with this namespace's owner tags, or one an administrator allowed (RDS_RESTORE_ALLOWED_SNAPSHOTS).",
+      }),
+    ),
+    pointInTime: Type.Optional(PointInTimeSchema),
+  },
+  {
+    additionalProperties: false,
+    description: 'Create the instance from a snapshot or a point in time instead of empty. Only read at creation; immutable.',
+    'x-kubernetes-validations': [
+      { rule: 'has(self.snapshotIdentifier) != has(self.pointInTime)', message: 'restoreFrom: set exactly one of snapshotIdentifier and pointInTime' },
+    ],
+  },
+);
+
 /** DBInstance spec. */
 export const DBInstanceSpecSchema = Type.Object(
   {
@@ -120,6 +166,7 @@ export const DBInstanceSpecSchema = Type.Object(
     applyImmediately: Type.Boolean({ default: false, description: 'Apply modifications now instead of in the next maintenance window.' }),
     tags: Type.Optional(Tags),
     adopt: Adopt,
+    restoreFrom: Type.Optional(RestoreFromSchema),
   },
   { additionalProperties: false, description: 'The desired RDS DB instance, with its in-database users and databases.' },
 );
@@ -134,6 +181,7 @@ export const DBINSTANCE_SPEC_VALIDATIONS = immutableFields({
   kmsKeyId: 'kmsKeyId is immutable: it cannot be set, changed or removed after creation',
   subnetGroupName: 'subnetGroupName is immutable: it cannot be set, changed or removed after creation',
   masterUsername: 'masterUsername is immutable',
+  restoreFrom: 'restoreFrom only applies at creation: it cannot be set, changed or removed afterwards',
 });
 
 /** DBInstance status. */
@@ -161,5 +209,10 @@ export const DBInstanceStatusSchema = KindStatusSchema({
   lastSnapshotIdentifier: Type.Optional(Type.String({ description: 'The newest manual snapshot awshooks took (backup.every).' })),
   lastSnapshotTime: Type.Optional(Type.String({ description: 'When it was taken.' })),
   finalSnapshotIdentifier: Type.Optional(Type.String({ description: 'The final snapshot taken at deletion (deletionPolicy: Snapshot).' })),
+  restoredFrom: Type.Optional(
+    Type.String({
+      description: 'What the instance was restored from at creation: snapshot/<identifier> or pointInTime/<DB instance identifier>@<time|latest>.',
+    }),
+  ),
 });
 export type DBInstanceStatus = Static<typeof DBInstanceStatusSchema>;

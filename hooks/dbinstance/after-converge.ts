@@ -16,6 +16,9 @@ import { SECRET_WAIT_SECONDS, type DBInstanceDesired, type DesiredUser } from '.
 import { instanceIdOf } from './identifiers.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
 
+/** Resync after a restore or a master-password reset, before in-database work. */
+export const MASTER_RESET_REQUEUE_SECONDS = 10;
+
 /** The in-database work one sync should do, and what the status records once it is done. */
 export interface DatabasePlan {
   work: DbWork;
@@ -124,6 +127,16 @@ export async function dbInstanceAfterConverge(
 ): Promise<AfterConvergeResult<DBInstanceStatus>> {
   const status: Partial<DBInstanceStatus> = {};
   const conditions: ConditionInput[] = [];
+
+  // The engine does not have the master Secret's password yet: a restored instance has its
+  // source's (set by the next sync's delta), and RDS applies a reset a moment after accepting it.
+  if (observed.masterPassword !== undefined) {
+    const message =
+      observed.masterPassword === 'source'
+        ? 'restored; the master password of the Secret is set next, then users, databases and grants'
+        : 'RDS is setting the master password of the Secret; in-database work follows';
+    return { status, ready: { reason: 'ResettingMasterPassword', message }, requeueSeconds: MASTER_RESET_REQUEUE_SECONDS };
+  }
 
   if (desired.backupEverySeconds !== undefined) {
     const snap = await syncManualSnapshots(ctx, desired, rds?.(desired.region), instanceIdOf(desired, observed));

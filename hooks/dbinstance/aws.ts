@@ -9,6 +9,8 @@ import {
   DescribeDBSnapshotsCommand,
   ModifyDBInstanceCommand,
   RemoveTagsFromResourceCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
   type DBInstance,
   type DBSnapshot,
   type RDSClient,
@@ -16,17 +18,27 @@ import {
 import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import { nameNotAllowed, readChosen } from '../core/name-scope.js';
-import { ownership } from '../core/ownership.js';
+import { OWNER_TAGS, ownership } from '../core/ownership.js';
 import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import type { DBInstanceDesired } from './desired.js';
 import { finalSnapshotIdOf, instanceIdOf, manualSnapshotIdentifier, manualSnapshotPrefix } from './identifiers.js';
+import { isNamespaceInstance, restoredFromLabel, snapshotScope, type DesiredRestore } from './restore.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
 
 /** NOTE: the SDK names the error DBInstanceNotFoundFault; the wire code is DBInstanceNotFound. */
 const NOT_FOUND = ['DBInstanceNotFound', 'DBInstanceNotFoundFault'];
 const INVALID_STATE = ['InvalidDBInstanceState', 'InvalidDBInstanceStateFault'];
+const SNAPSHOT_NOT_FOUND = ['DBSnapshotNotFound', 'DBSnapshotNotFoundFault'];
+/** How long to wait for a restore source that is not available yet (a final snapshot being taken). */
+export const RESTORE_SOURCE_WAIT_SECONDS = 30;
+
+/** Pure: the engine family of an RDS engine name (aurora-postgresql → postgres). */
+function engineFamily(engine: string | undefined): string {
+  if (!engine) return '';
+  return engine.includes('postgres') ? 'postgres' : engine.includes('mysql') || engine.includes('mariadb') ? 'mysql' : engine;
+}
 
 /** The subset of RDSClient we use, so that unit tests can pass a fake. */
 export type RdsLike = Pick<RDSClient, 'send'>;
@@ -55,6 +67,125 @@ export function dbInstanceManager(
     }
   };
 
+  /** The settings a restore takes from the spec (the rest comes from the source; the delta repairs it later). */
+  const restoreSettings = (desired: DBInstanceDesired) => ({
+    DBInstanceClass: desired.instanceClass,
+    ...(desired.storageType ? { StorageType: desired.storageType } : {}),
+    MultiAZ: desired.multiAZ,
+    ...(desired.subnetGroupName ? { DBSubnetGroupName: desired.subnetGroupName } : {}),
+    ...(desired.securityGroupIds.length ? { VpcSecurityGroupIds: desired.securityGroupIds } : {}),
+    PubliclyAccessible: desired.publiclyAccessible,
+    DeletionProtection: desired.deletionProtection,
+    CopyTagsToSnapshot: true,
+    // Our owner tags, not the source's: the restored instance belongs to this parent.
+    Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }),
+  });
+
+  /**
+   * A restore call. When AWS says the instance already exists, it is read: one this very parent
+   * restored (a concurrent first sync; NOTE: the emulator also answers DBSnapshotAlreadyExists
+   * when the restored instance's automated snapshot name is taken, after registering it) is
+   * reported as restored; anything else goes back to the core, which checks its owner tags.
+   */
+  const restoreCall = async (
+    desired: DBInstanceDesired,
+    call: () => Promise<{ DBInstance?: DBInstance | undefined }>,
+  ): Promise<{ DBInstance?: DBInstance | undefined }> => {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isAwsError(err, 'DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault', 'DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault')) throw err;
+      const found = await describe(desired.region, desired.identifier);
+      if (found?.tags[OWNER_TAGS.uid] !== ctx.owner.uid) throw err;
+      return { DBInstance: found.instance };
+    }
+  };
+
+  /**
+   * Restore instead of create. The source is checked first (scope, engine, encryption, state); the
+   * instance comes up with the source's master password, so the master Secret's is set by the
+   * delta of a later sync (persisted first, as ever) before any in-database work.
+   */
+  const restore = async (desired: DBInstanceDesired, from: DesiredRestore): Promise<DBInstanceObserved> => {
+    const client = rds(desired.region);
+    let out;
+    if (from.kind === 'snapshot') {
+      let snapshot: DBSnapshot | undefined;
+      try {
+        snapshot = (await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: from.snapshotIdentifier }))).DBSnapshots?.[0];
+      } catch (err) {
+        if (!isAwsError(err, ...SNAPSHOT_NOT_FOUND)) throw err;
+      }
+      if (!snapshot)
+        throw new TerminalError('RestoreSourceNotFound', `spec.restoreFrom.snapshotIdentifier: no DB snapshot ${from.snapshotIdentifier} in ${desired.region}`);
+      const scope = snapshotScope(from.snapshotIdentifier, tagsFromList(snapshot.TagList), ctx.config, ctx.owner);
+      if (!scope.allowed) throw new TerminalError('RestoreSourceNotAllowed', scope.message);
+      if (engineFamily(snapshot.Engine) !== engineFamily(desired.engine)) {
+        throw new TerminalError(
+          'EngineMismatch',
+          `snapshot ${from.snapshotIdentifier} holds a ${snapshot.Engine ?? '?'} database, but spec.engine is ${desired.engine}`,
+        );
+      }
+      if (snapshot.Encrypted !== undefined && snapshot.Encrypted !== desired.storageEncrypted) {
+        throw new TerminalError(
+          'EncryptionMismatch',
+          `snapshot ${from.snapshotIdentifier} is ${snapshot.Encrypted ? '' : 'not '}encrypted; spec.storageEncrypted must be ${String(snapshot.Encrypted)} to restore it`,
+        );
+      }
+      if (snapshot.Status !== 'available') {
+        throw new WaitError(
+          'WaitingForRestoreSource',
+          `snapshot ${from.snapshotIdentifier} is ${snapshot.Status ?? 'not available'}; restoring once it is available`,
+          RESTORE_SOURCE_WAIT_SECONDS,
+        );
+      }
+      out = await restoreCall(desired, () =>
+        client.send(
+          new RestoreDBInstanceFromDBSnapshotCommand({
+            DBInstanceIdentifier: desired.identifier,
+            DBSnapshotIdentifier: from.snapshotIdentifier,
+            ...restoreSettings(desired),
+          }),
+        ),
+      );
+    } else {
+      const source = await describe(desired.region, from.sourceIdentifier);
+      if (!source)
+        throw new TerminalError(
+          'RestoreSourceNotFound',
+          `spec.restoreFrom.pointInTime: no DB instance ${from.sourceIdentifier} (DBInstance ${from.dbInstance})`,
+        );
+      if (!isNamespaceInstance(source.tags, ctx.owner, from.dbInstance)) {
+        throw new TerminalError(
+          'RestoreSourceNotAllowed',
+          `spec.restoreFrom.pointInTime: DB instance ${from.sourceIdentifier} does not carry the owner tags of DBInstance ${ctx.owner.namespace}/${from.dbInstance}`,
+        );
+      }
+      if (engineFamily(source.instance.Engine) !== engineFamily(desired.engine)) {
+        throw new TerminalError(
+          'EngineMismatch',
+          `DB instance ${from.sourceIdentifier} runs ${source.instance.Engine ?? '?'}, but spec.engine is ${desired.engine}`,
+        );
+      }
+      out = await restoreCall(desired, () =>
+        client.send(
+          new RestoreDBInstanceToPointInTimeCommand({
+            SourceDBInstanceIdentifier: from.sourceIdentifier,
+            TargetDBInstanceIdentifier: desired.identifier,
+            ...(from.time !== undefined ? { RestoreTime: new Date(from.time) } : { UseLatestRestorableTime: true }),
+            ...restoreSettings(desired),
+          }),
+        ),
+      );
+    }
+    if (!out.DBInstance) throw new Error('the restore returned no DBInstance');
+    ctx.log.info({ event: 'restored', source: restoredFromLabel(from) }, 'DB instance restored');
+    const observed = observedOf(out.DBInstance);
+    // NOTE: the restore answer may leave TagList out, or carry the source's tags.
+    observed.tags = { ...observed.tags, ...desired.tags, ...desired.ownerTags };
+    return { ...observed, masterPassword: 'source', restoredFrom: restoredFromLabel(from) };
+  };
+
   return {
     readOne: (desired, previous) =>
       readChosen(
@@ -65,10 +196,13 @@ export function dbInstanceManager(
         ctx.owner,
       ),
 
-    async create(desired) {
+    async create(desired, previous) {
       // Never create (or squat) an identifier outside the namespace's own identifiers.
       if (!desired.name.claimable) throw nameNotAllowed('spec.instanceIdentifier', desired.identifier, desired.name.ownPrefix, 'DB instance');
       if (desired.masterPassword === undefined) throw new WaitError('WaitingForSecret', 'waiting for the master Secret before creating the DB instance', 5);
+      // restoreFrom is read only at creation: an instance this parent had before (and lost) is
+      // created empty again, never restored over by surprise.
+      if (desired.restore && previous?.dbInstanceIdentifier === undefined) return restore(desired, desired.restore);
       const out = await rds(desired.region).send(
         new CreateDBInstanceCommand({
           DBInstanceIdentifier: desired.identifier,
@@ -130,7 +264,8 @@ export function dbInstanceManager(
           tags = withoutKeys(tags, d.tagsToRemove);
         }
       }
-      return { instance, tags };
+      // The engine gets a new master password a moment after RDS accepted it.
+      return { instance, tags, ...(d.modify.MasterUserPassword !== undefined ? { masterPassword: 'resetting' as const } : {}) };
     },
 
     async delete(desired, observed) {

@@ -10,6 +10,14 @@ import type { DBInstanceDesired } from './desired.js';
 export interface DBInstanceObserved {
   instance: DBInstance;
   tags: Record<string, string>;
+  /**
+   * Set by this sync's restore or master-password reset: the engine does not have the master
+   * Secret's password yet (a restored instance has the source's; RDS applies a reset a moment
+   * later), so no in-database work this sync and no password hash for status after a restore.
+   */
+  masterPassword?: 'source' | 'resetting';
+  /** Set by this sync's restore: what status.restoredFrom says. */
+  restoredFrom?: string;
 }
 
 /** The ModifyDBInstance fields to send, plus tag changes. */

@@ -21,6 +21,7 @@ import {
   userSecretNameProblem,
 } from './identifiers.js';
 import { passwordHash, passwordProblem } from './passwords.js';
+import { desiredRestore, type DesiredRestore } from './restore.js';
 import { MIN_BACKUP_EVERY_SECONDS, parseDuration } from './state.js';
 
 /** Key of observed Secrets in Metacontroller's children map. */
@@ -86,6 +87,8 @@ export interface DBInstanceDesired {
   adopt: boolean;
   /** FinalDBSnapshotIdentifier used when deletionPolicy is Snapshot. */
   finalSnapshotIdentifier: string;
+  /** spec.restoreFrom: used only when the instance is first created. */
+  restore?: DesiredRestore;
 }
 
 /**
@@ -154,6 +157,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   const name = instanceIdentifierFor(spec, config, owner);
   const identifier = name.name;
   const tags = validateUserTags(spec.tags);
+  const restore = desiredRestore(spec, config, owner);
 
   // Refuse a storage decrease even when the CRD's CEL rule was bypassed (an old CRD, a replace).
   if (previous?.storageGB !== undefined && spec.storageGB < previous.storageGB) {
@@ -255,6 +259,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     // Adoption only ever takes an identifier of the parent's own (DESIGN.md §3.3).
     adopt: spec.adopt && name.claimable,
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
+    ...(restore ? { restore } : {}),
   };
 }
 

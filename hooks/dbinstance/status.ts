@@ -44,8 +44,11 @@ export function dbInstanceStatus(desired: DBInstanceDesired, observed: DBInstanc
   const port = i.Endpoint?.Port ?? previous?.port;
   if (endpoint) status.endpoint = endpoint;
   if (port !== undefined) status.port = port;
-  const hash = desired.masterPasswordHash ?? previous?.masterPasswordHash;
+  // A restored instance has its source's master password: no hash until the Secret's is set.
+  const hash = observed.masterPassword === 'source' ? previous?.masterPasswordHash : (desired.masterPasswordHash ?? previous?.masterPasswordHash);
   if (hash) status.masterPasswordHash = hash;
+  const restoredFrom = observed.restoredFrom ?? previous?.restoredFrom;
+  if (restoredFrom) status.restoredFrom = restoredFrom;
   if (desired.deletionPolicy === 'Snapshot') status.finalSnapshotIdentifier = finalSnapshotIdOf(desired, observed);
   return status;
 }
