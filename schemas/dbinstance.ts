@@ -6,6 +6,10 @@ import { Adopt, KindStatusSchema, ManagedTagKeys, StringEnum, StringMap, Tags, i
 export const SQL_USER_PATTERN = '^[a-z][a-z0-9_]{0,31}$';
 export const SQL_DATABASE_PATTERN = '^[a-z][a-z0-9_]{0,62}$';
 
+/** The engines a DBInstance may run. */
+export const ENGINES = ['postgres', 'mysql', 'mariadb'] as const;
+export type Engine = (typeof ENGINES)[number];
+
 /** Roles a user may get (mapped per engine to what RDS allows; see the README, DBInstance). */
 export const USER_ROLES = ['superuser', 'createdb'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -21,9 +25,9 @@ export const BackupSchema = Type.Object(
     }),
     every: Type.Optional(
       Type.String({
-        pattern: '^[1-9][0-9]{0,4}(m|h|d)$',
+        pattern: '^([1-9][0-9]{0,4}(m|h|d)|off)$',
         description:
-          'Take a manual snapshot at this interval ("30m", "24h", "7d"; at least 30m). awshooks keeps its own snapshots retentionDays days and deletes only those.',
+          'Take a manual snapshot at this interval ("30m", "24h", "7d"; at least 30m), or "off". Default: 24h while retentionDays is at least 1, else off. awshooks keeps its own snapshots retentionDays days and deletes only those.',
       }),
     ),
   },
@@ -94,12 +98,12 @@ export const DBInstanceSpecSchema = Type.Object(
           'RDS DB instance identifier. Default: <prefix>-<namespace>-<name> (cut to 63 characters with a hash suffix). Must start with the service prefix. Immutable.',
       }),
     ),
-    engine: StringEnum(['postgres', 'mysql'] as const, { default: 'postgres', description: 'Database engine. Immutable.' }),
+    engine: StringEnum(ENGINES, { default: 'postgres', description: 'Database engine: postgres, mysql or mariadb. Immutable.' }),
     engineVersion: Type.Optional(
       Type.String({
         pattern: '^[0-9]+(\\.[0-9]+){0,2}$',
         description:
-          'Engine version; a major version ("16", "8.0") lets RDS pick the minor. Default: 16 for postgres, 8.0 for mysql. A major upgrade needs allowMajorVersionUpgrade; downgrades are refused.',
+          'Engine version; a major version ("16", "8.0", "10.11") lets RDS pick the minor. Default: 16 for postgres, 8.0 for mysql, 10.11 for mariadb. A major upgrade needs allowMajorVersionUpgrade; downgrades are refused.',
       }),
     ),
     allowMajorVersionUpgrade: Type.Boolean({ default: false, description: 'Allow engineVersion to move to a new major version.' }),

@@ -13,7 +13,7 @@ import { syncManualSnapshots, type RdsLike } from './aws.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';
 import type { DBInstanceObserved } from './delta.js';
 import { SECRET_WAIT_SECONDS, type DBInstanceDesired, type DesiredUser } from './desired.js';
-import { instanceIdOf } from './identifiers.js';
+import { engineFamily, instanceIdOf } from './identifiers.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
 
 /** Resync after a restore or a master-password reset, before in-database work. */
@@ -63,7 +63,7 @@ export function planDatabaseWork(
     databases: desired.databases,
   });
   const work: DbWork = {
-    engine: desired.engine,
+    engine: engineFamily(desired.engine),
     host: target.host,
     port: target.port,
     masterUsername: desired.masterUsername,

@@ -23,7 +23,7 @@ import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import type { DBInstanceDesired } from './desired.js';
-import { finalSnapshotIdOf, instanceIdOf, manualSnapshotIdentifier, manualSnapshotPrefix } from './identifiers.js';
+import { engineMatches, finalSnapshotIdOf, instanceIdOf, manualSnapshotIdentifier, manualSnapshotPrefix } from './identifiers.js';
 import { isNamespaceInstance, restoredFromLabel, snapshotScope, type DesiredRestore } from './restore.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
 
@@ -33,12 +33,6 @@ const INVALID_STATE = ['InvalidDBInstanceState', 'InvalidDBInstanceStateFault'];
 const SNAPSHOT_NOT_FOUND = ['DBSnapshotNotFound', 'DBSnapshotNotFoundFault'];
 /** How long to wait for a restore source that is not available yet (a final snapshot being taken). */
 export const RESTORE_SOURCE_WAIT_SECONDS = 30;
-
-/** Pure: the engine family of an RDS engine name (aurora-postgresql → postgres). */
-function engineFamily(engine: string | undefined): string {
-  if (!engine) return '';
-  return engine.includes('postgres') ? 'postgres' : engine.includes('mysql') || engine.includes('mariadb') ? 'mysql' : engine;
-}
 
 /** The subset of RDSClient we use, so that unit tests can pass a fake. */
 export type RdsLike = Pick<RDSClient, 'send'>;
@@ -120,7 +114,7 @@ export function dbInstanceManager(
         throw new TerminalError('RestoreSourceNotFound', `spec.restoreFrom.snapshotIdentifier: no DB snapshot ${from.snapshotIdentifier} in ${desired.region}`);
       const scope = snapshotScope(from.snapshotIdentifier, tagsFromList(snapshot.TagList), ctx.config, ctx.owner);
       if (!scope.allowed) throw new TerminalError('RestoreSourceNotAllowed', scope.message);
-      if (engineFamily(snapshot.Engine) !== engineFamily(desired.engine)) {
+      if (!engineMatches(desired.engine, snapshot.Engine ?? '')) {
         throw new TerminalError(
           'EngineMismatch',
           `snapshot ${from.snapshotIdentifier} holds a ${snapshot.Engine ?? '?'} database, but spec.engine is ${desired.engine}`,
@@ -161,7 +155,7 @@ export function dbInstanceManager(
           `spec.restoreFrom.pointInTime: DB instance ${from.sourceIdentifier} does not carry the owner tags of DBInstance ${ctx.owner.namespace}/${from.dbInstance}`,
         );
       }
-      if (engineFamily(source.instance.Engine) !== engineFamily(desired.engine)) {
+      if (!engineMatches(desired.engine, source.instance.Engine ?? '')) {
         throw new TerminalError(
           'EngineMismatch',
           `DB instance ${from.sourceIdentifier} runs ${source.instance.Engine ?? '?'}, but spec.engine is ${desired.engine}`,

@@ -5,6 +5,7 @@ import type { Delta } from '../core/kind.js';
 import { tagDelta } from '../core/ownership.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDesired } from './desired.js';
+import { engineMatches } from './identifiers.js';
 
 /** A DB instance as read from RDS (DescribeDBInstances carries the tags). */
 export interface DBInstanceObserved {
@@ -107,7 +108,7 @@ export function engineVersionChange(desired: DBInstanceDesired, observed: string
 export function dbInstanceDelta(desired: DBInstanceDesired, observed: DBInstanceObserved, previous: DBInstanceStatus | undefined): DBInstanceDelta {
   const i = observed.instance;
   const pending = i.PendingModifiedValues ?? {};
-  if (i.Engine && !i.Engine.startsWith(desired.engine === 'postgres' ? 'postgres' : 'mysql') && !(desired.engine === 'mysql' && i.Engine === 'mariadb')) {
+  if (i.Engine && !engineMatches(desired.engine, i.Engine)) {
     throw new TerminalError('EngineMismatch', `the DB instance runs ${i.Engine}, but spec.engine is ${desired.engine}`);
   }
   const modify: DBInstanceDelta['modify'] = {};

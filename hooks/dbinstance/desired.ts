@@ -7,9 +7,10 @@ import { chooseName, type NameChoice } from '../core/name-scope.js';
 import { ownerTags } from '../core/ownership.js';
 import type { ObjectMap, Owner } from '../core/types.js';
 import { validateUserTags } from '../shared/tags.js';
-import type { DBInstanceSpec, DBInstanceStatus, UserRole } from '../../schemas/dbinstance.js';
+import type { DBInstanceSpec, DBInstanceStatus, Engine, UserRole } from '../../schemas/dbinstance.js';
 import {
   defaultInstanceIdentifier,
+  engineFamily,
   finalSnapshotIdentifier,
   instanceIdentifierPrefix,
   legacyInstanceIdentifier,
@@ -30,7 +31,10 @@ export const SECRET_KEY = 'Secret.v1';
 export const SERVICE_KEY = 'Service.v1';
 
 /** Default engine versions (a major version: RDS picks the current minor). */
-export const DEFAULT_ENGINE_VERSION: Record<'postgres' | 'mysql', string> = { postgres: '16', mysql: '8.0' };
+export const DEFAULT_ENGINE_VERSION: Record<Engine, string> = { postgres: '16', mysql: '8.0', mariadb: '10.11' };
+
+/** backup.every when the spec does not say (seed 003: every 24 hours). */
+export const DEFAULT_BACKUP_EVERY = '24h';
 
 /** Resync while waiting for a Secret we just returned to be created. */
 export const SECRET_WAIT_SECONDS = 5;
@@ -58,7 +62,7 @@ export interface DBInstanceDesired {
   identifier: string;
   /** How identifiers are used: own/allowed (created, adoptable), kept only while ours, legacy fallback. */
   name: NameChoice;
-  engine: 'postgres' | 'mysql';
+  engine: Engine;
   engineVersion: string;
   allowMajorVersionUpgrade: boolean;
   instanceClass: string;
@@ -174,12 +178,12 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 
   const userNames = Object.keys(spec.users ?? {}).sort();
   for (const name of userNames) {
-    const problem = sqlUserProblem(name, engine, spec.masterUsername) ?? userSecretNameProblem(name);
+    const problem = sqlUserProblem(name, engineFamily(engine), spec.masterUsername) ?? userSecretNameProblem(name);
     if (problem) throw new InvalidSpecError(`spec.users: "${name}" ${problem}`);
   }
   const databases: DesiredDatabase[] = [];
   for (const [name, users] of Object.entries(spec.databases ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    const problem = sqlDatabaseProblem(name, engine);
+    const problem = sqlDatabaseProblem(name, engineFamily(engine));
     if (problem) throw new InvalidSpecError(`spec.databases: "${name}" ${problem}`);
     for (const u of users) {
       if (!userNames.includes(u)) throw new InvalidSpecError(`spec.databases.${name}: user "${u}" is not in spec.users`);
@@ -188,9 +192,11 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   }
 
   let backupEverySeconds: number | undefined;
-  if (spec.backup.every !== undefined) {
-    backupEverySeconds = parseDuration(spec.backup.every);
-    if (backupEverySeconds === undefined) throw new InvalidSpecError(`spec.backup.every: "${spec.backup.every}" is not a duration like 30m, 24h or 7d`);
+  // Seed 003: a snapshot every 24 hours unless the spec says otherwise (or keeps no backups at all).
+  const every = spec.backup.every ?? (spec.backup.retentionDays > 0 ? DEFAULT_BACKUP_EVERY : 'off');
+  if (every !== 'off') {
+    backupEverySeconds = parseDuration(every);
+    if (backupEverySeconds === undefined) throw new InvalidSpecError(`spec.backup.every: "${every}" is not a duration like 30m, 24h or 7d, or "off"`);
     if (backupEverySeconds < MIN_BACKUP_EVERY_SECONDS) throw new InvalidSpecError('spec.backup.every: must be at least 30m');
     if (spec.backup.retentionDays === 0)
       throw new InvalidSpecError('spec.backup.every: needs backup.retentionDays of at least 1 (snapshots are kept that long)');

@@ -7,6 +7,7 @@ import { shortHash } from '../core/hash.js';
 import { OWNER_TAGS } from '../core/ownership.js';
 import type { DBInstanceObserved } from './delta.js';
 import type { DBInstanceDesired } from './desired.js';
+import type { Engine } from '../../schemas/dbinstance.js';
 import { deriveName, digitEscapedNamespaceToken, namespaceNamePrefix, scopedName, type NameScheme } from '../core/naming.js';
 
 /** RDS DB instance identifiers: 1-63 characters. */
@@ -141,6 +142,23 @@ export function userSecretNameProblem(user: string): string | undefined {
 /** Name of a user's Secret child (`_` is not allowed in Kubernetes names; user names have no `-`). */
 export function userSecretName(parentName: string, user: string): string {
   return `${parentName}-user-${user.replace(/_/g, '-')}`;
+}
+
+// ---------------------------------------------------------------- engines
+
+/** The SQL dialect and driver of an engine: MariaDB speaks MySQL's protocol and SQL. */
+export function engineFamily(engine: Engine): 'postgres' | 'mysql' {
+  return engine === 'postgres' ? 'postgres' : 'mysql';
+}
+
+/**
+ * Whether an RDS engine name (`postgres`, `mysql`, `mariadb`, `aurora-postgresql`…) is what the spec
+ * asks for. `mysql` also accepts `mariadb` (instances created before `mariadb` was an engine of its own).
+ */
+export function engineMatches(desired: Engine, observed: string): boolean {
+  if (desired === 'postgres') return observed.startsWith('postgres');
+  if (desired === 'mariadb') return observed === 'mariadb';
+  return observed.startsWith('mysql') || observed === 'mariadb';
 }
 
 // ---------------------------------------------------------------- SQL identifiers

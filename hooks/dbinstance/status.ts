@@ -3,7 +3,7 @@ import { withoutForeignChildren } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
 import type { KubeObject, ObjectMap } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
-import type { DBInstanceSpec, DBInstanceStatus } from '../../schemas/dbinstance.js';
+import type { DBInstanceSpec, DBInstanceStatus, Engine } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import { SECRET_KEY, SERVICE_KEY, secretObserved, secretValue, type DBInstanceDesired } from './desired.js';
 import { finalSnapshotIdOf, instanceIdOf, masterSecretName, userSecretName } from './identifiers.js';
@@ -61,14 +61,7 @@ export function describeDelta(delta: DBInstanceDelta): string {
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 /** The `data` of a connection Secret: every value base64, as the API server stores it. */
-export function secretData(values: {
-  engine: 'postgres' | 'mysql';
-  username: string;
-  password: string;
-  host: string;
-  port: string;
-  dbname: string;
-}): Record<string, string> {
+export function secretData(values: { engine: Engine; username: string; password: string; host: string; port: string; dbname: string }): Record<string, string> {
   const { engine, username, password, host, port, dbname } = values;
   return {
     dbname: b64(dbname),

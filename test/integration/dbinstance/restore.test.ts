@@ -30,7 +30,7 @@ const rds = new RDSClient({ region: 'us-east-1', endpoint });
 const sfx = randomBytes(3).toString('hex');
 const reason = (a: SyncResponse) => condition(a, 'Ready')?.reason;
 
-type Engine = 'postgres' | 'mysql';
+type Engine = 'postgres' | 'mysql' | 'mariadb';
 const adminOf = (url: URL) => ({
   user: decodeURIComponent(url.username),
   password: decodeURIComponent(url.password),
@@ -149,11 +149,13 @@ t.teardown(() => {
   rds.destroy();
 });
 
-for (const engine of ['postgres', 'mysql'] as const) {
+// mysql and mariadb both run against the test MariaDB: the RDS engine differs, the dialect not.
+for (const engine of ['postgres', 'mysql', 'mariadb'] as const) {
   t.test(`${engine}: delete with Snapshot, create again with restoreFrom → same data, new Secrets, old passwords refused`, async (t) => {
     const { app, proxy, stand } = await appWith(t, engine);
-    const name = `shop${engine === 'postgres' ? 'pg' : 'my'}`;
-    const [master, appUser, rep, orders] = [`m_${engine.slice(0, 2)}_${sfx}`, `app_${sfx}`, `rep_${sfx}`, `orders_${sfx}`];
+    const name = `shop${engine.slice(0, 3)}`;
+    const e = engine.slice(0, 3);
+    const [master, appUser, rep, orders] = [`m_${e}_${sfx}`, `app_${e}_${sfx}`, `rep_${e}_${sfx}`, `orders_${e}_${sfx}`];
     const identifier = `awshooks-team01a-${name}`;
     t.teardown(async () => {
       if (engine === 'postgres') {
@@ -208,6 +210,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
     const described = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances![0]!;
     const tags = Object.fromEntries((described.TagList ?? []).map((x) => [x.Key, x.Value]));
     t.equal(described.MasterUsername, master, 'moto: the instance holds the snapshot’s master user');
+    t.equal(described.Engine, engine, `moto: a ${engine} instance`);
     t.equal(tags['awshooks.dev/uid'], again.parent.metadata.uid, 'moto: tagged with the new owner');
 
     stand.masters.set(identifier, master);
