@@ -11,7 +11,7 @@ export const ENGINES = ['postgres', 'mysql', 'mariadb'] as const;
 export type Engine = (typeof ENGINES)[number];
 
 /** Roles a user may get (mapped per engine to what RDS allows; see the README, DBInstance). */
-export const USER_ROLES = ['superuser', 'createdb'] as const;
+export const USER_ROLES = ['superuser', 'createdb', 'iamAuth'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** Backups: automated retention plus awshooks' own manual snapshots. */
@@ -137,14 +137,23 @@ export const DBInstanceSpecSchema = Type.Object(
       description: 'The master user. Immutable.',
     }),
     users: Type.Optional(
-      StringMap(Type.Array(StringEnum(USER_ROLES), { maxItems: 2, description: 'Roles of the user: superuser, createdb.' }), {
-        maxProperties: 50,
-        description:
-          'In-database users: name → roles. Each gets a Secret <name>-user-<user>. A user removed from this map loses the ability to log in; it is not dropped.',
-        'x-kubernetes-validations': [
-          { rule: `self.all(k, k.matches('${SQL_USER_PATTERN}'))`, message: 'user names: a lower-case letter, then up to 31 lower-case letters, digits or _' },
-        ],
-      }),
+      StringMap(
+        Type.Array(StringEnum(USER_ROLES), {
+          maxItems: 3,
+          description: 'Roles of the user: superuser, createdb; iamAuth: log in with an IAM token (rds_iam / AWSAuthenticationPlugin), no password Secret.',
+        }),
+        {
+          maxProperties: 50,
+          description:
+            'In-database users: name → roles. Each gets a Secret <name>-user-<user> (an iamAuth user a ConfigMap of that name instead, with no password). A user removed from this map loses the ability to log in; it is not dropped.',
+          'x-kubernetes-validations': [
+            {
+              rule: `self.all(k, k.matches('${SQL_USER_PATTERN}'))`,
+              message: 'user names: a lower-case letter, then up to 31 lower-case letters, digits or _',
+            },
+          ],
+        },
+      ),
     ),
     databases: Type.Optional(
       StringMap(Type.Array(Type.String({ pattern: SQL_USER_PATTERN }), { maxItems: 50, description: 'Users granted all privileges on the database.' }), {

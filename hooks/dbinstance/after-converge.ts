@@ -48,17 +48,20 @@ export function planDatabaseWork(
   previous: DBInstanceStatus | undefined,
 ): DatabasePlan {
   const specUsers = desired.users.map((u) => u.name);
-  const readyUsers = desired.users.filter(isReady);
-  const pendingUsers = desired.users.filter((u) => !isReady(u)).map((u) => u.name);
+  // IAM users need no Secret: they are ready at once.
+  const iamUsers = desired.users.filter((u) => u.iamAuth);
+  const readyUsers = desired.users.filter((u) => !u.iamAuth).filter(isReady);
+  const pendingUsers = desired.users.filter((u) => !u.iamAuth && !isReady(u)).map((u) => u.name);
   const previouslyManaged = previous?.managedUsers ?? [];
   const lockUsers = previouslyManaged.filter((u) => !specUsers.includes(u)).sort();
-  const managedUsers = [...new Set([...previouslyManaged, ...readyUsers.map((u) => u.name)])].sort();
+  const managedUsers = [...new Set([...previouslyManaged, ...readyUsers.map((u) => u.name), ...iamUsers.map((u) => u.name)])].sort();
   const target = resolveTarget(endpoint, port, config.rdsEndpointMap);
   const workHash = hashOf({
     engine: desired.engine,
     target,
     master: desired.masterPasswordHash,
     users: readyUsers.map((u) => ({ name: u.name, roles: u.roles, password: u.passwordHash })),
+    ...(iamUsers.length > 0 ? { iamUsers: iamUsers.map((u) => ({ name: u.name, roles: u.roles })) } : {}),
     lockUsers,
     databases: desired.databases,
   });
@@ -68,7 +71,10 @@ export function planDatabaseWork(
     port: target.port,
     masterUsername: desired.masterUsername,
     masterPassword: desired.masterPassword,
-    users: readyUsers.map((u) => ({ name: u.name, roles: u.roles, password: u.password })),
+    users: [
+      ...readyUsers.map((u) => ({ name: u.name, roles: u.roles, password: u.password })),
+      ...iamUsers.map((u) => ({ name: u.name, roles: u.roles, iamAuth: true })),
+    ],
     lockUsers,
     databases: desired.databases.map((d) => ({ name: d.name, users: d.users.filter((u) => !pendingUsers.includes(u) || previouslyManaged.includes(u)) })),
     managedUsers,

@@ -70,6 +70,7 @@ export function dbInstanceManager(
     ...(desired.securityGroupIds.length ? { VpcSecurityGroupIds: desired.securityGroupIds } : {}),
     PubliclyAccessible: desired.publiclyAccessible,
     DeletionProtection: desired.deletionProtection,
+    EnableIAMDatabaseAuthentication: desired.iamDatabaseAuth,
     CopyTagsToSnapshot: true,
     // Our owner tags, not the source's: the restored instance belongs to this parent.
     Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }),
@@ -215,6 +216,7 @@ export function dbInstanceManager(
           MasterUserPassword: desired.masterPassword,
           BackupRetentionPeriod: desired.backupRetentionDays,
           DeletionProtection: desired.deletionProtection,
+          ...(desired.iamDatabaseAuth ? { EnableIAMDatabaseAuthentication: true } : {}),
           // Snapshots (final ones included) carry the owner tags: they say whose data they hold.
           CopyTagsToSnapshot: true,
           // Tags at creation, so the instance is never seen without its owner tags.

@@ -55,6 +55,7 @@ export function dbInstanceOrphanCandidates(input: OrphanInput<DBInstanceStatus>)
     ownerTags: ownerTags(owner),
     adopt: false,
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
+    iamDatabaseAuth: false,
   });
   const fromStatus = plainString(status, 'dbInstanceIdentifier');
   const regions = candidateRegions(rawSpec, status, config);

@@ -35,6 +35,7 @@ export interface DBInstanceDelta extends Delta {
     PubliclyAccessible?: boolean;
     VpcSecurityGroupIds?: string[];
     MasterUserPassword?: string;
+    EnableIAMDatabaseAuthentication?: boolean;
   };
   tagsToAdd: Record<string, string>;
   tagsToRemove: string[];
@@ -137,6 +138,9 @@ export function dbInstanceDelta(desired: DBInstanceDesired, observed: DBInstance
     change('backup.retentionDays', 'BackupRetentionPeriod', desired.backupRetentionDays);
   }
   if ((i.DeletionProtection ?? false) !== desired.deletionProtection) change('deletionProtection', 'DeletionProtection', desired.deletionProtection);
+  if ((i.IAMDatabaseAuthenticationEnabled ?? false) !== desired.iamDatabaseAuth) {
+    change('users (iamAuth)', 'EnableIAMDatabaseAuthentication', desired.iamDatabaseAuth);
+  }
   if ((i.PubliclyAccessible ?? false) !== desired.publiclyAccessible) change('publiclyAccessible', 'PubliclyAccessible', desired.publiclyAccessible);
   if (desired.securityGroupIds.length > 0) {
     const have = (i.VpcSecurityGroups ?? [])

@@ -27,6 +27,8 @@ import { MIN_BACKUP_EVERY_SECONDS, parseDuration } from './state.js';
 
 /** Key of observed Secrets in Metacontroller's children map. */
 export const SECRET_KEY = 'Secret.v1';
+/** Key of observed ConfigMaps (IAM users' connection details). */
+export const CONFIGMAP_KEY = 'ConfigMap.v1';
 /** Key of observed Services. */
 export const SERVICE_KEY = 'Service.v1';
 
@@ -44,6 +46,8 @@ export interface DesiredUser {
   name: string;
   roles: UserRole[];
   secretName: string;
+  /** Logs in with an IAM token (roles hold `iamAuth`): no password, no Secret (a ConfigMap of the same name). */
+  iamAuth?: true;
   /** From the observed Secret; undefined until Metacontroller created it (persist, then use). */
   password?: string;
   passwordHash?: string;
@@ -89,6 +93,8 @@ export interface DBInstanceDesired {
   tags: Record<string, string>;
   ownerTags: Record<string, string>;
   adopt: boolean;
+  /** EnableIAMDatabaseAuthentication: on when a user has `iamAuth`. */
+  iamDatabaseAuth: boolean;
   /** FinalDBSnapshotIdentifier used when deletionPolicy is Snapshot. */
   finalSnapshotIdentifier: string;
   /** spec.restoreFrom: used only when the instance is first created. */
@@ -204,7 +210,13 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 
   // Secrets and the Service another object already holds: a Conflict before anything is created.
   if (!finalizing)
-    checkChildNames(dbInstanceWouldBeChildren(owner.name, userNames), parent, children, input.related, 'rename this DBInstance or the other object');
+    checkChildNames(
+      dbInstanceWouldBeChildren(owner.name, userNames, iamUserNames(spec)),
+      parent,
+      children,
+      input.related,
+      'rename this DBInstance or the other object',
+    );
 
   const salt = owner.uid;
   const masterSecret = masterSecretName(owner.name);
@@ -219,11 +231,15 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 
   const users: DesiredUser[] = userNames.map((name) => {
     const secretName = userSecretName(owner.name, name);
-    const password = observedPassword(children, namespace, secretName);
+    const roles = [...new Set(spec.users?.[name] ?? [])].sort();
+    const iamAuth = roles.includes('iamAuth');
+    // An IAM user has no password: whatever an object of its name holds is never read.
+    const password = iamAuth ? undefined : observedPassword(children, namespace, secretName);
     return {
       name,
-      roles: [...new Set(spec.users?.[name] ?? [])].sort(),
+      roles: roles.filter((r) => r !== 'iamAuth'),
       secretName,
+      ...(iamAuth ? { iamAuth: true as const } : {}),
       ...(password !== undefined ? { password, passwordHash: passwordHash(password, salt) } : {}),
     };
   });
@@ -265,19 +281,32 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     // Adoption only ever takes an identifier of the parent's own (DESIGN.md §3.3).
     adopt: spec.adopt && name.claimable,
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
+    iamDatabaseAuth: users.some((u) => u.iamAuth === true),
     ...(restore ? { restore } : {}),
   };
 }
 
 /** The children a DBInstance answers (by name), for the customize hook and the collision check. */
-export function dbInstanceWouldBeChildren(parentName: string, users: readonly string[]): WouldBeChild[] {
+export function dbInstanceWouldBeChildren(parentName: string, users: readonly string[], iamUsers: readonly string[] = []): WouldBeChild[] {
   return [
     { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: masterSecretName(parentName) },
     ...users
       .filter((u) => /^[a-z][a-z0-9_]{0,31}$/.test(u))
-      .map((u) => ({ apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: userSecretName(parentName, u) })),
+      .map((u) =>
+        iamUsers.includes(u)
+          ? { apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', name: userSecretName(parentName, u) }
+          : { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: userSecretName(parentName, u) },
+      ),
     { apiVersion: 'v1', resource: 'services', kind: 'Service', name: parentName },
   ];
+}
+
+/** The users of a spec that log in with IAM tokens. */
+export function iamUserNames(spec: DBInstanceSpec): string[] {
+  return Object.entries(spec.users ?? {})
+    .filter(([, roles]) => roles.includes('iamAuth'))
+    .map(([u]) => u)
+    .sort();
 }
 
 /** What decides whether AWS must be visited: the desired state, with password hashes instead of passwords. */

@@ -5,7 +5,7 @@ import type { KubeObject, ObjectMap } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
 import type { DBInstanceSpec, DBInstanceStatus, Engine } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
-import { SECRET_KEY, SERVICE_KEY, secretObserved, secretValue, type DBInstanceDesired } from './desired.js';
+import { CONFIGMAP_KEY, SECRET_KEY, SERVICE_KEY, secretObserved, secretValue, type DBInstanceDesired } from './desired.js';
 import { finalSnapshotIdOf, instanceIdOf, masterSecretName, userSecretName } from './identifiers.js';
 import { connectionUrl, generatePassword } from './passwords.js';
 
@@ -117,7 +117,16 @@ export function dbInstanceChildren(
       .filter(([, us]) => us.includes(user))
       .map(([db]) => db)
       .sort();
-    out.push(secret(userSecretName(name, user), user, granted[0] ?? (engine === 'postgres' ? 'postgres' : '')));
+    const dbname = granted[0] ?? (engine === 'postgres' ? 'postgres' : '');
+    if (users[user]?.includes('iamAuth')) {
+      // No password: the app asks RDS for a token (rds-db:connect, granted by a Role's databaseAccess).
+      out.push({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: userSecretName(name, user), labels },
+        data: { dbname, engine, host, port, region: status.region ?? '', username: user, authentication: 'iam' },
+      });
+    } else out.push(secret(userSecretName(name, user), user, dbname));
   }
 
   // The Service appears once the instance was available, and stays through later modifications.
@@ -139,4 +148,4 @@ export function dbInstanceChildren(
 }
 
 /** Conditions key helper for tests and docs. */
-export const CHILD_TYPES = [SECRET_KEY, SERVICE_KEY];
+export const CHILD_TYPES = [SECRET_KEY, SERVICE_KEY, CONFIGMAP_KEY];

@@ -5,7 +5,9 @@ import type { DesiredInput } from '../../../../hooks/core/kind.js';
 import { validateSpec } from '../../../../hooks/core/spec-validation.js';
 import type { ObjectMap, Owner } from '../../../../hooks/core/types.js';
 import { dbInstanceDelta } from '../../../../hooks/dbinstance/delta.js';
-import { desiredDBInstance } from '../../../../hooks/dbinstance/desired.js';
+import { dbInstanceWouldBeChildren, desiredDBInstance } from '../../../../hooks/dbinstance/desired.js';
+import { planDatabaseWork } from '../../../../hooks/dbinstance/after-converge.js';
+import { dbInstanceChildren } from '../../../../hooks/dbinstance/status.js';
 import { engineFamily, engineMatches } from '../../../../hooks/dbinstance/identifiers.js';
 import { connectionUrl } from '../../../../hooks/dbinstance/passwords.js';
 import { DBInstanceSpecSchema, type DBInstanceSpec, type DBInstanceStatus } from '../../../../schemas/dbinstance.js';
@@ -80,5 +82,51 @@ t.test('engine mariadb: its own engine and version, MySQL dialect and driver', a
     () => dbInstanceDelta(d, { instance, tags: {} }, undefined),
     { reason: 'EngineMismatch', message: /runs mysql/ },
     'a mysql instance is not a mariadb one',
+  );
+});
+
+t.test('iamAuth users: no password, no Secret (a ConfigMap), ready at once, IAM authentication on the instance', async (t) => {
+  const d = desiredDBInstance(input({ users: { tok: ['iamAuth'], app: [] }, databases: { db: ['tok', 'app'] } }));
+  t.same(
+    d.users.find((u) => u.name === 'tok'),
+    { name: 'tok', roles: [], secretName: 'orders-user-tok', iamAuth: true },
+    'no password, iamAuth not a role',
+  );
+  t.equal(d.iamDatabaseAuth, true);
+  t.equal(desiredDBInstance(input({ users: { app: [] } })).iamDatabaseAuth, false);
+  const instance = { Engine: 'postgres', DBInstanceClass: 'db.t3.micro', AllocatedStorage: 10, EngineVersion: '16.3', BackupRetentionPeriod: 7 };
+  t.match(dbInstanceDelta(d, { instance, tags: {} }, undefined).modify, { EnableIAMDatabaseAuthentication: true });
+  t.notOk(
+    'EnableIAMDatabaseAuthentication' in dbInstanceDelta(d, { instance: { ...instance, IAMDatabaseAuthenticationEnabled: true }, tags: {} }, undefined).modify,
+  );
+
+  const plan = planDatabaseWork(DEFAULT_HOOKS_CONFIG, { ...d, masterPassword: 'Sup3r-secret-pw' }, 'db.example', 5432, undefined);
+  t.same(plan.pendingUsers, ['app'], 'the password user waits for its Secret; the IAM user does not');
+  t.same(plan.work.users, [{ name: 'tok', roles: [], iamAuth: true }]);
+  t.same(plan.work.databases, [{ name: 'db', users: ['tok'] }]);
+
+  const kids = dbInstanceChildren({
+    spec: input({ users: { tok: ['iamAuth'], app: [] } }).spec,
+    status: { endpoint: 'db.example', port: 5432, region: 'eu-west-1', dbInstanceStatus: 'available' },
+    parent: input({}).parent,
+    children,
+    related: {},
+  } as unknown as Parameters<typeof dbInstanceChildren>[0]);
+  t.same(
+    kids.map((k) => `${k.kind}/${k.metadata.name}`),
+    ['Secret/orders-master', 'Secret/orders-user-app', 'ConfigMap/orders-user-tok', 'Service/orders'],
+  );
+  t.same(kids.find((k) => k.kind === 'ConfigMap')?.data, {
+    dbname: 'postgres',
+    engine: 'postgres',
+    host: 'db.example',
+    port: '5432',
+    region: 'eu-west-1',
+    username: 'tok',
+    authentication: 'iam',
+  });
+  t.same(
+    dbInstanceWouldBeChildren('orders', ['app', 'tok'], ['tok']).map((c) => `${c.kind}/${c.name}`),
+    ['Secret/orders-master', 'Secret/orders-user-app', 'ConfigMap/orders-user-tok', 'Service/orders'],
   );
 });

@@ -156,6 +156,7 @@ const desired = (restore?: DBInstanceDesired['restore']): DBInstanceDesired => (
   ownerTags: ownerTags(owner),
   adopt: false,
   finalSnapshotIdentifier: 'awshooks-team01a-shop-final-aaaabbbb',
+  iamDatabaseAuth: false,
   ...(restore ? { restore } : {}),
 });
 const fromSnapshot = { kind: 'snapshot' as const, snapshotIdentifier: 'awshooks-team01a-shop-final-11112222' };
