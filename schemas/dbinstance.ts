@@ -115,6 +115,46 @@ export const DBInstanceSpecSchema = Type.Object(
       description: 'Allocated storage in GiB. It can only grow.',
       'x-kubernetes-validations': [{ rule: 'self >= oldSelf', message: 'storageGB can only grow: RDS cannot shrink allocated storage' }],
     }),
+    maxAllocatedStorage: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 65536,
+        description: 'Storage autoscaling: the most RDS may grow storage to, in GiB (above storageGB); 0 turns autoscaling off. Unset: left as it is.',
+      }),
+    ),
+    preferredBackupWindow: Type.Optional(
+      Type.String({
+        pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$',
+        description: 'Daily automated backup window, UTC, hh:mm-hh:mm (at least 30 minutes). Unset: left to RDS.',
+      }),
+    ),
+    preferredMaintenanceWindow: Type.Optional(
+      Type.String({
+        pattern: '^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$',
+        description: 'Weekly maintenance window, UTC, ddd:hh:mm-ddd:hh:mm (at least 30 minutes). Unset: left to RDS.',
+      }),
+    ),
+    enableCloudwatchLogsExports: Type.Optional(
+      Type.Array(StringEnum(['postgresql', 'upgrade', 'audit', 'error', 'general', 'slowquery', 'iam-db-auth-error'] as const), {
+        maxItems: 7,
+        description:
+          'Logs exported to CloudWatch Logs (postgres: postgresql, upgrade; mysql/mariadb: audit, error, general, slowquery; iam-db-auth-error). Unset: left as they are.',
+      }),
+    ),
+    performanceInsights: Type.Optional(
+      Type.Object(
+        {
+          enabled: Type.Boolean({ description: 'Performance Insights on or off.' }),
+          retentionDays: Type.Optional(
+            Type.Integer({ minimum: 7, maximum: 731, description: 'Retention of Performance Insights data: 7, 31 × months, or 731 days.' }),
+          ),
+        },
+        { additionalProperties: false, description: 'Performance Insights. Unset: left as it is.' },
+      ),
+    ),
+    caCertificateIdentifier: Type.Optional(
+      Type.String({ pattern: '^[a-z0-9-]{1,64}$', description: 'The CA of the instance’s server certificate (rds-ca-rsa2048-g1, …). Unset: left to RDS.' }),
+    ),
     storageType: Type.Optional(StringEnum(['gp2', 'gp3', 'io1', 'io2', 'standard'] as const, { description: 'Storage type. Default: left to RDS.' })),
     multiAZ: Type.Boolean({ default: false, description: 'Run a standby in another availability zone.' }),
     storageEncrypted: Type.Boolean({ default: true, description: 'Encrypt storage at rest. Immutable.' }),

@@ -217,6 +217,19 @@ export function dbInstanceManager(
           BackupRetentionPeriod: desired.backupRetentionDays,
           DeletionProtection: desired.deletionProtection,
           ...(desired.iamDatabaseAuth ? { EnableIAMDatabaseAuthentication: true } : {}),
+          ...(desired.maxAllocatedStorage ? { MaxAllocatedStorage: desired.maxAllocatedStorage } : {}),
+          ...(desired.preferredBackupWindow ? { PreferredBackupWindow: desired.preferredBackupWindow } : {}),
+          ...(desired.preferredMaintenanceWindow ? { PreferredMaintenanceWindow: desired.preferredMaintenanceWindow } : {}),
+          ...(desired.cloudwatchLogsExports?.length ? { EnableCloudwatchLogsExports: desired.cloudwatchLogsExports } : {}),
+          ...(desired.performanceInsights
+            ? {
+                EnablePerformanceInsights: desired.performanceInsights.enabled,
+                ...(desired.performanceInsights.enabled && desired.performanceInsights.retentionDays !== undefined
+                  ? { PerformanceInsightsRetentionPeriod: desired.performanceInsights.retentionDays }
+                  : {}),
+              }
+            : {}),
+          ...(desired.caCertificateIdentifier ? { CACertificateIdentifier: desired.caCertificateIdentifier } : {}),
           // Snapshots (final ones included) carry the owner tags: they say whose data they hold.
           CopyTagsToSnapshot: true,
           // Tags at creation, so the instance is never seen without its owner tags.

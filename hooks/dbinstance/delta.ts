@@ -36,6 +36,13 @@ export interface DBInstanceDelta extends Delta {
     VpcSecurityGroupIds?: string[];
     MasterUserPassword?: string;
     EnableIAMDatabaseAuthentication?: boolean;
+    MaxAllocatedStorage?: number;
+    PreferredBackupWindow?: string;
+    PreferredMaintenanceWindow?: string;
+    CloudwatchLogsExportConfiguration?: { EnableLogTypes?: string[]; DisableLogTypes?: string[] };
+    EnablePerformanceInsights?: boolean;
+    PerformanceInsightsRetentionPeriod?: number;
+    CACertificateIdentifier?: string;
   };
   tagsToAdd: Record<string, string>;
   tagsToRemove: string[];
@@ -103,6 +110,50 @@ export function engineVersionChange(desired: DBInstanceDesired, observed: string
 }
 
 /**
+ * The optional settings, only those the spec sets. NOTE: the emulator ignores Performance Insights
+ * (always reported unset); a pending CA change counts as done.
+ */
+function optionalDelta(
+  desired: DBInstanceDesired,
+  i: DBInstance,
+  change: <K extends keyof DBInstanceDelta['modify']>(path: string, key: K, value: DBInstanceDelta['modify'][K]) => void,
+): void {
+  if (desired.maxAllocatedStorage !== undefined && (i.MaxAllocatedStorage ?? 0) !== desired.maxAllocatedStorage) {
+    // NOTE: RDS reports no MaxAllocatedStorage when autoscaling is off; 0 asks for that.
+    change('maxAllocatedStorage', 'MaxAllocatedStorage', desired.maxAllocatedStorage);
+  }
+  if (desired.preferredBackupWindow !== undefined && i.PreferredBackupWindow !== desired.preferredBackupWindow) {
+    change('preferredBackupWindow', 'PreferredBackupWindow', desired.preferredBackupWindow);
+  }
+  if (desired.preferredMaintenanceWindow !== undefined && i.PreferredMaintenanceWindow?.toLowerCase() !== desired.preferredMaintenanceWindow) {
+    change('preferredMaintenanceWindow', 'PreferredMaintenanceWindow', desired.preferredMaintenanceWindow);
+  }
+  if (desired.cloudwatchLogsExports !== undefined) {
+    const have = new Set(i.EnabledCloudwatchLogsExports ?? []);
+    const enable = desired.cloudwatchLogsExports.filter((l) => !have.has(l));
+    const disable = [...have].filter((l) => !desired.cloudwatchLogsExports?.includes(l)).sort();
+    if (enable.length > 0 || disable.length > 0) {
+      change('enableCloudwatchLogsExports', 'CloudwatchLogsExportConfiguration', {
+        ...(enable.length ? { EnableLogTypes: enable } : {}),
+        ...(disable.length ? { DisableLogTypes: disable } : {}),
+      });
+    }
+  }
+  const pi = desired.performanceInsights;
+  if (pi !== undefined) {
+    const retentionDiffers = pi.enabled && pi.retentionDays !== undefined && i.PerformanceInsightsRetentionPeriod !== pi.retentionDays;
+    if ((i.PerformanceInsightsEnabled ?? false) !== pi.enabled || retentionDiffers) {
+      change('performanceInsights', 'EnablePerformanceInsights', pi.enabled);
+      if (pi.enabled && pi.retentionDays !== undefined) change('performanceInsights', 'PerformanceInsightsRetentionPeriod', pi.retentionDays);
+    }
+  }
+  const ca = desired.caCertificateIdentifier;
+  if (ca !== undefined && i.CACertificateIdentifier !== ca && i.PendingModifiedValues?.CACertificateIdentifier !== ca) {
+    change('caCertificateIdentifier', 'CACertificateIdentifier', ca);
+  }
+}
+
+/**
  * Compare by meaning, and count a value RDS already holds as pending (PendingModifiedValues) as
  * done, so that a change waiting for the maintenance window is not sent again at every sync.
  */
@@ -149,6 +200,8 @@ export function dbInstanceDelta(desired: DBInstanceDesired, observed: DBInstance
       .sort();
     if (have.join(',') !== desired.securityGroupIds.join(',')) change('securityGroupIds', 'VpcSecurityGroupIds', desired.securityGroupIds);
   }
+  optionalDelta(desired, i, change);
+
   // Rotation: the password in the master Secret is not the one last applied (status keeps a hash).
   if (desired.masterPassword !== undefined && desired.masterPasswordHash !== previous?.masterPasswordHash) {
     change('masterPassword', 'MasterUserPassword', desired.masterPassword);

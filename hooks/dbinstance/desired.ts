@@ -72,6 +72,14 @@ export interface DBInstanceDesired {
   instanceClass: string;
   storageGB: number;
   storageType?: string;
+  /** The optional settings below are left alone in RDS while the spec does not set them. */
+  maxAllocatedStorage?: number;
+  preferredBackupWindow?: string;
+  preferredMaintenanceWindow?: string;
+  /** Sorted, unique. */
+  cloudwatchLogsExports?: string[];
+  performanceInsights?: { enabled: boolean; retentionDays?: number };
+  caCertificateIdentifier?: string;
   multiAZ: boolean;
   storageEncrypted: boolean;
   kmsKeyId?: string;
@@ -168,6 +176,7 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   const identifier = name.name;
   const tags = validateUserTags(spec.tags);
   const restore = desiredRestore(spec, config, owner);
+  const optional = optionalSettings(spec);
 
   // Refuse a storage decrease even when the CRD's CEL rule was bypassed (an old CRD, a replace).
   if (previous?.storageGB !== undefined && spec.storageGB < previous.storageGB) {
@@ -283,7 +292,63 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
     iamDatabaseAuth: users.some((u) => u.iamAuth === true),
     ...(restore ? { restore } : {}),
+    ...optional,
   };
+}
+
+/** Minutes of the day of "hh:mm". */
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/**
+ * Pure: the optional RDS settings of a spec, checked (the schema checks the formats). Only what the
+ * spec sets is in the result: what it leaves out is left as RDS has it.
+ */
+export function optionalSettings(spec: DBInstanceSpec): Partial<DBInstanceDesired> {
+  const out: Partial<DBInstanceDesired> = {};
+  if (spec.maxAllocatedStorage !== undefined) {
+    if (spec.maxAllocatedStorage !== 0 && spec.maxAllocatedStorage <= spec.storageGB) {
+      throw new InvalidSpecError(
+        `spec.maxAllocatedStorage: ${spec.maxAllocatedStorage} must be above storageGB (${spec.storageGB}), or 0 to turn storage autoscaling off`,
+      );
+    }
+    out.maxAllocatedStorage = spec.maxAllocatedStorage;
+  }
+  if (spec.preferredBackupWindow !== undefined) {
+    const [from = '', to = ''] = spec.preferredBackupWindow.split('-');
+    if ((minutesOf(to) - minutesOf(from) + 1440) % 1440 < 30) throw new InvalidSpecError('spec.preferredBackupWindow: must be at least 30 minutes');
+    out.preferredBackupWindow = spec.preferredBackupWindow;
+  }
+  if (spec.preferredMaintenanceWindow !== undefined) {
+    const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+    const at = (x: string) => {
+      const [d = '', h = '0', m = '0'] = x.split(':');
+      return days.indexOf(d) * 1440 + Number(h) * 60 + Number(m);
+    };
+    const [from = '', to = ''] = spec.preferredMaintenanceWindow.split('-');
+    if ((at(to) - at(from) + 7 * 1440) % (7 * 1440) < 30) throw new InvalidSpecError('spec.preferredMaintenanceWindow: must be at least 30 minutes');
+    out.preferredMaintenanceWindow = spec.preferredMaintenanceWindow;
+  }
+  if (spec.enableCloudwatchLogsExports !== undefined) {
+    const allowed =
+      spec.engine === 'postgres' ? ['postgresql', 'upgrade', 'iam-db-auth-error'] : ['audit', 'error', 'general', 'slowquery', 'iam-db-auth-error'];
+    for (const log of spec.enableCloudwatchLogsExports) {
+      if (!allowed.includes(log))
+        throw new InvalidSpecError(`spec.enableCloudwatchLogsExports: "${log}" is not a log of ${spec.engine} (${allowed.join(', ')})`);
+    }
+    out.cloudwatchLogsExports = [...new Set(spec.enableCloudwatchLogsExports)].sort();
+  }
+  if (spec.performanceInsights !== undefined) {
+    const days = spec.performanceInsights.retentionDays;
+    if (days !== undefined && days !== 7 && days !== 731 && days % 31 !== 0) {
+      throw new InvalidSpecError(`spec.performanceInsights.retentionDays: ${days} must be 7, a multiple of 31 (months) or 731`);
+    }
+    out.performanceInsights = { enabled: spec.performanceInsights.enabled, ...(days !== undefined ? { retentionDays: days } : {}) };
+  }
+  if (spec.caCertificateIdentifier !== undefined) out.caCertificateIdentifier = spec.caCertificateIdentifier;
+  return out;
 }
 
 /** The children a DBInstance answers (by name), for the customize hook and the collision check. */

@@ -130,3 +130,59 @@ t.test('iamAuth users: no password, no Secret (a ConfigMap), ready at once, IAM 
     ['Secret/orders-master', 'Secret/orders-user-app', 'ConfigMap/orders-user-tok', 'Service/orders'],
   );
 });
+
+t.test('optional settings: checked, sent only when set, compared by meaning', async (t) => {
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ maxAllocatedStorage: 10 }, /spec\.maxAllocatedStorage: 10 must be above storageGB \(10\)/],
+    [{ preferredBackupWindow: '03:00-03:20' }, /preferredBackupWindow: must be at least 30 minutes/],
+    [{ preferredMaintenanceWindow: 'sun:05:00-sun:05:10' }, /preferredMaintenanceWindow: must be at least 30 minutes/],
+    [{ enableCloudwatchLogsExports: ['slowquery'] }, /"slowquery" is not a log of postgres/],
+    [{ performanceInsights: { enabled: true, retentionDays: 30 } }, /retentionDays: 30 must be 7, a multiple of 31/],
+  ];
+  for (const [spec, message] of bad) t.throws(() => desiredDBInstance(input(spec)), { reason: 'InvalidSpec', message }, JSON.stringify(spec));
+  t.throws(() => validateSpec(DBInstanceSpecSchema, { preferredBackupWindow: '3:00-3:30' }), { reason: 'InvalidSpec', message: /./ });
+
+  const plain = desiredDBInstance(input({}));
+  const instance = {
+    Engine: 'postgres',
+    DBInstanceClass: 'db.t3.micro',
+    AllocatedStorage: 10,
+    EngineVersion: '16.3',
+    BackupRetentionPeriod: 7,
+    MaxAllocatedStorage: 99,
+    PreferredBackupWindow: '01:00-01:30',
+    PreferredMaintenanceWindow: 'Wed:02:40-Wed:03:10',
+    EnabledCloudwatchLogsExports: ['upgrade'],
+    CACertificateIdentifier: 'rds-ca-default',
+    PerformanceInsightsEnabled: true,
+  };
+  const applied = { masterPasswordHash: plain.masterPasswordHash };
+  t.same(dbInstanceDelta(plain, { instance, tags: {} }, applied).modify, {}, 'unset settings are left alone');
+
+  const tuned = desiredDBInstance(
+    input({
+      maxAllocatedStorage: 0,
+      preferredBackupWindow: '03:00-03:30',
+      preferredMaintenanceWindow: 'wed:02:40-wed:03:10',
+      enableCloudwatchLogsExports: ['postgresql', 'postgresql'],
+      performanceInsights: { enabled: true, retentionDays: 731 },
+      caCertificateIdentifier: 'rds-ca-rsa2048-g1',
+    }),
+  );
+  const delta = dbInstanceDelta(tuned, { instance, tags: {} }, applied);
+  t.same(delta.modify, {
+    MaxAllocatedStorage: 0,
+    PreferredBackupWindow: '03:00-03:30',
+    CloudwatchLogsExportConfiguration: { EnableLogTypes: ['postgresql'], DisableLogTypes: ['upgrade'] },
+    EnablePerformanceInsights: true,
+    PerformanceInsightsRetentionPeriod: 731,
+    CACertificateIdentifier: 'rds-ca-rsa2048-g1',
+  });
+  t.notOk(delta.paths.includes('preferredMaintenanceWindow'), 'the maintenance window compares case-insensitively');
+  const pending = dbInstanceDelta(
+    tuned,
+    { instance: { ...instance, PendingModifiedValues: { CACertificateIdentifier: 'rds-ca-rsa2048-g1' } }, tags: {} },
+    undefined,
+  );
+  t.notOk('CACertificateIdentifier' in pending.modify, 'a pending CA change is not sent again');
+});
