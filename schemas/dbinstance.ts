@@ -262,6 +262,12 @@ export const DBInstanceStatusSchema = KindStatusSchema({
   lastSnapshotIdentifier: Type.Optional(Type.String({ description: 'The newest manual snapshot awshooks took (backup.every).' })),
   lastSnapshotTime: Type.Optional(Type.String({ description: 'When it was taken.' })),
   finalSnapshotIdentifier: Type.Optional(Type.String({ description: 'The final snapshot taken at deletion (deletionPolicy: Snapshot).' })),
+  recentEvents: Type.Optional(
+    Type.Array(Type.String({ maxLength: 200 }), {
+      maxItems: 5,
+      description: 'While the instance is not available: its last RDS events ("<time> <message>", oldest first), read at each visit to AWS.',
+    }),
+  ),
   restoredFrom: Type.Optional(
     Type.String({
       description: 'What the instance was restored from at creation: snapshot/<identifier> or pointInTime/<DB instance identifier>@<time|latest>.',

@@ -7,6 +7,7 @@ import {
   DeleteDBSnapshotCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
+  DescribeEventsCommand,
   ModifyDBInstanceCommand,
   RemoveTagsFromResourceCommand,
   RestoreDBInstanceFromDBSnapshotCommand,
@@ -15,7 +16,7 @@ import {
   type DBSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
+import { awsErrorCode, isAwsError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import { nameNotAllowed, readChosen } from '../core/name-scope.js';
 import { OWNER_TAGS, ownership } from '../core/ownership.js';
@@ -33,6 +34,19 @@ const INVALID_STATE = ['InvalidDBInstanceState', 'InvalidDBInstanceStateFault'];
 const SNAPSHOT_NOT_FOUND = ['DBSnapshotNotFound', 'DBSnapshotNotFoundFault'];
 /** How long to wait for a restore source that is not available yet (a final snapshot being taken). */
 export const RESTORE_SOURCE_WAIT_SECONDS = 30;
+
+/** How many events status.recentEvents keeps, and how long each may be. */
+export const RECENT_EVENTS_MAX = 5;
+export const RECENT_EVENT_CHARS = 200;
+
+/** Pure: the last events, oldest first, as "<time> <message>", bounded in number and length. */
+export function recentEventLines(events: readonly { Date?: Date | undefined; Message?: string | undefined }[]): string[] {
+  return [...events]
+    .filter((e) => e.Message)
+    .sort((a, b) => (a.Date?.getTime() ?? 0) - (b.Date?.getTime() ?? 0))
+    .slice(-RECENT_EVENTS_MAX)
+    .map((e) => `${e.Date ? e.Date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '?'} ${e.Message ?? ''}`.slice(0, RECENT_EVENT_CHARS));
+}
 
 /** The subset of RDSClient we use, so that unit tests can pass a fake. */
 export type RdsLike = Pick<RDSClient, 'send'>;
@@ -181,14 +195,34 @@ export function dbInstanceManager(
     return { ...observed, masterPassword: 'source', restoredFrom: restoredFromLabel(from) };
   };
 
+  /**
+   * While the instance is not available, its last events (one DescribeEvents, the only extra call):
+   * `kubectl describe` then says why it is stuck. Best effort: a failure leaves them out.
+   */
+  const withEvents = async (region: string, observed: DBInstanceObserved | undefined): Promise<DBInstanceObserved | undefined> => {
+    const id = observed?.instance.DBInstanceIdentifier;
+    if (!observed || !id || observed.instance.DBInstanceStatus === 'available') return observed;
+    try {
+      const out = await rds(region).send(new DescribeEventsCommand({ SourceIdentifier: id, SourceType: 'db-instance', Duration: 1440, MaxRecords: 20 }));
+      return { ...observed, recentEvents: recentEventLines(out.Events ?? []) };
+    } catch (err) {
+      if (awsErrorCode(err) === undefined) throw err;
+      ctx.log.debug({ event: 'describe_events_failed' }, 'DescribeEvents failed; status.recentEvents left out');
+      return observed;
+    }
+  };
+
   return {
-    readOne: (desired, previous) =>
-      readChosen(
-        desired.name,
-        previous?.dbInstanceIdentifier,
-        (id) => describe(desired.region, id),
-        (o) => o.tags,
-        ctx.owner,
+    readOne: async (desired, previous) =>
+      withEvents(
+        desired.region,
+        await readChosen(
+          desired.name,
+          previous?.dbInstanceIdentifier,
+          (id) => describe(desired.region, id),
+          (o) => o.tags,
+          ctx.owner,
+        ),
       ),
 
     async create(desired, previous) {

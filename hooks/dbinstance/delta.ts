@@ -19,6 +19,8 @@ export interface DBInstanceObserved {
   masterPassword?: 'source' | 'resetting';
   /** Set by this sync's restore: what status.restoredFrom says. */
   restoredFrom?: string;
+  /** The last RDS events of the instance, read only while it is not available (status.recentEvents). */
+  recentEvents?: string[];
 }
 
 /** The ModifyDBInstance fields to send, plus tag changes. */

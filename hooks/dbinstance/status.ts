@@ -47,6 +47,10 @@ export function dbInstanceStatus(desired: DBInstanceDesired, observed: DBInstanc
   // A restored instance has its source's master password: no hash until the Secret's is set.
   const hash = observed.masterPassword === 'source' ? previous?.masterPasswordHash : (desired.masterPasswordHash ?? previous?.masterPasswordHash);
   if (hash) status.masterPasswordHash = hash;
+  // Only while the instance is not available: gone once it is.
+  // (The core keeps previous status fields: an emptied list replaces the last events.)
+  if (observed.recentEvents?.length && i.DBInstanceStatus !== 'available') status.recentEvents = observed.recentEvents;
+  else if (previous?.recentEvents?.length) status.recentEvents = [];
   const restoredFrom = observed.restoredFrom ?? previous?.restoredFrom;
   if (restoredFrom) status.restoredFrom = restoredFrom;
   if (desired.deletionPolicy === 'Snapshot') status.finalSnapshotIdentifier = finalSnapshotIdOf(desired, observed);

@@ -558,6 +558,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
       'ListTagsForResource',
       'CreateDBSnapshot',
       'DescribeDBSnapshots',
+      'DescribeEvents',
       'DeleteDBSnapshot',
     ].map((a) => `rds:${a}`),
     ...[
@@ -686,7 +687,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
   );
 
   // Resources: no `*` for SQS/SNS/IAM/RDS except read-only calls; everything else scoped to the prefix.
-  const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'sts:GetCallerIdentity']);
+  const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'rds:DescribeEvents', 'sts:GetCallerIdentity']);
   const RDS_GROUP_USERS = new Set([
     'rds:CreateDBInstance',
     'rds:ModifyDBInstance',
