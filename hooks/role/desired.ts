@@ -235,7 +235,8 @@ export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesi
   }
   const base = baseOf(input, true);
   try {
-    return complete(input, base);
+    // Deleting needs no database access: never wait for (or fail on) a DBInstance then.
+    return { ...complete({ ...input, spec: { ...input.spec, databaseAccess: [] } }, base), databaseAccess: [] };
   } catch {
     return { ...base, managedPolicyArns: [], managedPolicyArnsToVerify: [], policyRefs: [], inlinePolicies: {}, inlinePolicyHashes: {}, databaseAccess: [] };
   }

@@ -3,7 +3,7 @@ import t from 'tap';
 import { DEFAULT_HOOKS_CONFIG } from '../../../../hooks/core/config.js';
 import type { DesiredInput } from '../../../../hooks/core/kind.js';
 import type { KubeObject, ObjectMap } from '../../../../hooks/core/types.js';
-import { DBINSTANCE_RELATED_KEY, resolveDatabaseAccess } from '../../../../hooks/role/desired.js';
+import { DBINSTANCE_RELATED_KEY, desiredRole, resolveDatabaseAccess } from '../../../../hooks/role/desired.js';
 import { roleKind } from '../../../../hooks/role/index.js';
 import type { RoleSpec, RoleStatus } from '../../../../schemas/role.js';
 
@@ -72,4 +72,29 @@ t.test("customize asks for the DBInstances of the Role's namespace only", async 
     {} as never,
   );
   t.match(rules, [{ apiVersion: 'rds.awshooks.dev/v1alpha1', resource: 'dbinstances', namespace: 'team-a', names: ['reports'] }]);
+});
+
+t.test('finalizing: database access is never resolved (a deleted DBInstance does not block the deletion)', async (t) => {
+  const d = desiredRole({
+    spec: {
+      databaseAccess: [{ dbInstanceRef: 'gone', user: 'tok' }],
+      serviceAccount: { manage: true },
+      maxSessionDuration: 3600,
+      deletionPolicy: 'Delete',
+      adopt: false,
+    },
+    parent: { apiVersion: 'iam.awshooks.dev/v1alpha1', kind: 'Role', metadata: { name: 'reporter', namespace: 'team-a', uid: 'u' }, spec: {} },
+    config: {
+      ...DEFAULT_HOOKS_CONFIG,
+      oidcProviderArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.example/id/X',
+      oidcIssuer: 'oidc.example/id/X',
+    },
+    owner,
+    // The DBInstance object is still there; its instance in RDS may already be gone.
+    related: { [DBINSTANCE_RELATED_KEY]: Object.fromEntries([dbi('gone', { users: { tok: ['iamAuth'] } })]) },
+    children: {},
+    finalizing: true,
+    now: new Date(),
+  } as unknown as DesiredInput<RoleSpec, RoleStatus>);
+  t.same(d.databaseAccess, []);
 });
