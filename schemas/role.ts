@@ -46,6 +46,27 @@ export const RoleSpecSchema = Type.Object(
       }),
     ),
     inlinePolicies: Type.Optional(InlinePoliciesSchema),
+    databaseAccess: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            dbInstanceRef: Type.String({
+              minLength: 1,
+              maxLength: 253,
+              pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+              description: "Name of a DBInstance of this Role's namespace.",
+            }),
+            user: Type.String({ pattern: '^[a-z][a-z0-9_]{0,31}$', description: 'An iamAuth user of that DBInstance.' }),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          maxItems: 20,
+          description:
+            'IAM database authentication: adds the inline policy awshooks-database-access with rds-db:connect for each DBInstance user (its resource ID read from RDS, owner tags checked).',
+        },
+      ),
+    ),
     maxSessionDuration: Type.Integer({ minimum: 3600, maximum: 43200, default: 3600, description: 'Maximum session duration in seconds, 3600-43200.' }),
     description: Type.Optional(Type.String({ maxLength: 1000, description: 'Description of the IAM role.' })),
     serviceAccount: ServiceAccountOptionsSchema,

@@ -459,6 +459,8 @@ export const PERSON_NEEDED_REASONS = [
   'KeySchemaMismatch',
   'WrongRegion',
   'EncryptionMismatch',
+  'RestoreSourceNotFound',
+  'RestoreSourceNotAllowed',
 ] as const;
 
 /** Every Ready=False reason Argo CD should show as Degraded rather than Progressing. */

@@ -79,6 +79,7 @@ export const ENV_SCHEMA = {
     ALLOWED_AWS_NAMES: { type: 'string', default: '' },
     ALLOWED_SNS_TOPIC_ARNS: { type: 'string', default: '' },
     ALLOWED_SQS_QUEUE_ARNS: { type: 'string', default: '' },
+    RDS_RESTORE_ALLOWED_SNAPSHOTS: { type: 'string', default: '' },
     RDS_DEFAULT_SUBNET_GROUP: { type: 'string' },
     RDS_DEFAULT_SECURITY_GROUP_IDS: { type: 'string', default: '' },
     RDS_ENDPOINT_MAP: { type: 'string', default: '' },
@@ -122,6 +123,7 @@ interface RawEnv {
   ALLOWED_AWS_NAMES: string;
   ALLOWED_SNS_TOPIC_ARNS: string;
   ALLOWED_SQS_QUEUE_ARNS: string;
+  RDS_RESTORE_ALLOWED_SNAPSHOTS: string;
   RDS_DEFAULT_SUBNET_GROUP?: string;
   RDS_DEFAULT_SECURITY_GROUP_IDS: string;
   RDS_ENDPOINT_MAP: string;
@@ -286,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServiceConfig 
     allowedAwsNames: parseAllowedAwsNames(raw.ALLOWED_AWS_NAMES),
     allowedSnsTopicArns: list(raw.ALLOWED_SNS_TOPIC_ARNS),
     allowedSqsQueueArns: list(raw.ALLOWED_SQS_QUEUE_ARNS),
+    rdsRestoreAllowedSnapshots: list(raw.RDS_RESTORE_ALLOWED_SNAPSHOTS),
     rdsDefaultSecurityGroupIds: list(raw.RDS_DEFAULT_SECURITY_GROUP_IDS),
     rdsEndpointMap: parseEndpointMap(raw.RDS_ENDPOINT_MAP),
     dbConnectTimeoutMs: raw.DB_CONNECT_TIMEOUT_MS,

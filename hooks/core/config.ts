@@ -49,6 +49,12 @@ export interface HooksConfig {
    * name as their dead-letter queue (`spec.deadLetter.targetArn`). Unset or empty: none.
    */
   allowedSqsQueueArns?: string[];
+  /**
+   * RDS_RESTORE_ALLOWED_SNAPSHOTS: glob patterns of DB snapshot identifiers any DBInstance may
+   * restore from beyond its own namespace's snapshots (`spec.restoreFrom.snapshotIdentifier`).
+   * Unset or empty: none.
+   */
+  rdsRestoreAllowedSnapshots?: string[];
   /** Default DB subnet group for DBInstances. */
   rdsDefaultSubnetGroup?: string;
   /** Default VPC security groups for DBInstances. */

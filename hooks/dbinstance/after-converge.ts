@@ -13,8 +13,11 @@ import { syncManualSnapshots, type RdsLike } from './aws.js';
 import { DatabaseError, resolveTarget, runDatabaseWork, tlsOptions, type DbWork } from './database.js';
 import type { DBInstanceObserved } from './delta.js';
 import { SECRET_WAIT_SECONDS, type DBInstanceDesired, type DesiredUser } from './desired.js';
-import { instanceIdOf } from './identifiers.js';
+import { engineFamily, instanceIdOf } from './identifiers.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
+
+/** Resync after a restore or a master-password reset, before in-database work. */
+export const MASTER_RESET_REQUEUE_SECONDS = 10;
 
 /** The in-database work one sync should do, and what the status records once it is done. */
 export interface DatabasePlan {
@@ -45,27 +48,33 @@ export function planDatabaseWork(
   previous: DBInstanceStatus | undefined,
 ): DatabasePlan {
   const specUsers = desired.users.map((u) => u.name);
-  const readyUsers = desired.users.filter(isReady);
-  const pendingUsers = desired.users.filter((u) => !isReady(u)).map((u) => u.name);
+  // IAM users need no Secret: they are ready at once.
+  const iamUsers = desired.users.filter((u) => u.iamAuth);
+  const readyUsers = desired.users.filter((u) => !u.iamAuth).filter(isReady);
+  const pendingUsers = desired.users.filter((u) => !u.iamAuth && !isReady(u)).map((u) => u.name);
   const previouslyManaged = previous?.managedUsers ?? [];
   const lockUsers = previouslyManaged.filter((u) => !specUsers.includes(u)).sort();
-  const managedUsers = [...new Set([...previouslyManaged, ...readyUsers.map((u) => u.name)])].sort();
+  const managedUsers = [...new Set([...previouslyManaged, ...readyUsers.map((u) => u.name), ...iamUsers.map((u) => u.name)])].sort();
   const target = resolveTarget(endpoint, port, config.rdsEndpointMap);
   const workHash = hashOf({
     engine: desired.engine,
     target,
     master: desired.masterPasswordHash,
     users: readyUsers.map((u) => ({ name: u.name, roles: u.roles, password: u.passwordHash })),
+    ...(iamUsers.length > 0 ? { iamUsers: iamUsers.map((u) => ({ name: u.name, roles: u.roles })) } : {}),
     lockUsers,
     databases: desired.databases,
   });
   const work: DbWork = {
-    engine: desired.engine,
+    engine: engineFamily(desired.engine),
     host: target.host,
     port: target.port,
     masterUsername: desired.masterUsername,
     masterPassword: desired.masterPassword,
-    users: readyUsers.map((u) => ({ name: u.name, roles: u.roles, password: u.password })),
+    users: [
+      ...readyUsers.map((u) => ({ name: u.name, roles: u.roles, password: u.password })),
+      ...iamUsers.map((u) => ({ name: u.name, roles: u.roles, iamAuth: true })),
+    ],
     lockUsers,
     databases: desired.databases.map((d) => ({ name: d.name, users: d.users.filter((u) => !pendingUsers.includes(u) || previouslyManaged.includes(u)) })),
     managedUsers,
@@ -124,6 +133,16 @@ export async function dbInstanceAfterConverge(
 ): Promise<AfterConvergeResult<DBInstanceStatus>> {
   const status: Partial<DBInstanceStatus> = {};
   const conditions: ConditionInput[] = [];
+
+  // The engine does not have the master Secret's password yet: a restored instance has its
+  // source's (set by the next sync's delta), and RDS applies a reset a moment after accepting it.
+  if (observed.masterPassword !== undefined) {
+    const message =
+      observed.masterPassword === 'source'
+        ? 'restored; the master password of the Secret is set next, then users, databases and grants'
+        : 'RDS is setting the master password of the Secret; in-database work follows';
+    return { status, ready: { reason: 'ResettingMasterPassword', message }, requeueSeconds: MASTER_RESET_REQUEUE_SECONDS };
+  }
 
   if (desired.backupEverySeconds !== undefined) {
     const snap = await syncManualSnapshots(ctx, desired, rds?.(desired.region), instanceIdOf(desired, observed));

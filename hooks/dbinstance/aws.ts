@@ -7,26 +7,46 @@ import {
   DeleteDBSnapshotCommand,
   DescribeDBInstancesCommand,
   DescribeDBSnapshotsCommand,
+  DescribeEventsCommand,
   ModifyDBInstanceCommand,
   RemoveTagsFromResourceCommand,
+  RestoreDBInstanceFromDBSnapshotCommand,
+  RestoreDBInstanceToPointInTimeCommand,
   type DBInstance,
   type DBSnapshot,
   type RDSClient,
 } from '@aws-sdk/client-rds';
-import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
+import { awsErrorCode, isAwsError, TerminalError, WaitError } from '../core/errors.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import { nameNotAllowed, readChosen } from '../core/name-scope.js';
-import { ownership } from '../core/ownership.js';
+import { OWNER_TAGS, ownership } from '../core/ownership.js';
 import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
 import type { DBInstanceDesired } from './desired.js';
-import { finalSnapshotIdOf, instanceIdOf, manualSnapshotIdentifier, manualSnapshotPrefix } from './identifiers.js';
+import { engineMatches, finalSnapshotIdOf, instanceIdOf, manualSnapshotIdentifier, manualSnapshotPrefix } from './identifiers.js';
+import { isNamespaceInstance, restoredFromLabel, snapshotScope, type DesiredRestore } from './restore.js';
 import { BUSY_REQUEUE_SECONDS } from './state.js';
 
 /** NOTE: the SDK names the error DBInstanceNotFoundFault; the wire code is DBInstanceNotFound. */
 const NOT_FOUND = ['DBInstanceNotFound', 'DBInstanceNotFoundFault'];
 const INVALID_STATE = ['InvalidDBInstanceState', 'InvalidDBInstanceStateFault'];
+const SNAPSHOT_NOT_FOUND = ['DBSnapshotNotFound', 'DBSnapshotNotFoundFault'];
+/** How long to wait for a restore source that is not available yet (a final snapshot being taken). */
+export const RESTORE_SOURCE_WAIT_SECONDS = 30;
+
+/** How many events status.recentEvents keeps, and how long each may be. */
+export const RECENT_EVENTS_MAX = 5;
+export const RECENT_EVENT_CHARS = 200;
+
+/** Pure: the last events, oldest first, as "<time> <message>", bounded in number and length. */
+export function recentEventLines(events: readonly { Date?: Date | undefined; Message?: string | undefined }[]): string[] {
+  return [...events]
+    .filter((e) => e.Message)
+    .sort((a, b) => (a.Date?.getTime() ?? 0) - (b.Date?.getTime() ?? 0))
+    .slice(-RECENT_EVENTS_MAX)
+    .map((e) => `${e.Date ? e.Date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '?'} ${e.Message ?? ''}`.slice(0, RECENT_EVENT_CHARS));
+}
 
 /** The subset of RDSClient we use, so that unit tests can pass a fake. */
 export type RdsLike = Pick<RDSClient, 'send'>;
@@ -55,20 +75,163 @@ export function dbInstanceManager(
     }
   };
 
+  /** The settings a restore takes from the spec (the rest comes from the source; the delta repairs it later). */
+  const restoreSettings = (desired: DBInstanceDesired) => ({
+    DBInstanceClass: desired.instanceClass,
+    ...(desired.storageType ? { StorageType: desired.storageType } : {}),
+    MultiAZ: desired.multiAZ,
+    ...(desired.subnetGroupName ? { DBSubnetGroupName: desired.subnetGroupName } : {}),
+    ...(desired.securityGroupIds.length ? { VpcSecurityGroupIds: desired.securityGroupIds } : {}),
+    PubliclyAccessible: desired.publiclyAccessible,
+    DeletionProtection: desired.deletionProtection,
+    EnableIAMDatabaseAuthentication: desired.iamDatabaseAuth,
+    CopyTagsToSnapshot: true,
+    // Our owner tags, not the source's: the restored instance belongs to this parent.
+    Tags: tagsToList({ ...desired.tags, ...desired.ownerTags }),
+  });
+
+  /**
+   * A restore call. When AWS says the instance already exists, it is read: one this very parent
+   * restored (a concurrent first sync; NOTE: the emulator also answers DBSnapshotAlreadyExists
+   * when the restored instance's automated snapshot name is taken, after registering it) is
+   * reported as restored; anything else goes back to the core, which checks its owner tags.
+   */
+  const restoreCall = async (
+    desired: DBInstanceDesired,
+    call: () => Promise<{ DBInstance?: DBInstance | undefined }>,
+  ): Promise<{ DBInstance?: DBInstance | undefined }> => {
+    try {
+      return await call();
+    } catch (err) {
+      if (!isAwsError(err, 'DBInstanceAlreadyExists', 'DBInstanceAlreadyExistsFault', 'DBSnapshotAlreadyExists', 'DBSnapshotAlreadyExistsFault')) throw err;
+      const found = await describe(desired.region, desired.identifier);
+      if (found?.tags[OWNER_TAGS.uid] !== ctx.owner.uid) throw err;
+      return { DBInstance: found.instance };
+    }
+  };
+
+  /**
+   * Restore instead of create. The source is checked first (scope, engine, encryption, state); the
+   * instance comes up with the source's master password, so the master Secret's is set by the
+   * delta of a later sync (persisted first, as ever) before any in-database work.
+   */
+  const restore = async (desired: DBInstanceDesired, from: DesiredRestore): Promise<DBInstanceObserved> => {
+    const client = rds(desired.region);
+    let out;
+    if (from.kind === 'snapshot') {
+      let snapshot: DBSnapshot | undefined;
+      try {
+        snapshot = (await client.send(new DescribeDBSnapshotsCommand({ DBSnapshotIdentifier: from.snapshotIdentifier }))).DBSnapshots?.[0];
+      } catch (err) {
+        if (!isAwsError(err, ...SNAPSHOT_NOT_FOUND)) throw err;
+      }
+      if (!snapshot)
+        throw new TerminalError('RestoreSourceNotFound', `spec.restoreFrom.snapshotIdentifier: no DB snapshot ${from.snapshotIdentifier} in ${desired.region}`);
+      const scope = snapshotScope(from.snapshotIdentifier, tagsFromList(snapshot.TagList), ctx.config, ctx.owner);
+      if (!scope.allowed) throw new TerminalError('RestoreSourceNotAllowed', scope.message);
+      if (!engineMatches(desired.engine, snapshot.Engine ?? '')) {
+        throw new TerminalError(
+          'EngineMismatch',
+          `snapshot ${from.snapshotIdentifier} holds a ${snapshot.Engine ?? '?'} database, but spec.engine is ${desired.engine}`,
+        );
+      }
+      if (snapshot.Encrypted !== undefined && snapshot.Encrypted !== desired.storageEncrypted) {
+        throw new TerminalError(
+          'EncryptionMismatch',
+          `snapshot ${from.snapshotIdentifier} is ${snapshot.Encrypted ? '' : 'not '}encrypted; spec.storageEncrypted must be ${String(snapshot.Encrypted)} to restore it`,
+        );
+      }
+      if (snapshot.Status !== 'available') {
+        throw new WaitError(
+          'WaitingForRestoreSource',
+          `snapshot ${from.snapshotIdentifier} is ${snapshot.Status ?? 'not available'}; restoring once it is available`,
+          RESTORE_SOURCE_WAIT_SECONDS,
+        );
+      }
+      out = await restoreCall(desired, () =>
+        client.send(
+          new RestoreDBInstanceFromDBSnapshotCommand({
+            DBInstanceIdentifier: desired.identifier,
+            DBSnapshotIdentifier: from.snapshotIdentifier,
+            ...restoreSettings(desired),
+          }),
+        ),
+      );
+    } else {
+      const source = await describe(desired.region, from.sourceIdentifier);
+      if (!source)
+        throw new TerminalError(
+          'RestoreSourceNotFound',
+          `spec.restoreFrom.pointInTime: no DB instance ${from.sourceIdentifier} (DBInstance ${from.dbInstance})`,
+        );
+      if (!isNamespaceInstance(source.tags, ctx.owner, from.dbInstance)) {
+        throw new TerminalError(
+          'RestoreSourceNotAllowed',
+          `spec.restoreFrom.pointInTime: DB instance ${from.sourceIdentifier} does not carry the owner tags of DBInstance ${ctx.owner.namespace}/${from.dbInstance}`,
+        );
+      }
+      if (!engineMatches(desired.engine, source.instance.Engine ?? '')) {
+        throw new TerminalError(
+          'EngineMismatch',
+          `DB instance ${from.sourceIdentifier} runs ${source.instance.Engine ?? '?'}, but spec.engine is ${desired.engine}`,
+        );
+      }
+      out = await restoreCall(desired, () =>
+        client.send(
+          new RestoreDBInstanceToPointInTimeCommand({
+            SourceDBInstanceIdentifier: from.sourceIdentifier,
+            TargetDBInstanceIdentifier: desired.identifier,
+            ...(from.time !== undefined ? { RestoreTime: new Date(from.time) } : { UseLatestRestorableTime: true }),
+            ...restoreSettings(desired),
+          }),
+        ),
+      );
+    }
+    if (!out.DBInstance) throw new Error('the restore returned no DBInstance');
+    ctx.log.info({ event: 'restored', source: restoredFromLabel(from) }, 'DB instance restored');
+    const observed = observedOf(out.DBInstance);
+    // NOTE: the restore answer may leave TagList out, or carry the source's tags.
+    observed.tags = { ...observed.tags, ...desired.tags, ...desired.ownerTags };
+    return { ...observed, masterPassword: 'source', restoredFrom: restoredFromLabel(from) };
+  };
+
+  /**
+   * While the instance is not available, its last events (one DescribeEvents, the only extra call):
+   * `kubectl describe` then says why it is stuck. Best effort: a failure leaves them out.
+   */
+  const withEvents = async (region: string, observed: DBInstanceObserved | undefined): Promise<DBInstanceObserved | undefined> => {
+    const id = observed?.instance.DBInstanceIdentifier;
+    if (!observed || !id || observed.instance.DBInstanceStatus === 'available') return observed;
+    try {
+      const out = await rds(region).send(new DescribeEventsCommand({ SourceIdentifier: id, SourceType: 'db-instance', Duration: 1440, MaxRecords: 20 }));
+      return { ...observed, recentEvents: recentEventLines(out.Events ?? []) };
+    } catch (err) {
+      if (awsErrorCode(err) === undefined) throw err;
+      ctx.log.debug({ event: 'describe_events_failed' }, 'DescribeEvents failed; status.recentEvents left out');
+      return observed;
+    }
+  };
+
   return {
-    readOne: (desired, previous) =>
-      readChosen(
-        desired.name,
-        previous?.dbInstanceIdentifier,
-        (id) => describe(desired.region, id),
-        (o) => o.tags,
-        ctx.owner,
+    readOne: async (desired, previous) =>
+      withEvents(
+        desired.region,
+        await readChosen(
+          desired.name,
+          previous?.dbInstanceIdentifier,
+          (id) => describe(desired.region, id),
+          (o) => o.tags,
+          ctx.owner,
+        ),
       ),
 
-    async create(desired) {
+    async create(desired, previous) {
       // Never create (or squat) an identifier outside the namespace's own identifiers.
       if (!desired.name.claimable) throw nameNotAllowed('spec.instanceIdentifier', desired.identifier, desired.name.ownPrefix, 'DB instance');
       if (desired.masterPassword === undefined) throw new WaitError('WaitingForSecret', 'waiting for the master Secret before creating the DB instance', 5);
+      // restoreFrom is read only at creation: an instance this parent had before (and lost) is
+      // created empty again, never restored over by surprise.
+      if (desired.restore && previous?.dbInstanceIdentifier === undefined) return restore(desired, desired.restore);
       const out = await rds(desired.region).send(
         new CreateDBInstanceCommand({
           DBInstanceIdentifier: desired.identifier,
@@ -87,6 +250,20 @@ export function dbInstanceManager(
           MasterUserPassword: desired.masterPassword,
           BackupRetentionPeriod: desired.backupRetentionDays,
           DeletionProtection: desired.deletionProtection,
+          ...(desired.iamDatabaseAuth ? { EnableIAMDatabaseAuthentication: true } : {}),
+          ...(desired.maxAllocatedStorage ? { MaxAllocatedStorage: desired.maxAllocatedStorage } : {}),
+          ...(desired.preferredBackupWindow ? { PreferredBackupWindow: desired.preferredBackupWindow } : {}),
+          ...(desired.preferredMaintenanceWindow ? { PreferredMaintenanceWindow: desired.preferredMaintenanceWindow } : {}),
+          ...(desired.cloudwatchLogsExports?.length ? { EnableCloudwatchLogsExports: desired.cloudwatchLogsExports } : {}),
+          ...(desired.performanceInsights
+            ? {
+                EnablePerformanceInsights: desired.performanceInsights.enabled,
+                ...(desired.performanceInsights.enabled && desired.performanceInsights.retentionDays !== undefined
+                  ? { PerformanceInsightsRetentionPeriod: desired.performanceInsights.retentionDays }
+                  : {}),
+              }
+            : {}),
+          ...(desired.caCertificateIdentifier ? { CACertificateIdentifier: desired.caCertificateIdentifier } : {}),
           // Snapshots (final ones included) carry the owner tags: they say whose data they hold.
           CopyTagsToSnapshot: true,
           // Tags at creation, so the instance is never seen without its owner tags.
@@ -130,7 +307,8 @@ export function dbInstanceManager(
           tags = withoutKeys(tags, d.tagsToRemove);
         }
       }
-      return { instance, tags };
+      // The engine gets a new master password a moment after RDS accepted it.
+      return { instance, tags, ...(d.modify.MasterUserPassword !== undefined ? { masterPassword: 'resetting' as const } : {}) };
     },
 
     async delete(desired, observed) {

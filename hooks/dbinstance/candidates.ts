@@ -26,7 +26,8 @@ export function dbInstanceOrphanCandidates(input: OrphanInput<DBInstanceStatus>)
   const usable = (id: string | undefined): id is string => underPrefix(id, config) && rdsIdentifierProblem(id) === undefined;
   const written = plainBoolean(rawSpec, 'deletionProtection');
   const deletionProtection = written ?? rawSpec.deletionProtection !== undefined;
-  const engine = plainString(rawSpec, 'engine') === 'mysql' ? 'mysql' : 'postgres';
+  const writtenEngine = plainString(rawSpec, 'engine');
+  const engine = writtenEngine === 'mysql' || writtenEngine === 'mariadb' ? writtenEngine : 'postgres';
   const deletionPolicy: DBInstanceDesired['deletionPolicy'] =
     input.deletionPolicy === 'Delete' || input.deletionPolicy === 'Retain' ? input.deletionPolicy : 'Snapshot';
   // Only instances whose owner tags name this parent are ever deleted, so no name is claimable here.
@@ -54,6 +55,7 @@ export function dbInstanceOrphanCandidates(input: OrphanInput<DBInstanceStatus>)
     ownerTags: ownerTags(owner),
     adopt: false,
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
+    iamDatabaseAuth: false,
   });
   const fromStatus = plainString(status, 'dbInstanceIdentifier');
   const regions = candidateRegions(rawSpec, status, config);

@@ -16,7 +16,9 @@ import { quoteMysqlGrantDatabase, quoteMysqlIdent, quotePgIdent } from './identi
 export interface DbUser {
   name: string;
   roles: UserRole[];
-  password: string;
+  /** Undefined for an IAM user: it logs in with an IAM token, never a password. */
+  password?: string;
+  iamAuth?: boolean;
 }
 
 /** Everything one run of in-database work needs. */
@@ -76,7 +78,7 @@ export function resolveTarget(endpoint: string, port: number, map: Record<string
 /** Remove every password of the work from a message. */
 function scrub(message: string, work: DbWork): string {
   let out = message;
-  for (const secret of [work.masterPassword, ...work.users.map((u) => u.password)]) {
+  for (const secret of [work.masterPassword, ...work.users.map((u) => u.password ?? '')]) {
     if (secret) out = out.split(secret).join('***');
   }
   return out.replace(/\s+/g, ' ').trim().slice(0, 300);
@@ -176,9 +178,17 @@ async function postgresWork(work: DbWork): Promise<void> {
     for (const user of work.users) {
       const exists = await pgRoleExists(client, user.name);
       const verb = exists ? 'ALTER' : 'CREATE';
-      await client.query(
-        `${verb} ROLE ${quotePgIdent(user.name)} WITH ${pgRoleAttributes(user.roles).join(' ')} PASSWORD ${client.escapeLiteral(user.password)}`,
-      );
+      // An IAM user has no password (PASSWORD NULL: a former one stops working) and rds_iam.
+      const password = user.password !== undefined && !user.iamAuth ? client.escapeLiteral(user.password) : 'NULL';
+      await client.query(`${verb} ROLE ${quotePgIdent(user.name)} WITH ${pgRoleAttributes(user.roles).join(' ')} PASSWORD ${password}`);
+      if (user.iamAuth) {
+        // NOTE: rds_iam exists on every RDS PostgreSQL instance; elsewhere IAM authentication cannot work.
+        if (!(await pgRoleExists(client, 'rds_iam')))
+          throw new DatabaseError('SQLError', `user ${user.name}: role rds_iam does not exist (IAM database authentication needs RDS)`);
+        await client.query(`GRANT rds_iam TO ${quotePgIdent(user.name)}`);
+      } else if (exists && (await pgRoleExists(client, 'rds_iam'))) {
+        await client.query(`REVOKE rds_iam FROM ${quotePgIdent(user.name)}`);
+      }
       if (hasRdsSuperuser) {
         if (user.roles.includes('superuser')) await client.query(`GRANT rds_superuser TO ${quotePgIdent(user.name)}`);
         else if (exists) await client.query(`REVOKE rds_superuser FROM ${quotePgIdent(user.name)}`);
@@ -284,8 +294,23 @@ async function mysqlWork(work: DbWork): Promise<void> {
     for (const user of work.users) {
       const account = mysqlAccount(user.name);
       // Placeholders are escaped by mysql2 on the client (CREATE USER cannot be a server-side prepared statement everywhere).
-      await conn.query(`CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ?`, [user.password]);
-      await conn.query(`ALTER USER ${account} IDENTIFIED BY ? ACCOUNT UNLOCK`, [user.password]);
+      if (user.iamAuth || user.password === undefined) {
+        // NOTE: RDS for MySQL and MariaDB ship the AWSAuthenticationPlugin; other servers do not
+        // (ER_PLUGIN_IS_NOT_LOADED, ER_UNKNOWN_ERROR…): said plainly rather than as a bare SQL error.
+        try {
+          await conn.query(`CREATE USER IF NOT EXISTS ${account} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS'`);
+          await conn.query(`ALTER USER ${account} IDENTIFIED WITH AWSAuthenticationPlugin AS 'RDS' ACCOUNT UNLOCK`);
+        } catch (err) {
+          const e = err as { code?: string; message?: string };
+          throw new DatabaseError(
+            'SQLError',
+            `user ${user.name}: the server refused AWSAuthenticationPlugin (IAM database authentication needs RDS): ${e.code ?? ''} ${e.message ?? ''}`.trim(),
+          );
+        }
+      } else {
+        await conn.query(`CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY ?`, [user.password]);
+        await conn.query(`ALTER USER ${account} IDENTIFIED BY ? ACCOUNT UNLOCK`, [user.password]);
+      }
       if (user.roles.includes('superuser')) {
         await conn.query(`GRANT ${MYSQL_SUPERUSER_PRIVILEGES.join(', ')} ON *.* TO ${account} WITH GRANT OPTION`);
       } else {

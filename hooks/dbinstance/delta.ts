@@ -5,11 +5,22 @@ import type { Delta } from '../core/kind.js';
 import { tagDelta } from '../core/ownership.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDesired } from './desired.js';
+import { engineMatches } from './identifiers.js';
 
 /** A DB instance as read from RDS (DescribeDBInstances carries the tags). */
 export interface DBInstanceObserved {
   instance: DBInstance;
   tags: Record<string, string>;
+  /**
+   * Set by this sync's restore or master-password reset: the engine does not have the master
+   * Secret's password yet (a restored instance has the source's; RDS applies a reset a moment
+   * later), so no in-database work this sync and no password hash for status after a restore.
+   */
+  masterPassword?: 'source' | 'resetting';
+  /** Set by this sync's restore: what status.restoredFrom says. */
+  restoredFrom?: string;
+  /** The last RDS events of the instance, read only while it is not available (status.recentEvents). */
+  recentEvents?: string[];
 }
 
 /** The ModifyDBInstance fields to send, plus tag changes. */
@@ -26,6 +37,14 @@ export interface DBInstanceDelta extends Delta {
     PubliclyAccessible?: boolean;
     VpcSecurityGroupIds?: string[];
     MasterUserPassword?: string;
+    EnableIAMDatabaseAuthentication?: boolean;
+    MaxAllocatedStorage?: number;
+    PreferredBackupWindow?: string;
+    PreferredMaintenanceWindow?: string;
+    CloudwatchLogsExportConfiguration?: { EnableLogTypes?: string[]; DisableLogTypes?: string[] };
+    EnablePerformanceInsights?: boolean;
+    PerformanceInsightsRetentionPeriod?: number;
+    CACertificateIdentifier?: string;
   };
   tagsToAdd: Record<string, string>;
   tagsToRemove: string[];
@@ -93,13 +112,57 @@ export function engineVersionChange(desired: DBInstanceDesired, observed: string
 }
 
 /**
+ * The optional settings, only those the spec sets. NOTE: the emulator ignores Performance Insights
+ * (always reported unset); a pending CA change counts as done.
+ */
+function optionalDelta(
+  desired: DBInstanceDesired,
+  i: DBInstance,
+  change: <K extends keyof DBInstanceDelta['modify']>(path: string, key: K, value: DBInstanceDelta['modify'][K]) => void,
+): void {
+  if (desired.maxAllocatedStorage !== undefined && (i.MaxAllocatedStorage ?? 0) !== desired.maxAllocatedStorage) {
+    // NOTE: RDS reports no MaxAllocatedStorage when autoscaling is off; 0 asks for that.
+    change('maxAllocatedStorage', 'MaxAllocatedStorage', desired.maxAllocatedStorage);
+  }
+  if (desired.preferredBackupWindow !== undefined && i.PreferredBackupWindow !== desired.preferredBackupWindow) {
+    change('preferredBackupWindow', 'PreferredBackupWindow', desired.preferredBackupWindow);
+  }
+  if (desired.preferredMaintenanceWindow !== undefined && i.PreferredMaintenanceWindow?.toLowerCase() !== desired.preferredMaintenanceWindow) {
+    change('preferredMaintenanceWindow', 'PreferredMaintenanceWindow', desired.preferredMaintenanceWindow);
+  }
+  if (desired.cloudwatchLogsExports !== undefined) {
+    const have = new Set(i.EnabledCloudwatchLogsExports ?? []);
+    const enable = desired.cloudwatchLogsExports.filter((l) => !have.has(l));
+    const disable = [...have].filter((l) => !desired.cloudwatchLogsExports?.includes(l)).sort();
+    if (enable.length > 0 || disable.length > 0) {
+      change('enableCloudwatchLogsExports', 'CloudwatchLogsExportConfiguration', {
+        ...(enable.length ? { EnableLogTypes: enable } : {}),
+        ...(disable.length ? { DisableLogTypes: disable } : {}),
+      });
+    }
+  }
+  const pi = desired.performanceInsights;
+  if (pi !== undefined) {
+    const retentionDiffers = pi.enabled && pi.retentionDays !== undefined && i.PerformanceInsightsRetentionPeriod !== pi.retentionDays;
+    if ((i.PerformanceInsightsEnabled ?? false) !== pi.enabled || retentionDiffers) {
+      change('performanceInsights', 'EnablePerformanceInsights', pi.enabled);
+      if (pi.enabled && pi.retentionDays !== undefined) change('performanceInsights', 'PerformanceInsightsRetentionPeriod', pi.retentionDays);
+    }
+  }
+  const ca = desired.caCertificateIdentifier;
+  if (ca !== undefined && i.CACertificateIdentifier !== ca && i.PendingModifiedValues?.CACertificateIdentifier !== ca) {
+    change('caCertificateIdentifier', 'CACertificateIdentifier', ca);
+  }
+}
+
+/**
  * Compare by meaning, and count a value RDS already holds as pending (PendingModifiedValues) as
  * done, so that a change waiting for the maintenance window is not sent again at every sync.
  */
 export function dbInstanceDelta(desired: DBInstanceDesired, observed: DBInstanceObserved, previous: DBInstanceStatus | undefined): DBInstanceDelta {
   const i = observed.instance;
   const pending = i.PendingModifiedValues ?? {};
-  if (i.Engine && !i.Engine.startsWith(desired.engine === 'postgres' ? 'postgres' : 'mysql') && !(desired.engine === 'mysql' && i.Engine === 'mariadb')) {
+  if (i.Engine && !engineMatches(desired.engine, i.Engine)) {
     throw new TerminalError('EngineMismatch', `the DB instance runs ${i.Engine}, but spec.engine is ${desired.engine}`);
   }
   const modify: DBInstanceDelta['modify'] = {};
@@ -128,6 +191,9 @@ export function dbInstanceDelta(desired: DBInstanceDesired, observed: DBInstance
     change('backup.retentionDays', 'BackupRetentionPeriod', desired.backupRetentionDays);
   }
   if ((i.DeletionProtection ?? false) !== desired.deletionProtection) change('deletionProtection', 'DeletionProtection', desired.deletionProtection);
+  if ((i.IAMDatabaseAuthenticationEnabled ?? false) !== desired.iamDatabaseAuth) {
+    change('users (iamAuth)', 'EnableIAMDatabaseAuthentication', desired.iamDatabaseAuth);
+  }
   if ((i.PubliclyAccessible ?? false) !== desired.publiclyAccessible) change('publiclyAccessible', 'PubliclyAccessible', desired.publiclyAccessible);
   if (desired.securityGroupIds.length > 0) {
     const have = (i.VpcSecurityGroups ?? [])
@@ -136,6 +202,8 @@ export function dbInstanceDelta(desired: DBInstanceDesired, observed: DBInstance
       .sort();
     if (have.join(',') !== desired.securityGroupIds.join(',')) change('securityGroupIds', 'VpcSecurityGroupIds', desired.securityGroupIds);
   }
+  optionalDelta(desired, i, change);
+
   // Rotation: the password in the master Secret is not the one last applied (status keeps a hash).
   if (desired.masterPassword !== undefined && desired.masterPasswordHash !== previous?.masterPasswordHash) {
     change('masterPassword', 'MasterUserPassword', desired.masterPassword);

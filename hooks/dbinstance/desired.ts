@@ -7,9 +7,10 @@ import { chooseName, type NameChoice } from '../core/name-scope.js';
 import { ownerTags } from '../core/ownership.js';
 import type { ObjectMap, Owner } from '../core/types.js';
 import { validateUserTags } from '../shared/tags.js';
-import type { DBInstanceSpec, DBInstanceStatus, UserRole } from '../../schemas/dbinstance.js';
+import type { DBInstanceSpec, DBInstanceStatus, Engine, UserRole } from '../../schemas/dbinstance.js';
 import {
   defaultInstanceIdentifier,
+  engineFamily,
   finalSnapshotIdentifier,
   instanceIdentifierPrefix,
   legacyInstanceIdentifier,
@@ -21,15 +22,21 @@ import {
   userSecretNameProblem,
 } from './identifiers.js';
 import { passwordHash, passwordProblem } from './passwords.js';
+import { desiredRestore, type DesiredRestore } from './restore.js';
 import { MIN_BACKUP_EVERY_SECONDS, parseDuration } from './state.js';
 
 /** Key of observed Secrets in Metacontroller's children map. */
 export const SECRET_KEY = 'Secret.v1';
+/** Key of observed ConfigMaps (IAM users' connection details). */
+export const CONFIGMAP_KEY = 'ConfigMap.v1';
 /** Key of observed Services. */
 export const SERVICE_KEY = 'Service.v1';
 
 /** Default engine versions (a major version: RDS picks the current minor). */
-export const DEFAULT_ENGINE_VERSION: Record<'postgres' | 'mysql', string> = { postgres: '16', mysql: '8.0' };
+export const DEFAULT_ENGINE_VERSION: Record<Engine, string> = { postgres: '16', mysql: '8.0', mariadb: '10.11' };
+
+/** backup.every when the spec does not say (seed 003: every 24 hours). */
+export const DEFAULT_BACKUP_EVERY = '24h';
 
 /** Resync while waiting for a Secret we just returned to be created. */
 export const SECRET_WAIT_SECONDS = 5;
@@ -39,6 +46,8 @@ export interface DesiredUser {
   name: string;
   roles: UserRole[];
   secretName: string;
+  /** Logs in with an IAM token (roles hold `iamAuth`): no password, no Secret (a ConfigMap of the same name). */
+  iamAuth?: true;
   /** From the observed Secret; undefined until Metacontroller created it (persist, then use). */
   password?: string;
   passwordHash?: string;
@@ -57,12 +66,20 @@ export interface DBInstanceDesired {
   identifier: string;
   /** How identifiers are used: own/allowed (created, adoptable), kept only while ours, legacy fallback. */
   name: NameChoice;
-  engine: 'postgres' | 'mysql';
+  engine: Engine;
   engineVersion: string;
   allowMajorVersionUpgrade: boolean;
   instanceClass: string;
   storageGB: number;
   storageType?: string;
+  /** The optional settings below are left alone in RDS while the spec does not set them. */
+  maxAllocatedStorage?: number;
+  preferredBackupWindow?: string;
+  preferredMaintenanceWindow?: string;
+  /** Sorted, unique. */
+  cloudwatchLogsExports?: string[];
+  performanceInsights?: { enabled: boolean; retentionDays?: number };
+  caCertificateIdentifier?: string;
   multiAZ: boolean;
   storageEncrypted: boolean;
   kmsKeyId?: string;
@@ -84,8 +101,12 @@ export interface DBInstanceDesired {
   tags: Record<string, string>;
   ownerTags: Record<string, string>;
   adopt: boolean;
+  /** EnableIAMDatabaseAuthentication: on when a user has `iamAuth`. */
+  iamDatabaseAuth: boolean;
   /** FinalDBSnapshotIdentifier used when deletionPolicy is Snapshot. */
   finalSnapshotIdentifier: string;
+  /** spec.restoreFrom: used only when the instance is first created. */
+  restore?: DesiredRestore;
 }
 
 /**
@@ -154,6 +175,8 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   const name = instanceIdentifierFor(spec, config, owner);
   const identifier = name.name;
   const tags = validateUserTags(spec.tags);
+  const restore = desiredRestore(spec, config, owner);
+  const optional = optionalSettings(spec);
 
   // Refuse a storage decrease even when the CRD's CEL rule was bypassed (an old CRD, a replace).
   if (previous?.storageGB !== undefined && spec.storageGB < previous.storageGB) {
@@ -170,12 +193,12 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 
   const userNames = Object.keys(spec.users ?? {}).sort();
   for (const name of userNames) {
-    const problem = sqlUserProblem(name, engine, spec.masterUsername) ?? userSecretNameProblem(name);
+    const problem = sqlUserProblem(name, engineFamily(engine), spec.masterUsername) ?? userSecretNameProblem(name);
     if (problem) throw new InvalidSpecError(`spec.users: "${name}" ${problem}`);
   }
   const databases: DesiredDatabase[] = [];
   for (const [name, users] of Object.entries(spec.databases ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
-    const problem = sqlDatabaseProblem(name, engine);
+    const problem = sqlDatabaseProblem(name, engineFamily(engine));
     if (problem) throw new InvalidSpecError(`spec.databases: "${name}" ${problem}`);
     for (const u of users) {
       if (!userNames.includes(u)) throw new InvalidSpecError(`spec.databases.${name}: user "${u}" is not in spec.users`);
@@ -184,9 +207,11 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
   }
 
   let backupEverySeconds: number | undefined;
-  if (spec.backup.every !== undefined) {
-    backupEverySeconds = parseDuration(spec.backup.every);
-    if (backupEverySeconds === undefined) throw new InvalidSpecError(`spec.backup.every: "${spec.backup.every}" is not a duration like 30m, 24h or 7d`);
+  // Seed 003: a snapshot every 24 hours unless the spec says otherwise (or keeps no backups at all).
+  const every = spec.backup.every ?? (spec.backup.retentionDays > 0 ? DEFAULT_BACKUP_EVERY : 'off');
+  if (every !== 'off') {
+    backupEverySeconds = parseDuration(every);
+    if (backupEverySeconds === undefined) throw new InvalidSpecError(`spec.backup.every: "${every}" is not a duration like 30m, 24h or 7d, or "off"`);
     if (backupEverySeconds < MIN_BACKUP_EVERY_SECONDS) throw new InvalidSpecError('spec.backup.every: must be at least 30m');
     if (spec.backup.retentionDays === 0)
       throw new InvalidSpecError('spec.backup.every: needs backup.retentionDays of at least 1 (snapshots are kept that long)');
@@ -194,7 +219,13 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 
   // Secrets and the Service another object already holds: a Conflict before anything is created.
   if (!finalizing)
-    checkChildNames(dbInstanceWouldBeChildren(owner.name, userNames), parent, children, input.related, 'rename this DBInstance or the other object');
+    checkChildNames(
+      dbInstanceWouldBeChildren(owner.name, userNames, iamUserNames(spec)),
+      parent,
+      children,
+      input.related,
+      'rename this DBInstance or the other object',
+    );
 
   const salt = owner.uid;
   const masterSecret = masterSecretName(owner.name);
@@ -209,11 +240,15 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
 
   const users: DesiredUser[] = userNames.map((name) => {
     const secretName = userSecretName(owner.name, name);
-    const password = observedPassword(children, namespace, secretName);
+    const roles = [...new Set(spec.users?.[name] ?? [])].sort();
+    const iamAuth = roles.includes('iamAuth');
+    // An IAM user has no password: whatever an object of its name holds is never read.
+    const password = iamAuth ? undefined : observedPassword(children, namespace, secretName);
     return {
       name,
-      roles: [...new Set(spec.users?.[name] ?? [])].sort(),
+      roles: roles.filter((r) => r !== 'iamAuth'),
       secretName,
+      ...(iamAuth ? { iamAuth: true as const } : {}),
       ...(password !== undefined ? { password, passwordHash: passwordHash(password, salt) } : {}),
     };
   });
@@ -255,18 +290,88 @@ export function desiredDBInstance(input: DesiredInput<DBInstanceSpec, DBInstance
     // Adoption only ever takes an identifier of the parent's own (DESIGN.md §3.3).
     adopt: spec.adopt && name.claimable,
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
+    iamDatabaseAuth: users.some((u) => u.iamAuth === true),
+    ...(restore ? { restore } : {}),
+    ...optional,
   };
 }
 
+/** Minutes of the day of "hh:mm". */
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+/**
+ * Pure: the optional RDS settings of a spec, checked (the schema checks the formats). Only what the
+ * spec sets is in the result: what it leaves out is left as RDS has it.
+ */
+export function optionalSettings(spec: DBInstanceSpec): Partial<DBInstanceDesired> {
+  const out: Partial<DBInstanceDesired> = {};
+  if (spec.maxAllocatedStorage !== undefined) {
+    if (spec.maxAllocatedStorage !== 0 && spec.maxAllocatedStorage <= spec.storageGB) {
+      throw new InvalidSpecError(
+        `spec.maxAllocatedStorage: ${spec.maxAllocatedStorage} must be above storageGB (${spec.storageGB}), or 0 to turn storage autoscaling off`,
+      );
+    }
+    out.maxAllocatedStorage = spec.maxAllocatedStorage;
+  }
+  if (spec.preferredBackupWindow !== undefined) {
+    const [from = '', to = ''] = spec.preferredBackupWindow.split('-');
+    if ((minutesOf(to) - minutesOf(from) + 1440) % 1440 < 30) throw new InvalidSpecError('spec.preferredBackupWindow: must be at least 30 minutes');
+    out.preferredBackupWindow = spec.preferredBackupWindow;
+  }
+  if (spec.preferredMaintenanceWindow !== undefined) {
+    const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+    const at = (x: string) => {
+      const [d = '', h = '0', m = '0'] = x.split(':');
+      return days.indexOf(d) * 1440 + Number(h) * 60 + Number(m);
+    };
+    const [from = '', to = ''] = spec.preferredMaintenanceWindow.split('-');
+    if ((at(to) - at(from) + 7 * 1440) % (7 * 1440) < 30) throw new InvalidSpecError('spec.preferredMaintenanceWindow: must be at least 30 minutes');
+    out.preferredMaintenanceWindow = spec.preferredMaintenanceWindow;
+  }
+  if (spec.enableCloudwatchLogsExports !== undefined) {
+    const allowed =
+      spec.engine === 'postgres' ? ['postgresql', 'upgrade', 'iam-db-auth-error'] : ['audit', 'error', 'general', 'slowquery', 'iam-db-auth-error'];
+    for (const log of spec.enableCloudwatchLogsExports) {
+      if (!allowed.includes(log))
+        throw new InvalidSpecError(`spec.enableCloudwatchLogsExports: "${log}" is not a log of ${spec.engine} (${allowed.join(', ')})`);
+    }
+    out.cloudwatchLogsExports = [...new Set(spec.enableCloudwatchLogsExports)].sort();
+  }
+  if (spec.performanceInsights !== undefined) {
+    const days = spec.performanceInsights.retentionDays;
+    if (days !== undefined && days !== 7 && days !== 731 && days % 31 !== 0) {
+      throw new InvalidSpecError(`spec.performanceInsights.retentionDays: ${days} must be 7, a multiple of 31 (months) or 731`);
+    }
+    out.performanceInsights = { enabled: spec.performanceInsights.enabled, ...(days !== undefined ? { retentionDays: days } : {}) };
+  }
+  if (spec.caCertificateIdentifier !== undefined) out.caCertificateIdentifier = spec.caCertificateIdentifier;
+  return out;
+}
+
 /** The children a DBInstance answers (by name), for the customize hook and the collision check. */
-export function dbInstanceWouldBeChildren(parentName: string, users: readonly string[]): WouldBeChild[] {
+export function dbInstanceWouldBeChildren(parentName: string, users: readonly string[], iamUsers: readonly string[] = []): WouldBeChild[] {
   return [
     { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: masterSecretName(parentName) },
     ...users
       .filter((u) => /^[a-z][a-z0-9_]{0,31}$/.test(u))
-      .map((u) => ({ apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: userSecretName(parentName, u) })),
+      .map((u) =>
+        iamUsers.includes(u)
+          ? { apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', name: userSecretName(parentName, u) }
+          : { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', name: userSecretName(parentName, u) },
+      ),
     { apiVersion: 'v1', resource: 'services', kind: 'Service', name: parentName },
   ];
+}
+
+/** The users of a spec that log in with IAM tokens. */
+export function iamUserNames(spec: DBInstanceSpec): string[] {
+  return Object.entries(spec.users ?? {})
+    .filter(([, roles]) => roles.includes('iamAuth'))
+    .map(([u]) => u)
+    .sort();
 }
 
 /** What decides whether AWS must be visited: the desired state, with password hashes instead of passwords. */

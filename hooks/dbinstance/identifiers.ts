@@ -7,63 +7,11 @@ import { shortHash } from '../core/hash.js';
 import { OWNER_TAGS } from '../core/ownership.js';
 import type { DBInstanceObserved } from './delta.js';
 import type { DBInstanceDesired } from './desired.js';
-import { deriveName, digitEscapedNamespaceToken, namespaceNamePrefix, scopedName, type NameScheme } from '../core/naming.js';
+import type { Engine } from '../../schemas/dbinstance.js';
+import { deriveName, namespaceNamePrefix } from '../core/naming.js';
+import { RDS_IDENTIFIER_MAX, RDS_NAME_SCHEME, sanitizeRdsIdentifier } from '../shared/rds-names.js';
 
-/** RDS DB instance identifiers: 1-63 characters. */
-export const RDS_IDENTIFIER_MAX = 63;
-
-/**
- * Bring any string within RDS identifier rules: lower-case letters, digits and hyphens, starting
- * with a letter, no `--`, no trailing `-`, at most `max` characters.
- */
-export function sanitizeRdsIdentifier(raw: string, max = RDS_IDENTIFIER_MAX): string {
-  let s = raw
-    .toLowerCase()
-    .replace(/[^a-z0-9-]/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^[^a-z]+/, '');
-  if (s.length === 0) s = 'db';
-  s = s.slice(0, max).replace(/-+$/, '');
-  return s;
-}
-
-/** The reason an RDS identifier breaks the rules, or undefined when it is valid. */
-export function rdsIdentifierProblem(id: string, max = RDS_IDENTIFIER_MAX): string | undefined {
-  if (id.length < 1 || id.length > max) return `must be 1-${max} characters`;
-  if (!/^[a-z]/.test(id)) return 'must start with a lower-case letter';
-  if (!/^[a-z0-9-]+$/.test(id)) return 'may contain only lower-case letters, digits and hyphens';
-  if (id.includes('--')) return 'must not contain two consecutive hyphens';
-  if (id.endsWith('-')) return 'must not end with a hyphen';
-  return undefined;
-}
-
-/**
- * How RDS writes identifiers: lower-case letters, digits and single hyphens only, so the
- * namespace token escapes with `0` (`team-a` → `team01a`, `shop` → `shop`), and an object name
- * with `.` or `--` (rewritten to single hyphens) gets a hash suffix.
- */
-export const RDS_NAME_SCHEME: NameScheme = {
-  maxLength: RDS_IDENTIFIER_MAX,
-  namespaceToken: digitEscapedNamespaceToken,
-  objectPart: (name) => {
-    const text = name
-      .toLowerCase()
-      .replace(/[^a-z0-9-]/g, '-')
-      .replace(/-{2,}/g, '-')
-      .replace(/-+$/, '');
-    return { text, lossless: text === name };
-  },
-};
-
-/**
- * The default instance identifier: `<prefix>-<namespace token>-<name>`, cut with a hash suffix
- * when longer than 63 characters (see core/naming.ts). Deterministic, and within RDS's rules.
- */
-export function defaultInstanceIdentifier(prefix: string, namespace: string, name: string): string {
-  const id = scopedName(prefix, namespace, name, RDS_NAME_SCHEME);
-  // NAME_PREFIX is validated to start with a letter; this only guards a prefix that does not.
-  return rdsIdentifierProblem(id) ? sanitizeRdsIdentifier(id) : id;
-}
+export { RDS_IDENTIFIER_MAX, RDS_NAME_SCHEME, defaultInstanceIdentifier, rdsIdentifierProblem, sanitizeRdsIdentifier } from '../shared/rds-names.js';
 
 /** Where a namespace's instance identifiers start, or undefined when no custom identifier fits in 63 characters. */
 export function instanceIdentifierPrefix(prefix: string, namespace: string): string | undefined {
@@ -141,6 +89,23 @@ export function userSecretNameProblem(user: string): string | undefined {
 /** Name of a user's Secret child (`_` is not allowed in Kubernetes names; user names have no `-`). */
 export function userSecretName(parentName: string, user: string): string {
   return `${parentName}-user-${user.replace(/_/g, '-')}`;
+}
+
+// ---------------------------------------------------------------- engines
+
+/** The SQL dialect and driver of an engine: MariaDB speaks MySQL's protocol and SQL. */
+export function engineFamily(engine: Engine): 'postgres' | 'mysql' {
+  return engine === 'postgres' ? 'postgres' : 'mysql';
+}
+
+/**
+ * Whether an RDS engine name (`postgres`, `mysql`, `mariadb`, `aurora-postgresql`…) is what the spec
+ * asks for. `mysql` also accepts `mariadb` (instances created before `mariadb` was an engine of its own).
+ */
+export function engineMatches(desired: Engine, observed: string): boolean {
+  if (desired === 'postgres') return observed.startsWith('postgres');
+  if (desired === 'mariadb') return observed === 'mariadb';
+  return observed.startsWith('mysql') || observed === 'mariadb';
 }
 
 // ---------------------------------------------------------------- SQL identifiers

@@ -15,7 +15,7 @@ import { dbInstanceKey, dbInstanceOrphanCandidates } from './candidates.js';
 import { RDS_TERMINAL_CODES } from './codes.js';
 import type { DbWork } from './database.js';
 import { dbInstanceDelta, type DBInstanceObserved } from './delta.js';
-import { dbInstanceFingerprint, dbInstanceWouldBeChildren, desiredDBInstance, type DBInstanceDesired } from './desired.js';
+import { dbInstanceFingerprint, dbInstanceWouldBeChildren, desiredDBInstance, iamUserNames, type DBInstanceDesired } from './desired.js';
 import { instanceReadiness } from './state.js';
 import { dbInstanceChildren, dbInstanceStatus } from './status.js';
 
@@ -47,14 +47,17 @@ export function makeDBInstanceKind(
     childResources: [
       { apiVersion: 'v1', resource: 'secrets', kind: 'Secret', updateStrategy: 'InPlace' },
       { apiVersion: 'v1', resource: 'services', kind: 'Service', updateStrategy: 'InPlace' },
+      { apiVersion: 'v1', resource: 'configmaps', kind: 'ConfigMap', updateStrategy: 'InPlace' },
     ],
     relatedResources: [
       { apiVersion: 'v1', resource: 'secrets' },
       { apiVersion: 'v1', resource: 'services' },
+      { apiVersion: 'v1', resource: 'configmaps' },
     ],
     terminalCodes: RDS_TERMINAL_CODES,
     // The Secrets' and the Service's names, to see whether another object already holds one.
-    customize: (parent) => childNameRules(parent, dbInstanceWouldBeChildren(parent.metadata.name, Object.keys(parent.spec.users ?? {}).sort())),
+    customize: (parent) =>
+      childNameRules(parent, dbInstanceWouldBeChildren(parent.metadata.name, Object.keys(parent.spec.users ?? {}).sort(), iamUserNames(parent.spec))),
     // NOTE: RDS allows 12 requests/s per account and region, shared with every other tool; an
     // instance changes slowly and a check costs 1-2 calls.
     driftCheckIntervalSeconds: 300,

@@ -3,6 +3,7 @@
  * `url`. Never log a password, never put one in status.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import type { Engine } from '../../schemas/dbinstance.js';
 
 /** Characters of generated passwords: RDS refuses `/`, `"`, `@` and space; `'` and `\` are left out too. */
 export const PASSWORD_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~!#^*+=';
@@ -46,7 +47,7 @@ export function passwordHash(password: string, salt: string): string {
 }
 
 /** A connection URL; the user name and password are percent-encoded. Empty when the host is unknown. */
-export function connectionUrl(engine: 'postgres' | 'mysql', username: string, password: string, host: string, port: string, dbname: string): string {
+export function connectionUrl(engine: Engine, username: string, password: string, host: string, port: string, dbname: string): string {
   if (!host) return '';
   const scheme = engine === 'postgres' ? 'postgresql' : 'mysql';
   return `${scheme}://${encodeURIComponent(username)}:${encodeURIComponent(password)}@${host}${port ? `:${port}` : ''}/${encodeURIComponent(dbname)}`;

@@ -3,9 +3,9 @@ import { withoutForeignChildren } from '../core/child-names.js';
 import type { ChildrenInput } from '../core/kind.js';
 import type { KubeObject, ObjectMap } from '../core/types.js';
 import { childLabels } from '../shared/child-labels.js';
-import type { DBInstanceSpec, DBInstanceStatus } from '../../schemas/dbinstance.js';
+import type { DBInstanceSpec, DBInstanceStatus, Engine } from '../../schemas/dbinstance.js';
 import type { DBInstanceDelta, DBInstanceObserved } from './delta.js';
-import { SECRET_KEY, SERVICE_KEY, secretObserved, secretValue, type DBInstanceDesired } from './desired.js';
+import { CONFIGMAP_KEY, SECRET_KEY, SERVICE_KEY, secretObserved, secretValue, type DBInstanceDesired } from './desired.js';
 import { finalSnapshotIdOf, instanceIdOf, masterSecretName, userSecretName } from './identifiers.js';
 import { connectionUrl, generatePassword } from './passwords.js';
 
@@ -44,8 +44,15 @@ export function dbInstanceStatus(desired: DBInstanceDesired, observed: DBInstanc
   const port = i.Endpoint?.Port ?? previous?.port;
   if (endpoint) status.endpoint = endpoint;
   if (port !== undefined) status.port = port;
-  const hash = desired.masterPasswordHash ?? previous?.masterPasswordHash;
+  // A restored instance has its source's master password: no hash until the Secret's is set.
+  const hash = observed.masterPassword === 'source' ? previous?.masterPasswordHash : (desired.masterPasswordHash ?? previous?.masterPasswordHash);
   if (hash) status.masterPasswordHash = hash;
+  // Only while the instance is not available: gone once it is.
+  // (The core keeps previous status fields: an emptied list replaces the last events.)
+  if (observed.recentEvents?.length && i.DBInstanceStatus !== 'available') status.recentEvents = observed.recentEvents;
+  else if (previous?.recentEvents?.length) status.recentEvents = [];
+  const restoredFrom = observed.restoredFrom ?? previous?.restoredFrom;
+  if (restoredFrom) status.restoredFrom = restoredFrom;
   if (desired.deletionPolicy === 'Snapshot') status.finalSnapshotIdentifier = finalSnapshotIdOf(desired, observed);
   return status;
 }
@@ -58,14 +65,7 @@ export function describeDelta(delta: DBInstanceDelta): string {
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 
 /** The `data` of a connection Secret: every value base64, as the API server stores it. */
-export function secretData(values: {
-  engine: 'postgres' | 'mysql';
-  username: string;
-  password: string;
-  host: string;
-  port: string;
-  dbname: string;
-}): Record<string, string> {
+export function secretData(values: { engine: Engine; username: string; password: string; host: string; port: string; dbname: string }): Record<string, string> {
   const { engine, username, password, host, port, dbname } = values;
   return {
     dbname: b64(dbname),
@@ -121,7 +121,16 @@ export function dbInstanceChildren(
       .filter(([, us]) => us.includes(user))
       .map(([db]) => db)
       .sort();
-    out.push(secret(userSecretName(name, user), user, granted[0] ?? (engine === 'postgres' ? 'postgres' : '')));
+    const dbname = granted[0] ?? (engine === 'postgres' ? 'postgres' : '');
+    if (users[user]?.includes('iamAuth')) {
+      // No password: the app asks RDS for a token (rds-db:connect, granted by a Role's databaseAccess).
+      out.push({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: userSecretName(name, user), labels },
+        data: { dbname, engine, host, port, region: status.region ?? '', username: user, authentication: 'iam' },
+      });
+    } else out.push(secret(userSecretName(name, user), user, dbname));
   }
 
   // The Service appears once the instance was available, and stays through later modifications.
@@ -143,4 +152,4 @@ export function dbInstanceChildren(
 }
 
 /** Conditions key helper for tests and docs. */
-export const CHILD_TYPES = [SECRET_KEY, SERVICE_KEY];
+export const CHILD_TYPES = [SECRET_KEY, SERVICE_KEY, CONFIGMAP_KEY];

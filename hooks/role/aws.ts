@@ -20,7 +20,9 @@ import {
   type IAMClient,
   type Role,
 } from '@aws-sdk/client-iam';
-import { isAwsError, TerminalError } from '../core/errors.js';
+import { DescribeDBInstancesCommand, type DBInstance } from '@aws-sdk/client-rds';
+import { isAwsError, TerminalError, WaitError } from '../core/errors.js';
+import { hashOf } from '../core/hash.js';
 import type { KindContext, ResourceManager } from '../core/kind.js';
 import { readChosen } from '../core/name-scope.js';
 import { describeOwner, OWNER_TAGS } from '../core/ownership.js';
@@ -31,7 +33,8 @@ import { collect } from '../shared/paginate.js';
 import { tagsFromList, tagsToList, withoutKeys } from '../shared/tags.js';
 import type { RoleStatus } from '../../schemas/role.js';
 import type { RoleDelta, RoleObserved } from './delta.js';
-import { attachedArnsFor, type RoleDesired } from './desired.js';
+import { attachedArnsFor, DATABASE_ACCESS_POLICY, DEPENDENCY_WAIT_SECONDS, type RoleDesired } from './desired.js';
+import type { PolicyDocument } from '../../schemas/policy.js';
 
 async function listAttached(iam: IAMClient, roleName: string): Promise<string[]> {
   const pages = paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName });
@@ -110,6 +113,60 @@ async function verifyPolicyOwner(iam: IAMClient, arn: string, owner: Owner, ref:
 }
 
 /**
+ * spec.databaseAccess: read each DBInstance's instance in RDS (its owner tags must name that
+ * DBInstance of this namespace: never trust a status for a resource ID), and put the
+ * least-privilege `rds-db:connect` statement for its resource ID and user into the desired inline
+ * policies. One DescribeDBInstances per instance, only when AWS is visited anyway.
+ */
+export async function addDatabaseAccess(ctx: KindContext, desired: RoleDesired): Promise<void> {
+  if (desired.databaseAccess.length === 0) return;
+  const resources: string[] = [];
+  const seen = new Map<string, { arn: string; resourceId: string }>();
+  for (const access of desired.databaseAccess) {
+    const key = `${access.region}/${access.identifier}`;
+    let found = seen.get(key);
+    if (!found) {
+      let instance: DBInstance | undefined;
+      try {
+        instance = (await ctx.aws.rds(access.region).send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: access.identifier }))).DBInstances?.[0];
+      } catch (err) {
+        if (!isAwsError(err, 'DBInstanceNotFound', 'DBInstanceNotFoundFault')) throw err;
+      }
+      if (!instance?.DbiResourceId || !instance.DBInstanceArn) {
+        throw new WaitError(
+          'DependencyNotReady',
+          `spec.databaseAccess: the DB instance of DBInstance "${access.dbInstance}" does not exist yet`,
+          DEPENDENCY_WAIT_SECONDS,
+        );
+      }
+      const tags = tagsFromList(instance.TagList);
+      const ours =
+        tags[OWNER_TAGS.cluster] === ctx.owner.cluster &&
+        tags[OWNER_TAGS.namespace] === ctx.owner.namespace &&
+        tags[OWNER_TAGS.name] === access.dbInstance &&
+        tags[OWNER_TAGS.kind] === 'DBInstance';
+      if (!ours) {
+        throw new TerminalError(
+          'NameNotAllowed',
+          `spec.databaseAccess: DB instance ${access.identifier} is not DBInstance "${access.dbInstance}" of namespace "${ctx.owner.namespace}" (its owner tags say otherwise)`,
+        );
+      }
+      found = { arn: instance.DBInstanceArn, resourceId: instance.DbiResourceId };
+      seen.set(key, found);
+    }
+    // arn:<partition>:rds:<region>:<account>:db:<id> → arn:<partition>:rds-db:<region>:<account>:dbuser:<resource id>/<user>
+    const [, partition, , region, account] = found.arn.split(':');
+    resources.push(`arn:${partition ?? 'aws'}:rds-db:${region ?? access.region}:${account ?? ''}:dbuser:${found.resourceId}/${access.user}`);
+  }
+  const document = {
+    Version: '2012-10-17',
+    Statement: [{ Sid: 'RdsDbConnect', Effect: 'Allow', Action: 'rds-db:connect', Resource: [...new Set(resources)].sort() }],
+  };
+  desired.inlinePolicies[DATABASE_ACCESS_POLICY] = document as unknown as PolicyDocument;
+  desired.inlinePolicyHashes[DATABASE_ACCESS_POLICY] = hashOf(document);
+}
+
+/**
  * IAM I/O of a Role. A drift check costs three calls: GetRole (trust policy, tags, boundary,
  * session duration, description), ListAttachedRolePolicies and ListRolePolicies. Inline
  * documents are not read back (see roleDelta).
@@ -125,6 +182,7 @@ export function roleManager(ctx: KindContext): ResourceManager<RoleDesired, Role
 
   return {
     async readOne(desired, previous) {
+      await addDatabaseAccess(ctx, desired);
       const read = async (roleName: string): Promise<RoleObserved | undefined> => {
         let role: Role | undefined;
         try {

@@ -34,6 +34,7 @@ export function roleOrphanCandidates(input: OrphanInput<RoleStatus>): RoleDesire
       policyRefs: [],
       inlinePolicies: {},
       inlinePolicyHashes: {},
+      databaseAccess: [],
       tags: {},
       ownerTags: ownerTags(owner),
       adopt: false,

@@ -8,6 +8,7 @@ import { ownerTags } from '../core/ownership.js';
 import type { HooksConfig } from '../core/config.js';
 import type { KubeObject } from '../core/types.js';
 import { validateUserTags } from '../shared/tags.js';
+import { defaultInstanceIdentifier } from '../shared/rds-names.js';
 import { checkPolicyDocument, documentSize } from '../iam-common/documents.js';
 import {
   iamNamespacePrefix,
@@ -27,6 +28,49 @@ import { trustPolicy } from './trust.js';
 
 /** Related-object key of Policies (Metacontroller's "<Kind>.<group>/<version>"). */
 export const POLICY_RELATED_KEY = 'Policy.iam.awshooks.dev/v1alpha1';
+/** Key of related DBInstances (spec.databaseAccess). */
+export const DBINSTANCE_RELATED_KEY = 'DBInstance.rds.awshooks.dev/v1alpha1';
+/** The inline policy that carries spec.databaseAccess. */
+export const DATABASE_ACCESS_POLICY = 'awshooks-database-access';
+
+/** One DBInstance user the role may log in as with an IAM token. */
+export interface DatabaseAccess {
+  dbInstance: string;
+  user: string;
+  /** The instance identifier read in RDS (its owner tags must name the DBInstance). */
+  identifier: string;
+  region: string;
+}
+
+/**
+ * Pure: spec.databaseAccess against the related DBInstances of the namespace. A DBInstance not
+ * seen yet is a wait; a user that is not an iamAuth user of it is InvalidSpec.
+ */
+export function resolveDatabaseAccess(input: DesiredInput<RoleSpec, RoleStatus>): DatabaseAccess[] {
+  const { spec, config, owner, related } = input;
+  const out = new Map<string, DatabaseAccess>();
+  for (const [i, item] of (spec.databaseAccess ?? []).entries()) {
+    const obj = related[DBINSTANCE_RELATED_KEY]?.[`${owner.namespace}/${item.dbInstanceRef}`] as
+      { spec?: { region?: unknown; instanceIdentifier?: unknown; users?: Record<string, unknown> } } | undefined;
+    if (!obj) {
+      throw new WaitError(
+        'DependencyNotReady',
+        `spec.databaseAccess[${i}]: DBInstance "${item.dbInstanceRef}" in namespace "${owner.namespace}" not found yet`,
+        DEPENDENCY_WAIT_SECONDS,
+      );
+    }
+    const roles = obj.spec?.users?.[item.user];
+    if (!Array.isArray(roles) || !roles.includes('iamAuth')) {
+      throw new InvalidSpecError(`spec.databaseAccess[${i}]: "${item.user}" is not an iamAuth user of DBInstance "${item.dbInstanceRef}"`);
+    }
+    const region = typeof obj.spec?.region === 'string' ? obj.spec.region : config.defaultRegion;
+    const custom = obj.spec?.instanceIdentifier;
+    // A custom identifier from the DBInstance's spec is only a hint: aws.ts checks the owner tags.
+    const identifier = typeof custom === 'string' ? custom : defaultInstanceIdentifier(config.namePrefix, owner.namespace, item.dbInstanceRef);
+    out.set(`${item.dbInstanceRef}/${item.user}`, { dbInstance: item.dbInstanceRef, user: item.user, identifier, region });
+  }
+  return [...out.values()].sort((a, b) => `${a.dbInstance}/${a.user}`.localeCompare(`${b.dbInstance}/${b.user}`));
+}
 /** IAM's limit on the inline policies of a role, together, whitespace not counted. */
 export const INLINE_POLICIES_MAX_CHARS = 10240;
 /** IAM's hard limit of managed policies per role (the default quota is 10). */
@@ -80,6 +124,12 @@ export interface RoleDesired {
   inlinePolicies: Record<string, PolicyDocument>;
   /** Hash of each inline document, kept in status to tell which ones were applied. */
   inlinePolicyHashes: Record<string, string>;
+  /**
+   * spec.databaseAccess: DBInstance users of this namespace. Their `rds-db:connect` statement needs
+   * the instance's resource ID, which only RDS tells: aws.ts adds it to `inlinePolicies` under
+   * {@link DATABASE_ACCESS_POLICY} once it has read the instance and checked its owner tags.
+   */
+  databaseAccess: DatabaseAccess[];
   tags: Record<string, string>;
   ownerTags: Record<string, string>;
   adopt: boolean;
@@ -185,13 +235,17 @@ export function desiredRole(input: DesiredInput<RoleSpec, RoleStatus>): RoleDesi
   }
   const base = baseOf(input, true);
   try {
-    return complete(input, base);
+    // Deleting needs no database access: never wait for (or fail on) a DBInstance then.
+    return { ...complete({ ...input, spec: { ...input.spec, databaseAccess: [] } }, base), databaseAccess: [] };
   } catch {
-    return { ...base, managedPolicyArns: [], managedPolicyArnsToVerify: [], policyRefs: [], inlinePolicies: {}, inlinePolicyHashes: {} };
+    return { ...base, managedPolicyArns: [], managedPolicyArnsToVerify: [], policyRefs: [], inlinePolicies: {}, inlinePolicyHashes: {}, databaseAccess: [] };
   }
 }
 
-type RoleBase = Omit<RoleDesired, 'trustPolicy' | 'managedPolicyArns' | 'managedPolicyArnsToVerify' | 'policyRefs' | 'inlinePolicies' | 'inlinePolicyHashes'>;
+type RoleBase = Omit<
+  RoleDesired,
+  'trustPolicy' | 'managedPolicyArns' | 'managedPolicyArnsToVerify' | 'policyRefs' | 'inlinePolicies' | 'inlinePolicyHashes' | 'databaseAccess'
+>;
 
 /** The names and settings that need neither related objects nor the OIDC configuration. */
 function baseOf(input: DesiredInput<RoleSpec, RoleStatus>, finalizing: boolean): RoleBase {
@@ -243,6 +297,10 @@ function complete(input: DesiredInput<RoleSpec, RoleStatus>, base: RoleBase): Ro
   if (inlineSize > INLINE_POLICIES_MAX_CHARS) {
     throw new InvalidSpecError(`spec.inlinePolicies: together ${inlineSize} characters; IAM allows ${INLINE_POLICIES_MAX_CHARS} per role`);
   }
+  if (DATABASE_ACCESS_POLICY in inlinePolicies) {
+    throw new InvalidSpecError(`spec.inlinePolicies: "${DATABASE_ACCESS_POLICY}" is awshooks' own policy for spec.databaseAccess`);
+  }
+  const databaseAccess = resolveDatabaseAccess(input);
   const trust = trustPolicy(config, namespace, base.serviceAccountName);
   const managedPolicyArns = [...new Set(spec.managedPolicyArns ?? [])].sort();
   const policyRefs = [...new Map(resolvePolicyRefs(spec.policies ?? [], namespace, input.related, config).map((r) => [r.ref, r])).values()].sort((a, b) =>
@@ -258,7 +316,9 @@ function complete(input: DesiredInput<RoleSpec, RoleStatus>, base: RoleBase): Ro
     managedPolicyArns,
     managedPolicyArnsToVerify: toVerify,
     policyRefs,
-    inlinePolicies,
+    // Copies: aws.ts adds the database-access policy to these.
+    inlinePolicies: { ...inlinePolicies },
     inlinePolicyHashes,
+    databaseAccess,
   };
 }

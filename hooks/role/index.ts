@@ -33,15 +33,22 @@ export const roleKind: KindDefinition<RoleSpec, RoleDesired, RoleObserved, RoleS
   relatedResources: [
     { apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies' },
     { apiVersion: 'v1', resource: 'serviceaccounts' },
+    { apiVersion: 'rds.awshooks.dev/v1alpha1', resource: 'dbinstances' },
   ],
   terminalCodes: ROLE_TERMINAL_CODES,
-  // NOTE: IAM throttles account-wide at fixed rates that cannot be raised; a Role check costs 3 calls.
+  // NOTE: IAM throttles account-wide at fixed rates that cannot be raised; a Role check costs 3 calls
+  // (+1 DescribeDBInstances per DBInstance of spec.databaseAccess).
   driftCheckIntervalSeconds: 600,
 
   customize(parent) {
     const names = [...new Set(parent.spec.policies ?? [])].filter((n) => !n.includes('/'));
     const serviceAccountName = parent.spec.serviceAccountName ?? parent.metadata.name;
+    const dbInstances = [...new Set((parent.spec.databaseAccess ?? []).map((a) => a.dbInstanceRef))].sort();
     return [
+      // spec.databaseAccess: DBInstances of the Role's own namespace only.
+      ...(dbInstances.length > 0
+        ? [{ apiVersion: 'rds.awshooks.dev/v1alpha1', resource: 'dbinstances', namespace: parent.metadata.namespace ?? '', names: dbInstances }]
+        : []),
       // Only the Role's own namespace (DESIGN.md §3.4).
       ...(names.length > 0 ? [{ apiVersion: 'iam.awshooks.dev/v1alpha1', resource: 'policies', namespace: parent.metadata.namespace ?? '', names }] : []),
       // The ServiceAccount's name, to see whether another object already holds it.

@@ -54,7 +54,7 @@ t.before(async () => {
   await resetMoto();
 });
 
-t.test('lifecycle: Secret first, create, Service, converge with no writes, drift check = 1 call', async (t) => {
+t.test('lifecycle: Secret first, create, Service, converge with no writes, drift check = 2 calls (backup.every 24h by default)', async (t) => {
   const app = await testApp({ rdsEndpointMap: { '*': `${pgUrl.hostname}:${pgUrl.port}` }, driftCheckIntervalSeconds: 300 });
   t.teardown(() => app.close());
   const user = `app_${sfx}`;
@@ -101,13 +101,13 @@ t.test('lifecycle: Secret first, create, Service, converge with no writes, drift
 
   app.clock.advance(301);
   const drift = await d.counted();
-  t.equal(drift.calls, 1, 'drift check: exactly one AWS call (DescribeDBInstances)');
+  t.equal(drift.calls, 2, 'drift check: DescribeDBInstances + DescribeDBSnapshots (backup.every defaults to 24h, seed 003)');
   t.equal(reason(drift.answer), 'Available');
 
   // A spec change: only what changed is written.
   d.parent = { ...d.parent, spec: { ...d.parent.spec, storageGB: 20, tags: { team: 'b' } }, metadata: { ...d.parent.metadata, generation: 2 } };
   const changed = await d.counted();
-  t.equal(changed.calls, 3, 'Describe + Modify (storage) + AddTagsToResource');
+  t.equal(changed.calls, 4, 'Describe + Modify (storage) + AddTagsToResource + DescribeDBSnapshots (backup.every)');
   const after = (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: 'awshooks-team01a-orders' }))).DBInstances![0]!;
   t.equal(after.AllocatedStorage, 20);
   t.equal(changed.answer.status.storageGB, 20);
@@ -119,6 +119,20 @@ t.test('lifecycle: Secret first, create, Service, converge with no writes, drift
   const decrease = await d.counted();
   t.equal(reason(decrease.answer), 'InvalidSpec', 'storage decrease refused');
   t.equal(decrease.calls, 0);
+});
+
+t.test('backup.every off: drift check = 1 call (DescribeDBInstances)', async (t) => {
+  const app = await testApp({ rdsEndpointMap: { '*': `${pgUrl.hostname}:${pgUrl.port}` }, driftCheckIntervalSeconds: 300 });
+  t.teardown(() => app.close());
+  const d = new DBInstanceDriver(app, 'nobackup', { masterUsername: ADMIN, backup: { every: 'off' } });
+  t.equal(condition(await d.bringUp(ADMIN_PW), 'Ready')?.status, 'True');
+  t.same(
+    (await snapshotIds('awshooks-team01a-nobackup')).filter((s) => !s.startsWith('rds:')),
+    [],
+    "no manual snapshot of awshooks' (only moto's automated one)",
+  );
+  app.clock.advance(301);
+  t.equal((await d.counted()).calls, 1, 'drift check: exactly one AWS call');
 });
 
 t.test('backup.every: drift check = 2 calls; a snapshot when due, tagged, ours only', async (t) => {

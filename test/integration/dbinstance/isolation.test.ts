@@ -131,7 +131,9 @@ t.test('an instance created before the namespace token keeps its identifier; sna
   t.teardown(() => app.close());
   const d = new Driver(app, 'team-a', 'orders', { deletionPolicy: 'Snapshot' });
   await createUntagged('awshooks-team-a-orders', ownerTags({ cluster: 'default', namespace: 'team-a', name: 'orders', uid: 'old-uid', kind: 'DBInstance' }));
-  const up = await d.bringUp();
+  const reset = await d.bringUp();
+  t.equal(ready(reset).reason, 'ResettingMasterPassword', "the found instance gets the Secret's master password first");
+  const up = await d.sync();
   t.equal(ready(up).status, 'True', ready(up).message);
   t.equal(up.status.dbInstanceIdentifier, 'awshooks-team-a-orders', 'the existing instance, found by its owner tags');
   t.same(await allIds(), ['awshooks-team-a-orders'], 'no second, empty instance');

@@ -12,6 +12,7 @@ import { DEFAULT_HOOKS_CONFIG } from '../../../../hooks/core/config.js';
 import type { Logger } from '../../../../hooks/core/logger.js';
 import type { Condition, Parent, SyncResponse } from '../../../../hooks/core/types.js';
 import { makeDBInstanceKind } from '../../../../hooks/dbinstance/index.js';
+import { passwordHash } from '../../../../hooks/dbinstance/passwords.js';
 import { ownerTags } from '../../../../hooks/core/ownership.js';
 import { buildApp } from '../../../../server/app.js';
 import { testConfig, TEST_TOKEN } from '../../../helpers/app.js';
@@ -117,7 +118,8 @@ t.test('hook deadline: a database that accepts and never answers does not hold t
   };
   // RDS answers at once (a fake); the in-database work goes to the silent server.
   const kind = makeDBInstanceKind({ rds: () => ({ send: async () => ({ DBInstances: [instance] }) }) as never });
-  const parent = sampleParent(kind, 'sample', {});
+  // The master password is the one applied before (its hash in status): no reset first, straight to the database.
+  const parent = sampleParent(kind, 'sample', {}, 'teama', { masterPasswordHash: passwordHash('Sample-master-pw-0123', owner.uid) });
   const config = {
     ...DEFAULT_HOOKS_CONFIG,
     hookDeadlineSeconds: DEADLINE_S,

@@ -73,6 +73,8 @@ t.test('IAM controller policy is least privilege', async (t) => {
     'sts:GetCallerIdentity',
     ...[
       'CreateDBInstance',
+      'RestoreDBInstanceFromDBSnapshot',
+      'RestoreDBInstanceToPointInTime',
       'DescribeDBInstances',
       'ModifyDBInstance',
       'DeleteDBInstance',
@@ -81,6 +83,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
       'ListTagsForResource',
       'CreateDBSnapshot',
       'DescribeDBSnapshots',
+      'DescribeEvents',
       'DeleteDBSnapshot',
     ].map((a) => `rds:${a}`),
     ...[
@@ -209,7 +212,13 @@ t.test('IAM controller policy is least privilege', async (t) => {
   );
 
   // Resources: no `*` for SQS/SNS/IAM/RDS except read-only calls; everything else scoped to the prefix.
-  const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'sts:GetCallerIdentity']);
+  const READ_ONLY_ON_STAR = new Set(['rds:DescribeDBInstances', 'rds:DescribeDBSnapshots', 'rds:DescribeEvents', 'sts:GetCallerIdentity']);
+  const RDS_GROUP_USERS = new Set([
+    'rds:CreateDBInstance',
+    'rds:ModifyDBInstance',
+    'rds:RestoreDBInstanceFromDBSnapshot',
+    'rds:RestoreDBInstanceToPointInTime',
+  ]);
   const RDS_SHARED_GROUPS = new Set(['arn:aws:rds:*:*:subgrp:*', 'arn:aws:rds:*:*:pg:*', 'arn:aws:rds:*:*:og:*', 'arn:aws:rds:*:*:secgrp:*']);
   for (const s of allows) {
     const actions = list(s.Action);
@@ -240,7 +249,7 @@ t.test('IAM controller policy is least privilege', async (t) => {
         r.endsWith(`:${prefix}-*`) ||
         r.endsWith(`/${prefix}/*`) ||
         r.endsWith(`:table/${prefix}-*`) ||
-        (RDS_SHARED_GROUPS.has(r) && actions.every((a) => a === 'rds:CreateDBInstance' || a === 'rds:ModifyDBInstance'));
+        (RDS_SHARED_GROUPS.has(r) && actions.every((a) => RDS_GROUP_USERS.has(a)));
       t.ok(scoped, `${s.Sid}: ${r} is limited to the "${prefix}" prefix (or a group CreateDBInstance/ModifyDBInstance names)`);
       t.notOk(/^arn:aws:(sqs|sns|iam|rds|dynamodb):[^:]*:[^:]*:(table\/)?\*$/.test(r), `${s.Sid}: ${r} is not a whole-service wildcard`);
     }
