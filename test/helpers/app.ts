@@ -4,6 +4,7 @@
  */
 import { buildApp, type App } from '../../server/app.js';
 import { DEFAULT_HOOKS_CONFIG, type HooksConfig } from '../../hooks/core/config.js';
+import { DEFAULT_RATE_LIMITS } from '../../hooks/core/aws-budget.js';
 import type { ServiceConfig } from '../../server/config.js';
 import type { KubeObject, ObjectMap, Parent, SyncResponse } from '../../hooks/core/types.js';
 
@@ -24,6 +25,9 @@ export class TestClock {
   }
 }
 
+/** Every service's client-side AWS budget lifted (see testConfig). */
+const UNLIMITED_RATE_LIMITS = Object.fromEntries(Object.keys(DEFAULT_RATE_LIMITS).map((service) => [service, { ratePerSecond: 1e6, burst: 1e6 }]));
+
 /** A service configuration for tests, pointed at the emulator when AWS_ENDPOINT_URL is set. */
 export function testConfig(hooks: Partial<HooksConfig> = {}, overrides: Partial<ServiceConfig> = {}): ServiceConfig {
   return {
@@ -37,6 +41,10 @@ export function testConfig(hooks: Partial<HooksConfig> = {}, overrides: Partial<
     maxConcurrentHooks: 64,
     shutdownGraceMs: 1000,
     ...(process.env.AWS_ENDPOINT_URL ? { awsEndpointUrl: process.env.AWS_ENDPOINT_URL } : {}),
+    // No client-side AWS budget: a test makes its calls faster than production's defaults allow (IAM
+    // 10/s, burst 20), and a drift check that finds the budget spent is deferred (0 calls), so a
+    // call count would depend on the machine's speed. The budget has its own tests (aws-budget).
+    awsRateLimits: UNLIMITED_RATE_LIMITS,
     // One drift-check interval for every kind, so that tests can step over it (kinds default to 30 s to 10 min).
     hooks: { ...DEFAULT_HOOKS_CONFIG, driftCheckIntervalSeconds: 30, ...hooks },
     ...overrides,
