@@ -5,7 +5,7 @@
  */
 import type { OrphanInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import { candidateRegions, plainString, underPrefix } from '../shared/candidates.js';
+import { candidatesByName, plainString, underPrefix } from '../shared/candidates.js';
 import type { BucketStatus } from '../../schemas/bucket.js';
 import type { BucketDesired } from './desired.js';
 import { bucketArn, defaultBucketName, partitionOfRegion, s3NameProblem } from './names.js';
@@ -30,7 +30,7 @@ function derivedName(input: OrphanInput<BucketStatus>): string | undefined {
  * spec's or the default region. Only what finalize needs: name, region, owner tags, policy.
  */
 export function bucketOrphanCandidates(input: OrphanInput<BucketStatus>): BucketDesired[] {
-  const { rawSpec, status, config, owner } = input;
+  const { rawSpec, config, owner } = input;
   const usable = (name: string | undefined): name is string => underPrefix(name, config) && s3NameProblem(name) === undefined;
   const make = (region: string, bucketName: string): BucketDesired => {
     const partition = partitionOfRegion(region);
@@ -47,9 +47,5 @@ export function bucketOrphanCandidates(input: OrphanInput<BucketStatus>): Bucket
       finalizing: true,
     };
   };
-  const regions = candidateRegions(rawSpec, status, config);
-  const fromStatus = plainString(status, 'bucketName');
-  if (usable(fromStatus)) return regions.map((region) => make(region, fromStatus));
-  const names = [...new Set([plainString(rawSpec, 'bucketName'), derivedName(input)])].filter(usable);
-  return regions.flatMap((region) => names.map((name) => make(region, name)));
+  return candidatesByName(input, 'bucketName', usable, [plainString(rawSpec, 'bucketName'), derivedName(input)], make);
 }

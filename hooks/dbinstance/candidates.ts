@@ -5,7 +5,7 @@
  */
 import type { OrphanInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import { candidateRegions, plainBoolean, plainString, underPrefix } from '../shared/candidates.js';
+import { candidatesByName, plainBoolean, plainString, underPrefix } from '../shared/candidates.js';
 import type { DBInstanceStatus } from '../../schemas/dbinstance.js';
 import type { DBInstanceDesired } from './desired.js';
 import { defaultInstanceIdentifier, finalSnapshotIdentifier, legacyInstanceIdentifier, rdsIdentifierProblem } from './identifiers.js';
@@ -22,7 +22,7 @@ export function dbInstanceKey(desired: Pick<DBInstanceDesired, 'region' | 'ident
  * the raw spec says `deletionProtection: false` (or leaves it out, the schema's default).
  */
 export function dbInstanceOrphanCandidates(input: OrphanInput<DBInstanceStatus>): DBInstanceDesired[] {
-  const { rawSpec, status, config, owner } = input;
+  const { rawSpec, config, owner } = input;
   const usable = (id: string | undefined): id is string => underPrefix(id, config) && rdsIdentifierProblem(id) === undefined;
   const written = plainBoolean(rawSpec, 'deletionProtection');
   const deletionProtection = written ?? rawSpec.deletionProtection !== undefined;
@@ -57,16 +57,16 @@ export function dbInstanceOrphanCandidates(input: OrphanInput<DBInstanceStatus>)
     finalSnapshotIdentifier: finalSnapshotIdentifier(identifier, owner.uid),
     iamDatabaseAuth: false,
   });
-  const fromStatus = plainString(status, 'dbInstanceIdentifier');
-  const regions = candidateRegions(rawSpec, status, config);
-  if (usable(fromStatus)) return regions.map((region) => make(region, fromStatus));
-  const ids = [
-    ...new Set([
+  return candidatesByName(
+    input,
+    'dbInstanceIdentifier',
+    usable,
+    [
       plainString(rawSpec, 'instanceIdentifier'),
       defaultInstanceIdentifier(config.namePrefix, owner.namespace, owner.name),
       // An instance created before the namespace token keeps the identifier the old scheme derived.
       legacyInstanceIdentifier(config.namePrefix, owner.namespace, owner.name),
-    ]),
-  ].filter(usable);
-  return regions.flatMap((region) => ids.map((id) => make(region, id)));
+    ],
+    make,
+  );
 }

@@ -4,7 +4,7 @@
  */
 import type { OrphanInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import { candidateRegions, plainBoolean, plainString, underPrefix } from '../shared/candidates.js';
+import { candidatesByName, plainBoolean, plainString, underPrefix } from '../shared/candidates.js';
 import type { QueueStatus } from '../../schemas/queue.js';
 import { defaultQueueName, legacyQueueName, SQS_NAME_MAX, type QueueDesired } from './desired.js';
 
@@ -23,7 +23,7 @@ export function queueKey(desired: Pick<QueueDesired, 'region' | 'queueName'>): s
  * the default region.
  */
 export function queueOrphanCandidates(input: OrphanInput<QueueStatus>): QueueDesired[] {
-  const { rawSpec, status, config, owner } = input;
+  const { rawSpec, config, owner } = input;
   const usable = (name: string | undefined): name is string => underPrefix(name, config) && SQS_NAME.test(name) && name.length <= SQS_NAME_MAX;
   // Only resources whose owner tags name this parent are ever deleted, so no name is claimable here.
   const make = (region: string, queueName: string): QueueDesired => ({
@@ -37,9 +37,6 @@ export function queueOrphanCandidates(input: OrphanInput<QueueStatus>): QueueDes
     adopt: false,
     deletionPolicy: input.deletionPolicy === 'Retain' ? 'Retain' : 'Delete',
   });
-  const fromStatus = plainString(status, 'queueName');
-  const regions = candidateRegions(rawSpec, status, config);
-  if (usable(fromStatus)) return regions.map((region) => make(region, fromStatus));
   // Absent is the schema's default (standard); present but not a boolean could be either.
   const fifo = plainBoolean(rawSpec, 'fifo') ?? (rawSpec.fifo === undefined ? false : undefined);
   const fifos = fifo === undefined ? [false, true] : [fifo];
@@ -51,5 +48,5 @@ export function queueOrphanCandidates(input: OrphanInput<QueueStatus>): QueueDes
     // A queue created before the namespace token keeps the name the old scheme derived.
     names.add(legacyQueueName(config.namePrefix, owner.namespace, owner.name, f));
   }
-  return regions.flatMap((region) => [...names].filter(usable).map((name) => make(region, name)));
+  return candidatesByName(input, 'queueName', usable, [...names], make);
 }

@@ -5,7 +5,7 @@
  */
 import type { OrphanInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import { candidateRegions, plainBoolean, plainString } from '../shared/candidates.js';
+import { candidatesByName, plainBoolean, plainString } from '../shared/candidates.js';
 import type { RepositoryStatus } from '../../schemas/repository.js';
 import type { RepositoryDesired } from './desired.js';
 import { defaultRepositoryName, ecrNameProblem } from './names.js';
@@ -31,7 +31,7 @@ function derivedName(input: OrphanInput<RepositoryStatus>): string | undefined {
  * default region.
  */
 export function repositoryOrphanCandidates(input: OrphanInput<RepositoryStatus>): RepositoryDesired[] {
-  const { rawSpec, status, config, owner } = input;
+  const { rawSpec, config, owner } = input;
   const usable = (name: string | undefined): name is string =>
     name !== undefined && name.startsWith(`${config.namePrefix}/`) && ecrNameProblem(name) === undefined;
   const make = (region: string, repositoryName: string): RepositoryDesired => ({
@@ -47,9 +47,5 @@ export function repositoryOrphanCandidates(input: OrphanInput<RepositoryStatus>)
     deletionPolicy: input.deletionPolicy === 'Retain' ? 'Retain' : 'Delete',
     finalizing: true,
   });
-  const regions = candidateRegions(rawSpec, status, config);
-  const fromStatus = plainString(status, 'repositoryName');
-  if (usable(fromStatus)) return regions.map((region) => make(region, fromStatus));
-  const names = [...new Set([plainString(rawSpec, 'repositoryName'), derivedName(input)])].filter(usable);
-  return regions.flatMap((region) => names.map((name) => make(region, name)));
+  return candidatesByName(input, 'repositoryName', usable, [plainString(rawSpec, 'repositoryName'), derivedName(input)], make);
 }

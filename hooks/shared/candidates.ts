@@ -38,3 +38,22 @@ export function candidateRegions(rawSpec: Record<string, unknown>, status: objec
   const regions = [plainString(status, 'region'), plainString(rawSpec, 'region')].filter(isRegion);
   return regions.length > 0 ? [...new Set(regions)] : [config.defaultRegion];
 }
+
+/**
+ * The candidates of a kind whose AWS identity is a region and a name: the name status records,
+ * when `usable`, in the status's, the raw spec's or the default region; otherwise each usable one
+ * of `names` (the raw spec's custom name, the derived names) in those regions.
+ */
+export function candidatesByName<D>(
+  input: { rawSpec: Record<string, unknown>; status: object | undefined; config: Pick<HooksConfig, 'defaultRegion'> },
+  statusField: string,
+  usable: (name: string | undefined) => name is string,
+  names: readonly (string | undefined)[],
+  make: (region: string, name: string) => D,
+): D[] {
+  const regions = candidateRegions(input.rawSpec, input.status, input.config);
+  const fromStatus = plainString(input.status, statusField);
+  if (usable(fromStatus)) return regions.map((region) => make(region, fromStatus));
+  const usableNames = [...new Set(names)].filter(usable);
+  return regions.flatMap((region) => usableNames.map((name) => make(region, name)));
+}

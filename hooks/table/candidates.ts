@@ -4,7 +4,7 @@
  */
 import type { OrphanInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import { candidateRegions, plainString, underPrefix } from '../shared/candidates.js';
+import { candidatesByName, plainString, underPrefix } from '../shared/candidates.js';
 import type { TableStatus } from '../../schemas/table.js';
 import { defaultTableName, type TableDesired } from './desired.js';
 
@@ -22,7 +22,7 @@ export function tableKey(desired: Pick<TableDesired, 'region' | 'tableName'>): s
  * spec's or the default region. Only what finalize needs: name, region, owner tags, policy.
  */
 export function tableOrphanCandidates(input: OrphanInput<TableStatus>): TableDesired[] {
-  const { rawSpec, status, config, owner } = input;
+  const { rawSpec, config, owner } = input;
   const usable = (name: string | undefined): name is string => underPrefix(name, config) && TABLE_NAME.test(name);
   const make = (region: string, tableName: string): TableDesired => ({
     region,
@@ -37,9 +37,11 @@ export function tableOrphanCandidates(input: OrphanInput<TableStatus>): TableDes
     deletionPolicy: input.deletionPolicy === 'Retain' ? 'Retain' : 'Delete',
     finalizing: true,
   });
-  const regions = candidateRegions(rawSpec, status, config);
-  const fromStatus = plainString(status, 'tableName');
-  if (usable(fromStatus)) return regions.map((region) => make(region, fromStatus));
-  const names = [...new Set([plainString(rawSpec, 'tableName'), defaultTableName(config.namePrefix, owner.namespace, owner.name)])].filter(usable);
-  return regions.flatMap((region) => names.map((name) => make(region, name)));
+  return candidatesByName(
+    input,
+    'tableName',
+    usable,
+    [plainString(rawSpec, 'tableName'), defaultTableName(config.namePrefix, owner.namespace, owner.name)],
+    make,
+  );
 }

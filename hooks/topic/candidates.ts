@@ -5,7 +5,7 @@
  */
 import type { OrphanInput } from '../core/kind.js';
 import { ownerTags } from '../core/ownership.js';
-import { candidateRegions, plainBoolean, plainString, underPrefix } from '../shared/candidates.js';
+import { candidatesByName, plainBoolean, underPrefix } from '../shared/candidates.js';
 import { defaultTopicName, FIFO_SUFFIX, SNS_TOPIC_NAME_MAX } from '../sns-common/names.js';
 import type { TopicStatus } from '../../schemas/topic.js';
 import type { TopicDesired } from './desired.js';
@@ -24,7 +24,7 @@ export function topicKey(desired: Pick<TopicDesired, 'region' | 'topicName'>): s
  * be read; in the status's, the raw spec's or the default region.
  */
 export function topicOrphanCandidates(input: OrphanInput<TopicStatus>): TopicDesired[] {
-  const { rawSpec, status, config, owner } = input;
+  const { rawSpec, config, owner } = input;
   const usable = (name: string | undefined): name is string => underPrefix(name, config) && SNS_NAME.test(name) && name.length <= SNS_TOPIC_NAME_MAX;
   const make = (region: string, topicName: string): TopicDesired => ({
     region,
@@ -37,11 +37,8 @@ export function topicOrphanCandidates(input: OrphanInput<TopicStatus>): TopicDes
     deletionPolicy: input.deletionPolicy === 'Retain' ? 'Retain' : 'Delete',
     force: plainBoolean(rawSpec, 'force') === true,
   });
-  const regions = candidateRegions(rawSpec, status, config);
-  const fromStatus = plainString(status, 'topicName');
-  if (usable(fromStatus)) return regions.map((region) => make(region, fromStatus));
   // Absent is the schema's default (standard); present but not a boolean could be either.
   const fifo = plainBoolean(rawSpec, 'fifo') ?? (rawSpec.fifo === undefined ? false : undefined);
   const names = (fifo === undefined ? [false, true] : [fifo]).map((f) => defaultTopicName(config.namePrefix, owner.namespace, owner.name, f));
-  return regions.flatMap((region) => names.filter(usable).map((name) => make(region, name)));
+  return candidatesByName(input, 'topicName', usable, names, make);
 }
