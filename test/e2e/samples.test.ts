@@ -20,7 +20,7 @@ import { GetBucketVersioningCommand, GetPublicAccessBlockCommand, HeadBucketComm
 import { DescribeRepositoriesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { motoEndpoint } from '../helpers/moto.js';
 import { defaultInstanceIdentifier } from '../../hooks/dbinstance/identifiers.js';
-import { ACCOUNT, aws, install, MYSQL, PG, PREFIX, ROOT, Service } from '../helpers/e2e.js';
+import { ACCOUNT, aws, install, MYSQL, PG, pgAdmin, PREFIX, ROOT, Service } from '../helpers/e2e.js';
 import { api, conditionOf, getObj, kubectl, kubectlOk, secretData, waitFor, waitForCondition, type KubeObj } from '../helpers/kube.js';
 
 const SAMPLES = join(ROOT, 'manifests', 'samples');
@@ -34,14 +34,6 @@ const ddb = (region = 'eu-west-1') => new DynamoDBClient({ region, endpoint, cre
 const SAMPLE_NAMESPACES = ['shop', 'team-a', 'namespacename', 'inventory'];
 /** The master password the suite's "RDS" (its PostgreSQL and MariaDB) has for the samples' master user. */
 const MASTER_PASSWORD = `Master-${randomBytes(12).toString('hex')}`;
-const pgAdmin = () =>
-  new pg.Client({
-    host: PG.hostname,
-    port: Number(PG.port),
-    user: decodeURIComponent(PG.username),
-    password: decodeURIComponent(PG.password),
-    database: 'postgres',
-  });
 const myAdmin = () =>
   mysql.createConnection({
     host: MYSQL.hostname,

@@ -21,7 +21,6 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { parse } from 'yaml';
 import { DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
 import { GetQueueUrlCommand } from '@aws-sdk/client-sqs';
@@ -44,14 +43,14 @@ import {
   newNamespace,
   overlay,
   OVERLAY_DIR,
-  PG,
+  pgAdmin,
   PREFIX,
   ROOT,
   Service,
   setTokenSecret,
   suiteToken,
 } from '../helpers/e2e.js';
-import { api, getObj, KUBECONFIG, kubectl, kubectlOk, waitFor, conditionOf, type KubeObj } from '../helpers/kube.js';
+import { api, getObj, KUBECONFIG, kubectl, kubectlOk, pathOf, waitFor, conditionOf, type KubeObj } from '../helpers/kube.js';
 
 const HELM = process.env.HELM;
 const HOOK_BASE = `http://127.0.0.1:${HOOK_PORT}`;
@@ -96,14 +95,6 @@ function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: s
   });
 }
 
-const pgAdmin = () =>
-  new pg.Client({
-    host: PG.hostname,
-    port: Number(PG.port),
-    user: decodeURIComponent(PG.username),
-    password: decodeURIComponent(PG.password),
-    database: 'postgres',
-  });
 async function pgQuery(sql: string): Promise<void> {
   const c = pgAdmin();
   await c.connect();
@@ -181,17 +172,12 @@ function parents(ns: string): Record<string, object> {
 }
 
 const kindNamed = (kind: string) => KINDS.find((k) => k.names.kind === kind)!.names;
-/** A parent's API path (test/helpers/kube.ts knows only some kinds' paths: every kind's here). */
-const parentPath = (kind: string, ns: string, name: string) => {
-  const n = kindNamed(kind);
-  return `/apis/${n.group}/${n.version}/namespaces/${ns}/${n.plural}/${name}`;
-};
 /** Wait for a parent's Ready=True; the timeout names its last Ready condition. */
 function waitReady(kind: string, ns: string, name: string, timeoutMs = 120_000): Promise<KubeObj> {
   return waitFor(
     `${kind} ${ns}/${name} Ready=True`,
     async () => {
-      const r = await api<KubeObj>('GET', parentPath(kind, ns, name));
+      const r = await api<KubeObj>('GET', pathOf(kindNamed(kind).plural, ns, name));
       const c = conditionOf(r.body, 'Ready');
       if (c?.status === 'True') return r.body;
       throw new Error(c ? `Ready=${c.status} ${c.reason}: ${c.message}` : `HTTP ${r.status}, no Ready condition yet`);

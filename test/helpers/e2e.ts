@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { RDSClient } from '@aws-sdk/client-rds';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -57,6 +58,17 @@ export const PG = dbAddress('TEST_PG_URL');
 export const MYSQL = dbAddress('TEST_MYSQL_URL');
 
 /** The RDS endpoint moto gives an instance (its hostname does not resolve: RDS_ENDPOINT_MAP). */
+/** A client of the suite's PostgreSQL as its administrator (the "RDS" the DBInstance tests log in to). */
+export function pgAdmin(): pg.Client {
+  return new pg.Client({
+    host: PG.hostname,
+    port: Number(PG.port),
+    user: decodeURIComponent(PG.username),
+    password: decodeURIComponent(PG.password),
+    database: 'postgres',
+  });
+}
+
 export const motoRdsEndpoint = (identifier: string, region = 'us-east-1') => `${identifier}.aaaaaaaaaa.${region}.rds.amazonaws.com`;
 
 /** Clients of the emulator, to check AWS without going through the service. */
