@@ -7,6 +7,7 @@ import underPressure from '@fastify/under-pressure';
 import { AwsRateLimiter } from '../hooks/core/aws-budget.js';
 import { AwsClients } from '../hooks/core/aws-clients.js';
 import { DriftSchedule } from '../hooks/core/drift-schedule.js';
+import { ParentMemory } from '../hooks/core/parent-memory.js';
 import { SpecCache } from '../hooks/core/spec-cache.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { KINDS } from '../hooks/registry.js';
@@ -58,11 +59,13 @@ export const REDACT_PATHS = [
 /** Build both servers. */
 export async function buildApp(options: AppOptions): Promise<App> {
   const { config } = options;
-  const drift = new DriftSchedule(config.driftScheduleMaxEntries);
+  // One record per parent, shared by the drift schedule and the managed-resources tracker.
+  const memory = new ParentMemory(config.driftScheduleMaxEntries);
+  const drift = new DriftSchedule(memory);
   const specs = config.specCacheMaxEntries === 0 ? undefined : new SpecCache(config.specCacheMaxEntries);
   const memoBytes = config.answerMemoMaxBytes ?? DEFAULT_ANSWER_MEMO_BYTES;
   const memo = memoBytes === 0 ? undefined : new AnswerMemo(memoBytes);
-  const tracker = new MemoryTracker(Date.now, drift.maxEntries);
+  const tracker = new MemoryTracker(Date.now, memory);
   const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true, drift });
   const limiter = new AwsRateLimiter({
     ...(config.awsRateLimits ? { limits: config.awsRateLimits } : {}),

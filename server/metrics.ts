@@ -1,90 +1,94 @@
 /** The service's own Prometheus metrics: one prom-client Registry per app instance. */
-import { LRUCache } from 'lru-cache';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DriftSchedule } from '../hooks/core/drift-schedule.js';
+import { COUNTED, DEFAULT_PARENT_MEMORY_ENTRIES, ParentMemory, READY } from '../hooks/core/parent-memory.js';
 import type { ResourceTracker } from '../hooks/core/reconcile.js';
 
 /** Parents not seen for this long drop out of the managed-resources gauge. */
 const TRACKER_TTL_MS = 10 * 60 * 1000;
-
-/** Default bound of the tracker: as many parents as the drift schedule remembers. */
-const DEFAULT_TRACKER_ENTRIES = 200_000;
-
-interface Seen {
-  kind: string;
-  ready: boolean;
-  at: number;
-}
 
 /**
  * Remembers the readiness of every parent this replica synced recently. A stateless service
  * has no list of its resources; this is the replica's view (sum over replicas in PromQL with
  * max by (kind, ready) when several replicas serve the same parents).
  *
- * Bounded: an LRU of at most `maxEntries` parents, whose counts by kind and readiness are kept
+ * Kept in the replica's {@link ParentMemory}, beside the drift schedule (one record per parent,
+ * bounded, LRU): kind, readiness and when last seen. Its counts by kind and readiness are kept
  * as parents come and go, so that neither a sync nor a scrape walks every parent; a scrape
- * drops the parents not seen for 10 minutes, oldest first, and stops at the first recent one.
+ * uncounts the parents not seen for 10 minutes, oldest first, and stops at the first recent one.
  */
 export class MemoryTracker implements ResourceTracker {
-  private readonly seen: LRUCache<string, Seen>;
-  private readonly byKind = new Map<string, { ready: number; notReady: number }>();
+  private readonly memory: ParentMemory;
+  private readonly kinds: string[] = [];
+  private readonly kindIndex = new Map<string, number>();
+  private readonly byKind: { ready: number; notReady: number }[] = [];
+  private counted = 0;
 
+  /** A tracker in `memory` (shared with the drift schedule), or in its own of this size. */
   constructor(
     private readonly now: () => number = Date.now,
-    maxEntries: number = DEFAULT_TRACKER_ENTRIES,
+    memory: ParentMemory | number = DEFAULT_PARENT_MEMORY_ENTRIES,
   ) {
-    this.seen = new LRUCache<string, Seen>({
-      max: maxEntries,
-      dispose: (entry) => {
-        this.count(entry, -1);
-      },
+    this.memory = typeof memory === 'number' ? new ParentMemory(memory) : memory;
+    this.memory.onRelease((slot) => {
+      this.uncount(slot);
     });
   }
 
-  private count(entry: Seen, delta: number): void {
-    let c = this.byKind.get(entry.kind);
-    if (!c) this.byKind.set(entry.kind, (c = { ready: 0, notReady: 0 }));
-    if (entry.ready) c.ready += delta;
+  private kindOf(kind: string): number {
+    let i = this.kindIndex.get(kind);
+    if (i === undefined) {
+      if (this.kinds.length > 255) throw new Error('more than 256 kinds tracked');
+      i = this.kinds.push(kind) - 1;
+      this.kindIndex.set(kind, i);
+      this.byKind.push({ ready: 0, notReady: 0 });
+    }
+    return i;
+  }
+
+  private add(slot: number, delta: number): void {
+    const c = this.byKind[this.memory.kind[slot] ?? 0];
+    if (!c) return;
+    if ((this.memory.flags[slot] ?? 0) & READY) c.ready += delta;
     else c.notReady += delta;
+    this.counted += delta;
+  }
+
+  private uncount(slot: number): void {
+    const f = this.memory.flags[slot] ?? 0;
+    if (!(f & COUNTED)) return;
+    this.add(slot, -1);
+    this.memory.flags[slot] = f & ~COUNTED;
   }
 
   observe(uid: string, kind: string, ready: boolean): void {
     if (!uid) return;
-    const entry = this.seen.get(uid);
-    if (!entry) {
-      const added = { kind, ready, at: this.now() };
-      this.seen.set(uid, added);
-      this.count(added, 1);
-      return;
-    }
-    if (entry.kind !== kind || entry.ready !== ready) {
-      this.count(entry, -1);
-      entry.kind = kind;
-      entry.ready = ready;
-      this.count(entry, 1);
-    }
-    entry.at = this.now();
+    const m = this.memory;
+    const slot = m.slotOrAdd(uid);
+    this.uncount(slot);
+    m.kind[slot] = this.kindOf(kind);
+    m.flags[slot] = ((m.flags[slot] ?? 0) & ~READY) | (ready ? READY : 0) | COUNTED;
+    this.add(slot, 1);
+    m.seenAt[slot] = this.now();
   }
 
   forget(uid: string): void {
-    this.seen.delete(uid);
+    this.memory.delete(uid);
   }
 
-  /** Parents tracked. */
+  /** Parents counted. */
   get size(): number {
-    return this.seen.size;
+    return this.counted;
   }
 
   /** Counts by kind and readiness. */
   counts(): Map<string, { ready: number; notReady: number }> {
     const cutoff = this.now() - TRACKER_TTL_MS;
-    const stale: string[] = [];
-    for (const uid of this.seen.rkeys()) {
-      if ((this.seen.peek(uid)?.at ?? 0) >= cutoff) break;
-      stale.push(uid);
+    for (const slot of this.memory.oldestFirst()) {
+      if ((this.memory.seenAt[slot] ?? 0) >= cutoff) break;
+      this.uncount(slot);
     }
-    for (const uid of stale) this.seen.delete(uid);
-    return new Map([...this.byKind].map(([kind, c]) => [kind, { ...c }]));
+    return new Map(this.kinds.map((kind, i) => [kind, { ...(this.byKind[i] ?? { ready: 0, notReady: 0 }) }]));
   }
 }
 
@@ -139,7 +143,7 @@ export class Metrics {
     if (drift) {
       new Gauge({
         name: 'awshooks_drift_schedule_entries',
-        help: 'Parents whose last drift check this replica remembers (at most DRIFT_SCHEDULE_MAX_ENTRIES).',
+        help: 'Parents this replica remembers (last drift check, readiness; at most DRIFT_SCHEDULE_MAX_ENTRIES).',
         registers: [this.registry],
         collect() {
           this.set(drift.size);
@@ -147,7 +151,7 @@ export class Metrics {
       });
       new Gauge({
         name: 'awshooks_drift_schedule_evictions',
-        help: 'Entries the drift schedule dropped because it was full: raise DRIFT_SCHEDULE_MAX_ENTRIES when this grows.',
+        help: 'Parents the replica\'s memory dropped because it was full: raise DRIFT_SCHEDULE_MAX_ENTRIES when this grows.',
         registers: [this.registry],
         collect() {
           this.set(drift.evictions);

@@ -28,15 +28,22 @@ export interface ReconcileDeps {
   tracker?: ResourceTracker;
   /**
    * This replica's memory of drift checks. The app passes its own; callers that do not (the
-   * engine's unit tests) share {@link DEFAULT_DRIFT_SCHEDULE}.
+   * engine's unit tests) share {@link defaultDriftSchedule}'s.
    */
   drift?: DriftSchedule;
   /** This replica's validated specs; without one every sync validates its spec. */
   specs?: SpecCache;
 }
 
-/** The drift schedule of callers that bring none: one per process, like the app's. */
-export const DEFAULT_DRIFT_SCHEDULE = new DriftSchedule();
+let processDriftSchedule: DriftSchedule | undefined;
+
+/**
+ * The drift schedule of callers that bring none: one per process, like the app's, made on first
+ * use (the app brings its own: a schedule made at import would hold its LRU's arrays for nothing).
+ */
+export function defaultDriftSchedule(): DriftSchedule {
+  return (processDriftSchedule ??= new DriftSchedule());
+}
 
 /** How a hook call ended, for metrics and logs. */
 export type Outcome =

@@ -14,24 +14,13 @@
  *   LRU that evicts in a round-robin would otherwise never remember a check and never check.
  *   The rate limiter bounds what that costs; `evictions` shows it happening.
  */
-import { LRUCache } from 'lru-cache';
+import { DEFAULT_PARENT_MEMORY_ENTRIES, HAS_CHECK, ParentMemory } from './parent-memory.js';
 
-/** Default size: one entry per parent this replica serves (about 200 bytes each). */
-export const DEFAULT_DRIFT_SCHEDULE_ENTRIES = 200_000;
+/** Default size: one entry per parent this replica serves. */
+export const DEFAULT_DRIFT_SCHEDULE_ENTRIES = DEFAULT_PARENT_MEMORY_ENTRIES;
 
 /** First retry after a drift check was deferred by the rate limiter; doubles up to the interval. */
 const FIRST_DEFERRAL_MS = 5_000;
-
-interface Entry {
-  /** The inputs the check was made for: a new hash is a new parent as far as checks go. */
-  inputHash: string;
-  /** When AWS was last read (ms), or the synthetic time given on a miss. */
-  checkedAt: number;
-  /** When the kind's volatile status values (message counts) were last written (ms). */
-  volatileAt: number | undefined;
-  /** Drift checks deferred in a row by the rate limiter (backoff). */
-  deferrals: number;
-}
 
 /** Whether a drift check is due, and if not, in how many ms it will be. */
 export type DriftDecision = { due: true } | { due: false; inMs: number };
@@ -49,51 +38,62 @@ export function offsetFraction(key: string): number {
   return (h >>> 0) / 0x1_0000_0000;
 }
 
-/** The per-replica memory of drift checks. */
+/**
+ * The per-replica memory of drift checks, kept in the replica's {@link ParentMemory} (per parent:
+ * the inputs the check was made for, when AWS was last read, when volatile status values were
+ * last written, and the deferrals in a row).
+ */
 export class DriftSchedule {
-  private readonly entries: LRUCache<string, Entry>;
-  /** Entries dropped because the memory was full (exported as a metric). */
-  evictions = 0;
+  readonly memory: ParentMemory;
 
-  constructor(readonly maxEntries: number = DEFAULT_DRIFT_SCHEDULE_ENTRIES) {
-    this.entries = new LRUCache<string, Entry>({
-      max: maxEntries,
-      dispose: (_value, _key, reason) => {
-        if (reason === 'evict') this.evictions++;
-      },
-    });
+  /** A schedule in `memory` (shared with the managed-resources tracker), or in its own of this size. */
+  constructor(memory: ParentMemory | number = DEFAULT_DRIFT_SCHEDULE_ENTRIES) {
+    this.memory = typeof memory === 'number' ? new ParentMemory(memory) : memory;
   }
 
-  /** Entries held. */
+  /** At most this many parents are remembered. */
+  get maxEntries(): number {
+    return this.memory.maxEntries;
+  }
+
+  /** Parents remembered. */
   get size(): number {
-    return this.entries.size;
+    return this.memory.size;
+  }
+
+  /** Parents dropped because the memory was full (exported as a metric). */
+  get evictions(): number {
+    return this.memory.evictions;
   }
 
   /** Is a drift check of this converged parent due at `now` (ms)? Records a miss as described above. */
   decide(key: string, inputHash: string, now: number, intervalMs: number): DriftDecision {
-    const entry = this.entries.get(key);
-    if (entry?.inputHash === inputHash) {
-      const age = now - entry.checkedAt;
+    const m = this.memory;
+    let slot = m.slot(key);
+    if (slot !== undefined && m.hashIs(slot, inputHash)) {
+      const age = now - (m.checkedAt[slot] ?? 0);
       // A clock that went back: count from now rather than wait for it to catch up.
-      if (age < 0) entry.checkedAt = now;
+      if (age < 0) m.checkedAt[slot] = now;
       return age < intervalMs ? { due: false, inMs: intervalMs - Math.max(0, age) } : { due: true };
     }
-    if (this.entries.size >= this.maxEntries) return { due: true };
+    if (slot === undefined) {
+      if (m.full) return { due: true };
+      slot = m.slotOrAdd(key);
+    }
     const checkedAt = now - Math.floor(offsetFraction(key) * intervalMs);
-    this.entries.set(key, { inputHash, checkedAt, volatileAt: entry?.volatileAt, deferrals: 0 });
+    m.setHash(slot, inputHash);
+    m.checkedAt[slot] = checkedAt;
+    m.deferrals[slot] = 0;
     return { due: false, inMs: intervalMs - (now - checkedAt) };
   }
 
   /** AWS was read for these inputs at `now`. */
   checked(key: string, inputHash: string, now: number): void {
-    const entry = this.entries.get(key);
-    if (entry) {
-      entry.inputHash = inputHash;
-      entry.checkedAt = now;
-      entry.deferrals = 0;
-    } else {
-      this.entries.set(key, { inputHash, checkedAt: now, volatileAt: undefined, deferrals: 0 });
-    }
+    const m = this.memory;
+    const slot = m.slotOrAdd(key);
+    m.setHash(slot, inputHash);
+    m.checkedAt[slot] = now;
+    m.deferrals[slot] = 0;
   }
 
   /**
@@ -102,25 +102,31 @@ export class DriftSchedule {
    * degrades to slower checks instead of retrying every parent every few seconds.
    */
   deferred(key: string, intervalMs: number): number {
-    const entry = this.entries.get(key);
-    const n = entry ? ++entry.deferrals : 1;
+    const m = this.memory;
+    const slot = m.slot(key);
+    let n = 1;
+    if (slot !== undefined && (m.flags[slot] ?? 0) & HAS_CHECK) {
+      n = Math.min(255, (m.deferrals[slot] ?? 0) + 1);
+      m.deferrals[slot] = n;
+    }
     return Math.min(intervalMs, FIRST_DEFERRAL_MS * 2 ** Math.min(n - 1, 20));
   }
 
   /** May volatile status values be rewritten now (none written in the last `intervalMs`)? */
   volatileDue(key: string, now: number, intervalMs: number): boolean {
-    const at = this.entries.get(key)?.volatileAt;
-    return at === undefined || now - at >= intervalMs || now < at;
+    const slot = this.memory.slot(key);
+    const at = slot === undefined ? NaN : (this.memory.volatileAt[slot] ?? NaN);
+    return Number.isNaN(at) || now - at >= intervalMs || now < at;
   }
 
   /** Volatile status values were written at `now`. */
   volatileWritten(key: string, now: number): void {
-    const entry = this.entries.get(key);
-    if (entry) entry.volatileAt = now;
+    const slot = this.memory.slot(key);
+    if (slot !== undefined) this.memory.volatileAt[slot] = now;
   }
 
   /** The parent is gone (finalized). */
   forget(key: string): void {
-    this.entries.delete(key);
+    this.memory.delete(key);
   }
 }

@@ -14,7 +14,7 @@ import { budgetScope, RateLimitedError, type BudgetScope } from './aws-budget.js
 import {
   answer,
   baseStatus,
-  DEFAULT_DRIFT_SCHEDULE,
+  defaultDriftSchedule,
   generationOf,
   openCall,
   parentKey,
@@ -92,7 +92,7 @@ export function inputHashOf(kind: AnyKind, request: SyncRequest, deps: Reconcile
  */
 export function memoizedSteadyResync(kind: AnyKind, deps: ReconcileDeps, parent: Parent, inputHash: string): number | undefined {
   const now = (deps.now ?? (() => new Date()))().getTime();
-  const decision = (deps.drift ?? DEFAULT_DRIFT_SCHEDULE).decide(parentKey(parent.metadata), inputHash, now, driftIntervalSecondsOf(kind, deps.config) * 1000);
+  const decision = (deps.drift ?? defaultDriftSchedule()).decide(parentKey(parent.metadata), inputHash, now, driftIntervalSecondsOf(kind, deps.config) * 1000);
   if (decision.due) return undefined;
   deps.tracker?.observe(parent.metadata.uid ?? '', kind.names.kind, true);
   return Math.max(1, Math.ceil(decision.inMs / 1000));
@@ -141,7 +141,7 @@ function prepare(call: Call): Prepared {
 
 /** This call's drift schedule: the app's, or the process default. */
 function scheduleOf(call: Call): DriftSchedule {
-  return call.deps.drift ?? DEFAULT_DRIFT_SCHEDULE;
+  return call.deps.drift ?? defaultDriftSchedule();
 }
 
 /** The kind's drift-check interval in ms. */
