@@ -17,6 +17,7 @@ import { hookCalls } from './hook-calls.js';
 import { AnswerMemo, DEFAULT_ANSWER_MEMO_BYTES } from './answer-memo.js';
 import { hookRoutes, type RawBodyRequest } from './hooks-routes.js';
 import { MemoryTracker, Metrics } from './metrics.js';
+import { lazyChildLoggerFactory } from './request-logger.js';
 
 /** Options of {@link buildApp}; everything but `config` is for tests and the benchmark. */
 export interface AppOptions {
@@ -91,6 +92,8 @@ export async function buildApp(options: AppOptions): Promise<App> {
     bodyLimit: config.bodyLimitBytes,
     // One log line per hook call comes from the route, with the parent's identity.
     logController: new LogController({ disableRequestLogging: true }),
+    // The per-request child logger is built when something is logged (request-logger.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
     ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
     // The hook must see exactly what Metacontroller sent (DESIGN.md §4).
     ajv: { customOptions: { coerceTypes: false, useDefaults: false, removeAdditional: false, allErrors: true } },
