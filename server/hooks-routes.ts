@@ -110,47 +110,51 @@ function parentCheck(kind: AnyKind, hook: HookCall['hook'], metrics: Metrics) {
 
 /** sync and finalize: reconcile, logging with the parent's identity. */
 function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOptions) {
+  // What every call of the route shares; a call adds its logger (the memoized path needs none).
+  const shared = {
+    config: opts.config,
+    aws: opts.aws,
+    tracker: opts.metrics.tracker,
+    drift: opts.drift,
+    ...(opts.specs ? { specs: opts.specs } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  };
+  const memo = hook === 'sync' ? opts.memo : undefined;
   return async (request: FastifyRequest, reply: FastifyReply): Promise<HookAnswer> => {
-    // The deadline counts from the request's arrival: reading and checking the body is part of it.
-    const receivedAt = Date.now() - reply.elapsedTime;
     const body = request.body as SyncRequest;
     const meta = body.parent.metadata;
-    const log = new LazyChildLogger(request.log, () => ({
-      kind: kind.names.kind,
-      hook,
-      namespace: meta.namespace,
-      name: meta.name,
-      generation: meta.generation,
-    }));
-    const debug = debugEnabled(request.log);
-    const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
-    const deps = {
-      config: opts.config,
-      aws: opts.aws,
-      log,
-      tracker: opts.metrics.tracker,
-      drift: opts.drift,
-      ...(opts.specs ? { specs: opts.specs } : {}),
-      ...(opts.now ? { now: opts.now } : {}),
-    };
-    const raw = hook === 'sync' && opts.memo ? (request as RawBodyRequest).rawBody : undefined;
+    const raw = memo && (request as RawBodyRequest).rawBody;
     const key = parentKey(meta);
-    if (raw !== undefined && opts.memo) {
-      const hit = opts.memo.get(key, raw);
-      const resyncAfterSeconds = hit && memoizedSteadyResync(kind, deps, body.parent, hit.inputHash);
+    const debug = debugEnabled(request.log);
+    const logger = () =>
+      new LazyChildLogger(request.log, () => ({
+        kind: kind.names.kind,
+        hook,
+        namespace: meta.namespace,
+        name: meta.name,
+        generation: meta.generation,
+      }));
+    if (memo && raw !== undefined) {
+      const hit = memo.get(key, raw);
+      const resyncAfterSeconds = hit && memoizedSteadyResync(kind, shared, body.parent, key, hit.inputHash);
       if (hit && resyncAfterSeconds !== undefined) {
-        if (debug) log.debug({ outcome: 'steady', resyncAfterSeconds, memoized: true }, 'hook answered');
+        if (debug) logger().debug({ outcome: 'steady', resyncAfterSeconds, memoized: true }, 'hook answered');
         // The serialized answer, as fastify would have serialized the object (answer-memo.ts).
         hit.jsonHead ??= answerJsonHead(hit.status, hit.children);
         void reply.type('application/json; charset=utf-8');
         return { body: `${hit.jsonHead}${resyncAfterSeconds}}`, outcome: 'steady' };
       }
     }
+    // The deadline counts from the request's arrival: reading and checking the body is part of it.
+    const receivedAt = Date.now() - reply.elapsedTime;
+    const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
+    const log = logger();
+    const deps = { ...shared, log };
     const { response, outcome } = await reconcileWithDeadline(kind, input, deps, receivedAt);
-    if (raw !== undefined && opts.memo) {
+    if (memo && raw !== undefined) {
       const inputHash = response.status.inputHash;
-      if (outcome === 'steady' && typeof inputHash === 'string') opts.memo.set(key, { raw, inputHash, status: response.status, children: response.children });
-      else opts.memo.delete(key);
+      if (outcome === 'steady' && typeof inputHash === 'string') memo.set(key, { raw, inputHash, status: response.status, children: response.children });
+      else memo.delete(key);
     }
     if (debug) log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
     return { body: response, outcome };

@@ -17,7 +17,6 @@ import {
   defaultDriftSchedule,
   generationOf,
   openCall,
-  parentKey,
   type AnyDesired,
   type Call,
   type Prepared,
@@ -88,11 +87,17 @@ export function inputHashOf(kind: AnyKind, request: SyncRequest, deps: Reconcile
 /**
  * For an answer memoized from an earlier steady sync of the very same request (the server's
  * answer memo): the resyncAfterSeconds to answer it with, or undefined when the drift check is
- * due and the call must go the full way.
+ * due and the call must go the full way. `key` is the parent's {@link parentKey}.
  */
-export function memoizedSteadyResync(kind: AnyKind, deps: ReconcileDeps, parent: Parent, inputHash: string): number | undefined {
-  const now = (deps.now ?? (() => new Date()))().getTime();
-  const decision = (deps.drift ?? defaultDriftSchedule()).decide(parentKey(parent.metadata), inputHash, now, driftIntervalSecondsOf(kind, deps.config) * 1000);
+export function memoizedSteadyResync(
+  kind: AnyKind,
+  deps: Pick<ReconcileDeps, 'config' | 'now' | 'drift' | 'tracker'>,
+  parent: Parent,
+  key: string,
+  inputHash: string,
+): number | undefined {
+  const now = deps.now ? deps.now().getTime() : Date.now();
+  const decision = (deps.drift ?? defaultDriftSchedule()).decide(key, inputHash, now, driftIntervalSecondsOf(kind, deps.config) * 1000);
   if (decision.due) return undefined;
   deps.tracker?.observe(parent.metadata.uid ?? '', kind.names.kind, true);
   return Math.max(1, Math.ceil(decision.inMs / 1000));
