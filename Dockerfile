@@ -50,4 +50,10 @@ EXPOSE 8080 9090
 # For `docker run`; Kubernetes ignores it and uses the Deployment's probes.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
   CMD ["/nodejs/bin/node", "-e", "fetch('http://127.0.0.1:'+(process.env.METRICS_PORT||9090)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-CMD ["dist/server/main.js"]
+# V8's young generation fixed at 8 MiB semi-spaces (V8's default grows and shrinks them, up to
+# 32): a hook call's garbage dies young, so a small one keeps the resident size near what is live
+# (100,000 parents in under 200 MB, bench/RESULTS.md); fixed (min = max) because a young
+# generation V8 had shrunk under load promoted that garbage into the old one, and about half of
+# the bench's runs then spent twice the CPU per converged sync in mark-compacts. Command-line
+# flags: Node refuses --min-semi-space-size in NODE_OPTIONS. `npm start` runs the same.
+CMD ["--min-semi-space-size=8", "--max-semi-space-size=8", "dist/server/main.js"]

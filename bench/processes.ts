@@ -1,7 +1,8 @@
 /**
- * The processes of `npm run bench`: the service as production runs it (`node dist/server/main.js`,
- * configured by environment variables, production logger), the bare ceiling, and the load
- * generator, each in its own process; and what the bench reads from them (CPU time, RSS, AWS calls).
+ * The processes of `npm run bench`: the service as production runs it (`node dist/server/main.js`
+ * with the image's Node flags, configured by environment variables, production logger), the bare
+ * ceiling, and the load generator, each in its own process; and what the bench reads from them
+ * (CPU time, RSS, AWS calls).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -77,12 +78,23 @@ export function deploymentProcessEnv(): Record<string, string> {
   return { NODE_OPTIONS: value('NODE_OPTIONS'), MALLOC_ARENA_MAX: value('MALLOC_ARENA_MAX'), NODE_ENV: value('NODE_ENV') };
 }
 
-/** Start the service from dist/ with production settings (and the Deployment's NODE_OPTIONS, MALLOC_ARENA_MAX, NODE_ENV) plus `env`. */
+/** The Node flags the image starts the service with (the Dockerfile's CMD, its script left out). */
+export function imageNodeFlags(): string[] {
+  const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const cmd = dockerfile.split('\n').filter((l) => l.startsWith('CMD ')).at(-1);
+  if (!cmd) throw new Error('Dockerfile: no CMD');
+  return (JSON.parse(cmd.slice(4)) as string[]).slice(0, -1);
+}
+
+/**
+ * Start the service from dist/ with production settings: the image's Node flags, the Deployment's
+ * NODE_OPTIONS, MALLOC_ARENA_MAX and NODE_ENV, plus `env`.
+ */
 export async function startService(name: string, port: number, env: Record<string, string>): Promise<Service> {
   const tokenFile = join(RUN_DIR, 'bench-token');
   mkdirSync(RUN_DIR, { recursive: true });
   writeFileSync(tokenFile, `${TOKEN}\n`);
-  const proc = start(name, ['dist/server/main.js'], {
+  const proc = start(name, [...imageNodeFlags(), 'dist/server/main.js'], {
     ...deploymentProcessEnv(),
     HOST: '127.0.0.1',
     PORT: String(port),

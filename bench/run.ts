@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (issue 10): an honest benchmark of the service.
  *
- * - The service runs as production runs it: `node dist/server/main.js` configured by environment
+ * - The service runs as production runs it: `node dist/server/main.js` with the image's Node
+ *   flags (Dockerfile CMD) and the Deployment's process settings, configured by environment
  *   variables, production logger (info, JSON to its log file), auth on, metrics on. The ceiling
  *   is a bare fastify route (bench/bare-server.js) with the same logger settings, answering a
  *   body of the size of the service's answer. The load generator (autocannon) runs in a third

@@ -38,6 +38,7 @@ import { tableKind } from '../hooks/table/index.js';
 import { bucketKind } from '../hooks/bucket/index.js';
 import { repositoryKind } from '../hooks/repository/index.js';
 import { startFaultProxy, type FaultMode } from '../test/helpers/fault-proxy.js';
+import { imageNodeFlags } from './processes.js';
 
 // ---------------------------------------------------------------- settings
 
@@ -159,7 +160,7 @@ function serviceEnv(): NodeJS.ProcessEnv {
 }
 
 async function startService(): Promise<void> {
-  service = spawn(process.execPath, ['dist/server/main.js'], { env: serviceEnv(), stdio: ['ignore', serviceLog, serviceLog] });
+  service = spawn(process.execPath, [...imageNodeFlags(), 'dist/server/main.js'], { env: serviceEnv(), stdio: ['ignore', serviceLog, serviceLog] });
   for (let i = 0; i < 300; i++) {
     try {
       const res = await fetch(`http://127.0.0.1:${METRICS_PORT}/readyz`);

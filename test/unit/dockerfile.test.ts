@@ -33,7 +33,8 @@ t.test('Dockerfile agrees with the Deployment and package.json', async (t) => {
   t.same(exposed.sort(), (container.ports ?? []).map((p) => p.containerPort).sort(), 'EXPOSE lists the container ports');
   const cmd = finalLines.filter((l) => /^CMD\s/.test(l)).at(-1) ?? '';
   const cmdArgs = JSON.parse(cmd.replace(/^CMD\s+/, '')) as string[];
-  t.same(cmdArgs, [pkg.scripts.start?.replace(/^node\s+/, '')], 'CMD runs what `npm start` runs');
+  t.same(cmdArgs, pkg.scripts.start?.replace(/^node\s+/, '').split(/\s+/), 'CMD runs what `npm start` runs (node flags included)');
+  t.same(cmdArgs.slice(0, -1), ['--min-semi-space-size=8', '--max-semi-space-size=8'], "V8's young generation is fixed at 8 MiB semi-spaces");
   t.ok(
     finalLines.some((l) => /^COPY\s+--from=\w+\s+\S*dist\b/.test(l)),
     'copies the compiled dist/',
