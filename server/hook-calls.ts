@@ -40,7 +40,8 @@ export interface HookCallOptions {
 /** Seconds Metacontroller is asked to wait when too many calls are in flight. */
 const OVERLOADED_RETRY_AFTER_SECONDS = 2;
 
-type HookHandler = (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) => Promise<HookAnswer>;
+/** A hook route's handler: an answer at once (a memoized one) or later. */
+type HookHandler = (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) => HookAnswer | Promise<HookAnswer>;
 
 async function hookCallsPlugin(app: FastifyInstance, opts: HookCallOptions): Promise<void> {
   const { metrics, maxConcurrentHooks } = opts;
@@ -50,27 +51,46 @@ async function hookCallsPlugin(app: FastifyInstance, opts: HookCallOptions): Pro
     const call = route.config?.hookCall;
     if (!call) return;
     const handler = route.handler as unknown as HookHandler;
-    const wrapped = async function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+    const finish = (started: number, outcome: string) => {
+      metrics.observeHook(call.kind, call.hook, outcome, (performance.now() - started) / 1000);
+      inFlight--;
+      metrics.inFlight--;
+    };
+    // Not an async function: an answer the handler has at once is sent without a promise
+    // (fastify sends what a handler returns); a promise is accounted for when it settles.
+    const wrapped = function (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply): unknown {
       if (inFlight >= maxConcurrentHooks) {
         metrics.rejected.inc({ hook: call.hook, reason: 'overloaded' });
-        return reply
+        void reply
           .code(429)
           .header('retry-after', String(OVERLOADED_RETRY_AFTER_SECONDS))
           .send({ error: 'overloaded', message: `more than ${maxConcurrentHooks} hook calls in flight` });
+        return undefined;
       }
       inFlight++;
       metrics.inFlight++;
       const started = performance.now();
-      let outcome = 'error';
+      let answer: HookAnswer | Promise<HookAnswer>;
       try {
-        const answer = await handler.call(this, request, reply);
-        outcome = answer.outcome;
-        return answer.body;
-      } finally {
-        metrics.observeHook(call.kind, call.hook, outcome, (performance.now() - started) / 1000);
-        inFlight--;
-        metrics.inFlight--;
+        answer = handler.call(this, request, reply);
+      } catch (err) {
+        finish(started, 'error');
+        throw err;
       }
+      if (answer instanceof Promise) {
+        return answer.then(
+          (a) => {
+            finish(started, a.outcome);
+            return a.body;
+          },
+          (err: unknown) => {
+            finish(started, 'error');
+            throw err;
+          },
+        );
+      }
+      finish(started, answer.outcome);
+      return answer.body;
     };
     route.handler = wrapped;
   });

@@ -120,7 +120,8 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
     ...(opts.now ? { now: opts.now } : {}),
   };
   const memo = hook === 'sync' ? opts.memo : undefined;
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<HookAnswer> => {
+  // A memoized answer is returned at once (no promise); any other goes the full, async way.
+  return (request: FastifyRequest, reply: FastifyReply): HookAnswer | Promise<HookAnswer> => {
     const body = request.body as SyncRequest;
     const meta = body.parent.metadata;
     const raw = memo && (request as RawBodyRequest).rawBody;
@@ -149,14 +150,14 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
     const receivedAt = Date.now() - reply.elapsedTime;
     const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
     const log = logger();
-    const deps = { ...shared, log };
-    const { response, outcome } = await reconcileWithDeadline(kind, input, deps, receivedAt);
-    if (memo && raw !== undefined) {
-      const inputHash = response.status.inputHash;
-      if (outcome === 'steady' && typeof inputHash === 'string') memo.set(key, { raw, inputHash, status: response.status, children: response.children });
-      else memo.delete(key);
-    }
-    if (debug) log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
-    return { body: response, outcome };
+    return reconcileWithDeadline(kind, input, { ...shared, log }, receivedAt).then(({ response, outcome }) => {
+      if (memo && raw !== undefined) {
+        const inputHash = response.status.inputHash;
+        if (outcome === 'steady' && typeof inputHash === 'string') memo.set(key, { raw, inputHash, status: response.status, children: response.children });
+        else memo.delete(key);
+      }
+      if (debug) log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
+      return { body: response, outcome };
+    });
   };
 }
