@@ -18,6 +18,11 @@ async function appWith(maxConcurrentHooks: number) {
   app.post('/hooks/things/finalize', { config: { hookCall: { kind: 'Thing', hook: 'finalize' } } }, async (): Promise<HookAnswer> => {
     throw new Error('a bug');
   });
+  // Handlers that answer at once (the answer memo's path): no promise.
+  app.post('/hooks/things/customize', { config: { hookCall: { kind: 'Thing', hook: 'customize' } } }, (request): HookAnswer => {
+    if ((request.body as { fail?: boolean }).fail) throw new Error('a bug, thrown at once');
+    return { body: '{"memoized":true}', outcome: 'steady' };
+  });
   app.get('/plain', async () => ({ plain: true }));
   const inFlight = async () => (await metrics.hooksInFlight.get()).values[0]?.value ?? 0;
   const waitHeld = async (n: number) => {
@@ -54,6 +59,27 @@ t.test('a throwing handler is timed as error, and leaves nothing in flight', asy
   t.equal(await inFlight(), 0);
   const timed = (await metrics.hookDuration.get()).values.find((v) => v.metricName === 'awshooks_hook_duration_seconds_count');
   t.match(timed?.labels, { hook: 'finalize', outcome: 'error' });
+});
+
+t.test('an answer the handler has at once is sent and timed; one thrown at once is timed as error', async (t) => {
+  const { app, metrics, inFlight } = await appWith(1);
+  t.teardown(() => app.close());
+  for (let i = 0; i < 3; i++) {
+    const res = await app.inject({ method: 'POST', url: '/hooks/things/customize', payload: {} });
+    t.equal(res.statusCode, 200);
+    t.equal(res.body, '{"memoized":true}', 'the body as the handler gave it');
+  }
+  const failed = await app.inject({ method: 'POST', url: '/hooks/things/customize', payload: { fail: true } });
+  t.equal(failed.statusCode, 500);
+  t.equal(await inFlight(), 0, 'nothing left in flight, the limit of 1 never reached');
+  const counts = (await metrics.hookDuration.get()).values.filter((v) => v.metricName === 'awshooks_hook_duration_seconds_count');
+  t.match(
+    counts.map((v) => [v.labels.outcome, v.value]),
+    [
+      ['steady', 3],
+      ['error', 1],
+    ],
+  );
 });
 
 t.test('routes without hookCall are neither limited nor timed', async (t) => {
