@@ -81,7 +81,10 @@ export function deploymentProcessEnv(): Record<string, string> {
 /** The Node flags the image starts the service with (the Dockerfile's CMD, its script left out). */
 export function imageNodeFlags(): string[] {
   const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
-  const cmd = dockerfile.split('\n').filter((l) => l.startsWith('CMD ')).at(-1);
+  const cmd = dockerfile
+    .split('\n')
+    .filter((l) => l.startsWith('CMD '))
+    .at(-1);
   if (!cmd) throw new Error('Dockerfile: no CMD');
   return (JSON.parse(cmd.slice(4)) as string[]).slice(0, -1);
 }

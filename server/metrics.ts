@@ -151,7 +151,7 @@ export class Metrics {
       });
       new Gauge({
         name: 'awshooks_drift_schedule_evictions',
-        help: 'Parents the replica\'s memory dropped because it was full: raise DRIFT_SCHEDULE_MAX_ENTRIES when this grows.',
+        help: "Parents the replica's memory dropped because it was full: raise DRIFT_SCHEDULE_MAX_ENTRIES when this grows.",
         registers: [this.registry],
         collect() {
           this.set(drift.evictions);
