@@ -157,8 +157,17 @@ launch() {
   local name=$1
   shift
   printf '=== %s %s\n' "$(date -u +%FT%TZ)" "$*" >>"$DIR/$name.log"
-  setsid "$@" </dev/null >>"$DIR/$name.log" 2>&1 &
-  echo $! >"$DIR/$name.pid"
+  rm -f "$DIR/$name.pid"
+  # The program writes its own pid (bash's $$ survives the exec): setsid forks when it leads a
+  # process group, as every background job of a shell with job control does, and $! would then
+  # be a parent that exits at once, a start-up "failure" while the program runs.
+  setsid bash -c 'echo "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$DIR/$name.pid" "$@" </dev/null >>"$DIR/$name.log" 2>&1 &
+  local i
+  for ((i = 0; i < 250; i++)); do
+    [[ -s $DIR/$name.pid ]] && return 0
+    sleep 0.02
+  done
+  die "$name wrote no pid within 5 s (log: .run/k8s/$name.log)"
 }
 
 # Wait until `check` succeeds, the process dies, or the timeout passes.

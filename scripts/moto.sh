@@ -140,7 +140,7 @@ our_pid() {
 }
 
 cmd_start() {
-  local port=${1:-$DEFAULT_PORT} pid old_port deadline
+  local port=${1:-$DEFAULT_PORT} pid old_port deadline i
   check_port "$port"
   ensure_curl
   mkdir -p "$RUN_DIR"
@@ -169,10 +169,18 @@ cmd_start() {
     echo "=== $(date -u +%FT%TZ) moto_server -H 127.0.0.1 -p $port"
   } >>"$LOG_FILE"
   # MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS=false: like AWS, a bucket of another account answers 403.
+  # moto writes its own pid (bash's $$ survives the exec): setsid forks when it leads a process
+  # group, as every background job of a shell with job control does, and $! would then be a
+  # parent that exits at once.
+  rm -f "$PID_FILE"
   MOTO_IAM_LOAD_MANAGED_POLICIES=true MOTO_S3_ALLOW_CROSSACCOUNT_ACCESS=false \
-    setsid "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" </dev/null >>"$LOG_FILE" 2>&1 &
-  pid=$!
-  echo "$pid" >"$PID_FILE"
+    setsid bash -c 'echo "$$" >"$0.tmp" && mv "$0.tmp" "$0" && exec "$@"' "$PID_FILE" \
+    "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" </dev/null >>"$LOG_FILE" 2>&1 &
+  for ((i = 0; i < 250; i++)); do
+    [[ -s $PID_FILE ]] && break
+    sleep 0.02
+  done
+  pid=$(cat "$PID_FILE" 2>/dev/null || echo 0)
   echo "$port" >"$PORT_FILE"
 
   deadline=$((SECONDS + START_TIMEOUT))
