@@ -67,7 +67,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
   const memoBytes = config.answerMemoMaxBytes ?? DEFAULT_ANSWER_MEMO_BYTES;
   const memo = memoBytes === 0 ? undefined : new AnswerMemo(memoBytes);
   const tracker = new MemoryTracker(Date.now, memory);
-  const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true, drift });
+  const metrics = new Metrics(tracker, { defaultMetrics: options.defaultMetrics ?? true, drift, ...(memo ? { memo } : {}) });
   const limiter = new AwsRateLimiter({
     ...(config.awsRateLimits ? { limits: config.awsRateLimits } : {}),
     ...(config.awsRateLimitMaxWaitMs !== undefined ? { maxWaitMs: config.awsRateLimitMaxWaitMs } : {}),
@@ -129,8 +129,16 @@ export async function buildApp(options: AppOptions): Promise<App> {
       const json = scope.getDefaultJsonParser('error', 'error');
       scope.removeContentTypeParser('application/json');
       scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-        (request as RawBodyRequest).rawBody = body as string;
-        void json(request, body as string, done);
+        const raw = body as string;
+        (request as RawBodyRequest).rawBody = raw;
+        // A sync body answered before, byte for byte: the object parsed then (answer-memo.ts).
+        const hit = request.routeOptions.config.hookCall?.hook === 'sync' ? memo.getByText(raw) : undefined;
+        if (hit) {
+          (request as RawBodyRequest).memoHit = hit;
+          done(null, hit.body);
+          return;
+        }
+        void json(request, raw, done);
       });
     }
     if (!config.authDisabled) await scope.register(hookAuth, { tokens: config.hookTokens, metrics });

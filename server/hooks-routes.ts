@@ -13,7 +13,7 @@ import type { Logger } from '../hooks/core/logger.js';
 import type { SpecCache } from '../hooks/core/spec-cache.js';
 import { customize, memoizedSteadyResync } from '../hooks/core/reconcile.js';
 import { parentKey } from '../hooks/core/call.js';
-import { answerJsonHead, type AnswerMemo } from './answer-memo.js';
+import { answerJsonHead, deepFreeze, type AnswerMemo, type MemoizedAnswer } from './answer-memo.js';
 import type { CustomizeRequest, SyncRequest } from '../hooks/core/types.js';
 import type { HookAnswer, HookCall } from './hook-calls.js';
 import type { Metrics } from './metrics.js';
@@ -35,6 +35,8 @@ export interface HookRouteOptions {
 /** A request whose JSON body was also kept as text (the hooks' JSON parser, app.ts). */
 export interface RawBodyRequest {
   rawBody?: string;
+  /** Set when the parser found the body in the answer memo: `body` is that entry's, frozen. */
+  memoHit?: MemoizedAnswer;
 }
 
 /** pino's level check; fastify's no-op logger has none (and logs nothing). */
@@ -122,9 +124,11 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
   const memo = hook === 'sync' ? opts.memo : undefined;
   // A memoized answer is returned at once (no promise); any other goes the full, async way.
   return (request: FastifyRequest, reply: FastifyReply): HookAnswer | Promise<HookAnswer> => {
-    const body = request.body as SyncRequest;
+    const { rawBody, memoHit } = request as RawBodyRequest;
+    // A body the parser took from the memo is shared and frozen: only the memoized answer reads it.
+    let body = request.body as SyncRequest;
     const meta = body.parent.metadata;
-    const raw = memo && (request as RawBodyRequest).rawBody;
+    const raw = memo && rawBody;
     const key = parentKey(meta);
     const debug = debugEnabled(request.log);
     const logger = () =>
@@ -136,7 +140,7 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
         generation: meta.generation,
       }));
     if (memo && raw !== undefined) {
-      const hit = memo.get(key, raw);
+      const hit = memoHit ?? memo.get(key, raw);
       const resyncAfterSeconds = hit && memoizedSteadyResync(kind, shared, body.parent, key, hit.inputHash);
       if (hit && resyncAfterSeconds !== undefined) {
         if (debug) logger().debug({ outcome: 'steady', resyncAfterSeconds, memoized: true }, 'hook answered');
@@ -148,13 +152,17 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
     }
     // The deadline counts from the request's arrival: reading and checking the body is part of it.
     const receivedAt = Date.now() - reply.elapsedTime;
+    if (memoHit && raw !== undefined) body = JSON.parse(raw) as SyncRequest;
     const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
     const log = logger();
     return reconcileWithDeadline(kind, input, { ...shared, log }, receivedAt).then(({ response, outcome }) => {
       if (memo && raw !== undefined) {
         const inputHash = response.status.inputHash;
-        if (outcome === 'steady' && typeof inputHash === 'string') memo.set(key, { raw, inputHash, status: response.status, children: response.children });
-        else memo.delete(key);
+        if (outcome === 'steady' && typeof inputHash === 'string') {
+          // The memo's own parse of the text (the full path's copy may have been changed).
+          const parsed: unknown = memoHit?.body ?? deepFreeze(JSON.parse(raw) as unknown);
+          memo.set(key, { raw, body: parsed, inputHash, status: response.status, children: response.children });
+        } else memo.delete(key);
       }
       if (debug) log.debug({ outcome, resyncAfterSeconds: response.resyncAfterSeconds, finalized: response.finalized }, 'hook answered');
       return { body: response, outcome };

@@ -1,6 +1,7 @@
 /** The service's own Prometheus metrics: one prom-client Registry per app instance. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { DriftSchedule } from '../hooks/core/drift-schedule.js';
+import type { AnswerMemo } from './answer-memo.js';
 import { COUNTED, DEFAULT_PARENT_MEMORY_ENTRIES, ParentMemory, READY } from '../hooks/core/parent-memory.js';
 import type { ResourceTracker } from '../hooks/core/reconcile.js';
 
@@ -107,7 +108,7 @@ export class Metrics {
 
   constructor(
     readonly tracker: MemoryTracker,
-    options: { defaultMetrics?: boolean; drift?: DriftSchedule } = {},
+    options: { defaultMetrics?: boolean; drift?: DriftSchedule; memo?: AnswerMemo } = {},
   ) {
     this.hookDuration = new Histogram({
       name: 'awshooks_hook_duration_seconds',
@@ -155,6 +156,19 @@ export class Metrics {
         registers: [this.registry],
         collect() {
           this.set(drift.evictions);
+        },
+      });
+    }
+    const memo = options.memo;
+    if (memo) {
+      new Counter({
+        name: 'awshooks_answer_memo_lookups_total',
+        help: 'Sync calls looked up in the answer memo (ANSWER_MEMO_MAX_BYTES) by result: unparsed (the same bytes as a steady answer, found without parsing them), parsed (found after parsing), miss.',
+        labelNames: ['result'],
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          for (const [result, n] of Object.entries(memo.lookups)) this.inc({ result }, n);
         },
       });
     }
