@@ -10,8 +10,9 @@
  * - Bare and service runs are interleaved over --rounds rounds (order alternating), at 5
  *   connections (Metacontroller's default worker count) and at 32; medians with min–max.
  * - AWS calls per converged sync and per drift check of every kind; 200 new queues converged;
- *   a scale run of --scale-parents parents of mixed kinds driven like Metacontroller drives them
- *   for --scale-seconds; --distinct distinct converged parents and the service's RSS after.
+ *   a scale run of --scale-parents parents (10,000) of mixed kinds driven like Metacontroller
+ *   drives them for --scale-seconds (180), which fails over the AWS call budget or on a status
+ *   change; --distinct distinct converged parents and the service's RSS after.
  *
  * The machine's load average is printed with the figures: CPU figures on a shared machine are noisy.
  * The last line of output is one JSON object with the figures.
@@ -43,8 +44,8 @@ const { values: args } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     seconds: { type: 'string', default: '5' },
-    'scale-parents': { type: 'string', default: '2000' },
-    'scale-seconds': { type: 'string', default: '60' },
+    'scale-parents': { type: 'string', default: '10000' },
+    'scale-seconds': { type: 'string', default: '180' },
     distinct: { type: 'string', default: '100000' },
     port: { type: 'string', default: process.env.BENCH_PORT ?? '16600' },
     /** Parts to run (comma-separated): micro, drift, new, scale, distinct. */
@@ -310,6 +311,7 @@ async function main(): Promise<void> {
     syncsPerS: NaN,
     awsCallsPerS: NaN,
     awsCallsPerSDemand: NaN,
+    awsCallsPerSBudget: NaN,
     rateLimitedPerS: NaN,
     statusChangesPerS: NaN,
     cpuPercent: NaN,
@@ -336,6 +338,7 @@ async function main(): Promise<void> {
     scale_syncs_per_s: scale.syncsPerS,
     scale_aws_calls_per_s: scale.awsCallsPerS,
     scale_aws_calls_per_s_demand: scale.awsCallsPerSDemand,
+    scale_aws_calls_per_s_budget: scale.awsCallsPerSBudget,
     scale_rate_limited_per_s: scale.rateLimitedPerS,
     scale_status_changes_per_s: scale.statusChangesPerS,
     scale_cpu_percent: scale.cpuPercent,

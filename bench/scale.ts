@@ -9,6 +9,7 @@
  *   the service's CPU and RSS.
  * - {@link distinctParents}: N distinct converged parents synced once each: the service's RSS.
  */
+import { DEFAULT_RATE_LIMITS } from '../hooks/core/aws-budget.js';
 import { DEFAULT_HOOKS_CONFIG } from '../hooks/core/config.js';
 import { driftIntervalSecondsOf } from '../hooks/core/kind.js';
 import type { Logger } from '../hooks/core/logger.js';
@@ -124,6 +125,8 @@ export interface ScaleFigures {
   awsCallsPerS: number;
   /** What the configured intervals ask for, before the rate limits. */
   awsCallsPerSDemand: number;
+  /** The client-side budget of the services the fleet uses (the defaults of AWS_RATE_LIMITS). */
+  awsCallsPerSBudget: number;
   rateLimitedPerS: number;
   statusChangesPerS: number;
   statusWritesPerParentHour: number;
@@ -222,12 +225,18 @@ export async function scaleRun(opts: { parents: number; seconds: number; port: n
       const calls = t.plural === 'roles' ? 3 : 2;
       return sum + calls / driftIntervalSecondsOf(kind, config);
     }, 0);
+    // The fleet calls SQS in one region and IAM (global): their default budgets, plus the buckets'
+    // bursts spread over the run.
+    const budgets = [DEFAULT_RATE_LIMITS.sqs!, DEFAULT_RATE_LIMITS.iam!];
+    const budget = budgets.reduce((sum, b) => sum + b.ratePerSecond, 0);
+    const allowed = budget + budgets.reduce((sum, b) => sum + b.burst, 0) / elapsed;
     const figures: ScaleFigures = {
       parents: parents.length,
       seconds: Math.round(elapsed),
       syncsPerS: round(syncs / elapsed, 1),
       awsCallsPerS: round((after.awsCalls - before.awsCalls) / elapsed, 2),
       awsCallsPerSDemand: round(demand, 1),
+      awsCallsPerSBudget: budget,
       rateLimitedPerS: round((after.rateLimited - before.rateLimited) / elapsed, 2),
       statusChangesPerS: round(changes / elapsed, 3),
       statusWritesPerParentHour: round((changes / parents.length) * (3600 / elapsed), 3),
@@ -236,6 +245,9 @@ export async function scaleRun(opts: { parents: number; seconds: number; port: n
       seedSeconds: round(seedSeconds, 1),
     };
     log(`scale: ${JSON.stringify(figures)}`);
+    if (figures.awsCallsPerS > allowed)
+      throw new Error(`scale: ${figures.awsCallsPerS} AWS calls/s, over the budget of ${budget}/s (bursts included: ${round(allowed, 1)})`);
+    if (changes > 0) throw new Error(`scale: ${changes} status changes of converged parents`);
     return figures;
   } finally {
     await service.stop();
