@@ -68,15 +68,6 @@ export function uidInBody(raw: string): string | undefined {
   return end < 0 ? undefined : raw.slice(start + 7, end);
 }
 
-/** Freeze an object and everything in it (a parsed JSON value: no cycles). */
-export function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
-
 /** Steady answers by parent key. */
 export class AnswerMemo {
   private readonly entries: LRUCache<string, MemoizedAnswer>;

@@ -10,10 +10,10 @@ import type { DriftSchedule } from '../hooks/core/drift-schedule.js';
 import type { AnyKind } from '../hooks/core/kind.js';
 import { reconcileWithDeadline } from '../hooks/core/answer-in-time.js';
 import type { Logger } from '../hooks/core/logger.js';
-import type { SpecCache } from '../hooks/core/spec-cache.js';
+import { deepFreeze, type SpecCache } from '../hooks/core/spec-cache.js';
 import { customize, memoizedSteadyResync } from '../hooks/core/reconcile.js';
 import { parentKey } from '../hooks/core/call.js';
-import { answerJsonHead, deepFreeze, type AnswerMemo, type MemoizedAnswer } from './answer-memo.js';
+import { answerJsonHead, type AnswerMemo, type MemoizedAnswer } from './answer-memo.js';
 import type { CustomizeRequest, SyncRequest } from '../hooks/core/types.js';
 import type { HookAnswer, HookCall } from './hook-calls.js';
 import type { Metrics } from './metrics.js';
@@ -152,7 +152,7 @@ function syncHandler(kind: AnyKind, hook: 'sync' | 'finalize', opts: HookRouteOp
     }
     // The deadline counts from the request's arrival: reading and checking the body is part of it.
     const receivedAt = Date.now() - reply.elapsedTime;
-    if (memoHit && raw !== undefined) body = JSON.parse(raw) as SyncRequest;
+    if (memoHit) body = JSON.parse(memoHit.raw) as SyncRequest;
     const input: SyncRequest = hook === 'finalize' ? { ...body, finalizing: true } : body;
     const log = logger();
     return reconcileWithDeadline(kind, input, { ...shared, log }, receivedAt).then(({ response, outcome }) => {

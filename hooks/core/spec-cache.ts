@@ -23,7 +23,8 @@ interface Entry {
   spec: unknown;
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freeze an object and everything in it (parsed JSON or a validated spec: no cycles). */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

@@ -5,7 +5,8 @@
  */
 import t from 'tap';
 import { buildApp } from '../../../server/app.js';
-import { AnswerMemo, deepFreeze, uidInBody } from '../../../server/answer-memo.js';
+import { AnswerMemo, uidInBody } from '../../../server/answer-memo.js';
+import { deepFreeze } from '../../../hooks/core/spec-cache.js';
 import { testConfig, TestClock, TEST_TOKEN } from '../../helpers/app.js';
 import { FakeSqs } from '../../helpers/fake-sqs.js';
 import type { ObjectMap, Parent, SyncResponse } from '../../../hooks/core/types.js';
